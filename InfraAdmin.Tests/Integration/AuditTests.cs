@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json;
+using InfraAdmin.Authorization;
+using InfraAdmin.Data.Entities;
+using InfraAdmin.Features.Audit;
+using InfraAdmin.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfraAdmin.Tests.Integration;
+
+/// <summary>Every change saved through the app writes an audit row, with secrets redacted; /audit reads it as audit.view only.</summary>
+public sealed class AuditTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_change_writes_one_row_with_before_and_after()
+    {
+        await using var db = Db.CreateContext();
+        var tenant = new Tenant { Name = "Audit Co", Slug = "audit-co-" + Guid.NewGuid().ToString("N")[..6], MonthlyRevenue = 10m };
+        db.Tenants.Add(tenant);
+        await db.SaveChangesAsync(Ct);
+        tenant.MonthlyRevenue = 25m;
+        await db.SaveChangesAsync(Ct);
+
+        var rows = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "tenants" && a.EntityId == tenant.Id.ToString())
+            .OrderBy(a => a.Id).ToListAsync(Ct);
+        Assert.Equal(["create", "update"], rows.Select(r => r.Action));
+        Assert.Equal(tenant.Id, rows[1].TenantId);
+        Assert.Equal(10m, rows[1].Before!.RootElement.GetProperty("monthly_revenue").GetDecimal());
+        Assert.Equal(25m, rows[1].After!.RootElement.GetProperty("monthly_revenue").GetDecimal());
+        Assert.False(rows[1].After!.RootElement.TryGetProperty("name", out _), "only changed columns are kept");
+    }
+
+    [Fact]
+    public async Task Sensitive_config_values_and_password_hashes_never_reach_the_log()
+    {
+        await using var db = Db.CreateContext();
+        var secret = "sk_live_" + Guid.NewGuid().ToString("N");
+        db.SystemConfig.Add(new SystemConfig { Key = "test.secret." + Guid.NewGuid().ToString("N")[..6], Value = JsonDocument.Parse($"\"{secret}\""), IsSensitive = true });
+        var user = new AppUser { UserName = "audited@test.local", Email = "audited@test.local", PasswordHash = "AQAAAAIAAYagAAAAE-hash-value", SecurityStamp = "STAMP-123" };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(Ct);
+
+        var rows = await db.AuditLog.AsNoTracking().Where(a => a.After != null).ToListAsync(Ct);
+        var all = string.Join("\n", rows.Select(a => a.After!.RootElement.GetRawText()));
+        Assert.DoesNotContain(secret, all);
+        Assert.DoesNotContain("hash-value", all);
+        Assert.DoesNotContain("STAMP-123", all);
+        Assert.Contains("[redacted]", all);
+    }
+
+    [Fact]
+    public async Task Seeding_and_bookkeeping_are_not_audited()
+    {
+        await using var db = Db.CreateContext();
+        Assert.False(await db.AuditLog.AnyAsync(a => a.EntityType == "smtp_ip_addresses", Ct));
+        db.AuditEnabled = false;
+        var vps = await db.VpsInstances.FirstAsync(Ct);
+        vps.Region = vps.Region;
+        await db.SaveChangesAsync(Ct);
+        Assert.False(await db.AuditLog.AnyAsync(a => a.EntityType == "vps_instances", Ct));
+    }
+
+    [Fact]
+    public async Task The_audit_service_filters_pages_and_refuses_users_without_audit_view()
+    {
+        await using (var db = Db.CreateContext())
+        {
+            for (var i = 0; i < 3; i++) db.Tenants.Add(new Tenant { Name = "Paged " + i, Slug = "paged-" + Guid.NewGuid().ToString("N")[..8] });
+            await db.SaveChangesAsync(Ct);
+        }
+        await using (var scope = await App.ScopeAsAsync(Demo.Ops))
+        {
+            var service = scope.ServiceProvider.GetRequiredService<AuditService>();
+            var page = await service.SearchAsync(new AuditFilter(Entity: "tenants", Action: "create"), 0, 2, Ct);
+            Assert.True(page.Total >= 3);
+            Assert.Equal(2, page.Rows.Count);
+            Assert.All(page.Rows, r => Assert.Equal("tenants", r.EntityType));
+        }
+        await using (var scope = await App.ScopeAsAsync(Demo.Support))
+        {
+            var service = scope.ServiceProvider.GetRequiredService<AuditService>();
+            await Assert.ThrowsAsync<PermissionDeniedException>(() => service.SearchAsync(new AuditFilter(), 0, 10, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task The_audit_page_and_its_export_answer_with_the_filters()
+    {
+        var client = await App.SignedInClientAsync(Demo.Ops);
+        var csv = await client.GetStringAsync("/audit/export.csv?action=sign_in", Ct);
+        Assert.StartsWith("time,actor,actor_id,action,entity", csv);
+        Assert.Contains(",sign_in,users,", csv);
+        Assert.DoesNotContain(",sign_out,", csv);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace InfraAdmin.Tests.Support;
+
+/// <summary>The real app (Program) over a private test database.</summary>
+public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:InfraAdmin", database.ConnectionString);
+        builder.UseSetting("Mail:PickupFolder", Path.Combine(Path.GetTempPath(), "infraadmin-test-mail", database.Name));
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects, so tests see where they point.</summary>
+    public HttpClient CreateBrowserClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through the real login form; returns the response of the form post.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    {
+        var page = await client.GetStringAsync("/Account/Login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        return await client.PostAsync("/Account/Login", form);
+    }
+
+    public async Task<HttpClient> SignedInClientAsync(string email, string password = Data.Seeding.DemoSeeder.DemoPassword)
+    {
+        var client = CreateBrowserClient();
+        var response = await SignInAsync(client, email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using InfraAdmin.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfraAdmin.Authorization;
+
+/// <summary>
+/// What a user may do, read from <c>staff_members</c> → <c>staff_role_permissions</c> and the user's tenant role.
+/// Cached per user for a few seconds; a change through this app clears the cache at once on every
+/// instance (<see cref="AccessChangeListener"/> relays it over PostgreSQL NOTIFY).
+/// </summary>
+public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider clock)
+{
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<Guid, (UserAccess Access, DateTimeOffset Expires)> _cache = new();
+    private long _generation;
+
+    /// <summary>Grows every time the cache is invalidated; open pages compare it to notice a change.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public async Task<UserAccess> GetAsync(Guid userId, CancellationToken ct = default)
+    {
+        if (_cache.TryGetValue(userId, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Access;
+        var access = await LoadAsync(userId, ct);
+        _cache[userId] = (access, clock.GetUtcNow() + CacheLifetime);
+        return access;
+    }
+
+    /// <summary>Reads straight from the database, bypassing the cache: for actions that must be refused at once.</summary>
+    public async Task<UserAccess> LoadAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TenantId, u.TenantRole, u.Status })
+            .FirstOrDefaultAsync(ct);
+        if (user is null) return UserAccess.None;
+        var staff = await db.StaffMembers.AsNoTracking().Where(s => s.UserId == userId)
+            .Select(s => new { s.RoleId, RoleName = s.Role!.Name })
+            .FirstOrDefaultAsync(ct);
+        var permissions = staff is null
+            ? []
+            : await db.StaffRolePermissions.AsNoTracking()
+                .Where(rp => rp.RoleId == staff.RoleId)
+                .Select(rp => rp.Permission!.Name!)
+                .ToListAsync(ct);
+        return new UserAccess(
+            IsStaff: staff is not null,
+            RoleName: staff?.RoleName,
+            Permissions: permissions.ToHashSet(StringComparer.Ordinal),
+            TenantId: user.TenantId,
+            TenantRole: user.TenantRole,
+            IsActive: user.Status == Data.Entities.UserStatus.Active);
+    }
+
+    public void Invalidate(Guid? userId = null)
+    {
+        if (userId is { } id) _cache.TryRemove(id, out _);
+        else _cache.Clear();
+        Interlocked.Increment(ref _generation);
+    }
+}
+
+public sealed record UserAccess(
+    bool IsStaff, string? RoleName, IReadOnlySet<string> Permissions, Guid? TenantId, string? TenantRole, bool IsActive)
+{
+    public static readonly UserAccess None = new(false, null, new HashSet<string>(), null, null, false);
+
+    public bool Has(string permission) => IsActive && Permissions.Contains(permission);
+    public bool IsTenantAdmin => IsActive && TenantId is not null && TenantRole == Data.Entities.TenantRole.Admin;
+    public bool IsTenantUser => IsActive && TenantId is not null;
+}

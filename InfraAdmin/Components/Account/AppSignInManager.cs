@@ -1,0 +1,114 @@
+using InfraAdmin.Data;
+using InfraAdmin.Data.Entities;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace InfraAdmin.Components.Account;
+
+/// <summary>
+/// Identity's sign-in manager that refuses users who are not active and audits every sign-in, failure,
+/// lockout and sign-out (never the password).
+/// </summary>
+public sealed class AppSignInManager(
+    UserManager<AppUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<AppUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<AppUser>> logger, IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<AppUser> confirmation, IDbContextFactory<InfraAdminDbContext> dbFactory)
+    : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(AppUser user) =>
+        user.Status == UserStatus.Active && await base.CanSignInAsync(user);
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByEmailAsync(userName) ?? await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            await AuditAsync("sign_in_failed", null, null, userName, "unknown account");
+            return SignInResult.Failed;
+        }
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
+    public override async Task<SignInResult> PasswordSignInAsync(AppUser user, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var wasLocked = await UserManager.IsLockedOutAsync(user);
+        var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        if (result.Succeeded)
+        {
+            await RecordSignInAsync(user);
+        }
+        else if (result.RequiresTwoFactor)
+        {
+            await AuditAsync("sign_in_password_ok", user.Id, user.TenantId, user.Email, "awaiting second factor");
+        }
+        else if (result.IsLockedOut)
+        {
+            await AuditAsync(wasLocked ? "sign_in_refused_locked" : "locked_out", user.Id, user.TenantId, user.Email, null);
+        }
+        else
+        {
+            await AuditAsync("sign_in_failed", user.Id, user.TenantId, user.Email, result.IsNotAllowed ? "not allowed" : "wrong password");
+        }
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        await AuditTwoFactorAsync(user, result);
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        await AuditTwoFactorAsync(user, result);
+        return result;
+    }
+
+    public override async Task SignOutAsync()
+    {
+        var user = Context.User;
+        if (user.Identity?.IsAuthenticated == true && Guid.TryParse(UserManager.GetUserId(user), out var id))
+            await AuditAsync("sign_out", id, null, user.Identity.Name, null);
+        await base.SignOutAsync();
+    }
+
+    private async Task AuditTwoFactorAsync(AppUser? user, SignInResult result)
+    {
+        if (user is null) return;
+        if (result.Succeeded) await RecordSignInAsync(user);
+        else await AuditAsync(result.IsLockedOut ? "locked_out" : "sign_in_failed", user.Id, user.TenantId, user.Email, "second factor");
+    }
+
+    private async Task RecordSignInAsync(AppUser user)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignIn, DateTime.UtcNow));
+        await AuditAsync("sign_in", user.Id, user.TenantId, user.Email, null);
+    }
+
+    private async Task AuditAsync(string action, Guid? userId, Guid? tenantId, string? who, string? detail)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        db.AuditEnabled = false;
+        db.AuditLog.Add(new AuditLog
+        {
+            Action = action,
+            EntityType = "users",
+            EntityId = userId?.ToString(),
+            TenantId = tenantId,
+            ActorId = userId,
+            ActorName = who,
+            IpAddress = Context.Connection.RemoteIpAddress?.ToString(),
+            After = detail is null ? null : System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(new { detail })),
+            Created = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        Logger.LogInformation("Account event {Action} for {UserId}", action, userId);
+    }
+}

@@ -1,0 +1,29 @@
+using InfraAdmin.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace InfraAdmin.Components.Account;
+
+/// <summary>Identity's user manager with a lockout threshold per user (staff settings or the tenant's policy).</summary>
+public sealed class AppUserManager(
+    IUserStore<AppUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<AppUser> passwordHasher,
+    IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
+    ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services,
+    ILogger<UserManager<AppUser>> logger, AccountSecurity security)
+    : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+{
+    public override async Task<IdentityResult> AccessFailedAsync(AppUser user)
+    {
+        ThrowIfDisposed();
+        var lockoutStore = (IUserLockoutStore<AppUser>)Store;
+        var count = await lockoutStore.IncrementAccessFailedCountAsync(user, CancellationToken);
+        var rules = await security.ForUserAsync(user, CancellationToken);
+        if (count >= Math.Max(1, rules.MaxLoginAttempts))
+        {
+            Logger.LogWarning("User {UserId} is locked out after {Count} failed sign-ins", user.Id, count);
+            await lockoutStore.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.Add(AccountSecurity.LockoutDuration), CancellationToken);
+            await lockoutStore.ResetAccessFailedCountAsync(user, CancellationToken);
+        }
+        return await UpdateUserAsync(user);
+    }
+}

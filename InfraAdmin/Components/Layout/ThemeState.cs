@@ -1,0 +1,58 @@
+using MudBlazor;
+
+namespace InfraAdmin.Components.Layout;
+
+/// <summary>
+/// The look of the app for this user: dark or light, the tenant's primary colour and logo. The Preferences and
+/// Tenants areas supply the saved values through <see cref="IThemeSource"/>; without one the defaults apply.
+/// </summary>
+public sealed class ThemeState(IEnumerable<IThemeSource> sources)
+{
+    public static readonly string DefaultPrimary = "#3949AB";
+
+    public MudTheme Theme { get; private set; } = Build(DefaultPrimary);
+    public bool IsDarkMode { get; set; }
+    public string? LogoUrl { get; private set; }
+    public bool SidebarCollapsed { get; private set; }
+
+    public event Action? Changed;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var source in sources)
+        {
+            var look = await source.GetAsync();
+            if (look is null) continue;
+            IsDarkMode = look.DarkMode ?? IsDarkMode;
+            if (look.PrimaryColor is { } color) Theme = Build(color);
+            LogoUrl = look.LogoUrl ?? LogoUrl;
+            SidebarCollapsed = look.SidebarCollapsed ?? SidebarCollapsed;
+        }
+    }
+
+    public void ToggleDarkMode()
+    {
+        IsDarkMode = !IsDarkMode;
+        Changed?.Invoke();
+    }
+
+    public void Apply(bool darkMode)
+    {
+        IsDarkMode = darkMode;
+        Changed?.Invoke();
+    }
+
+    private static MudTheme Build(string primary) => new()
+    {
+        PaletteLight = new PaletteLight { Primary = primary, AppbarBackground = primary },
+        PaletteDark = new PaletteDark { Primary = primary },
+    };
+}
+
+/// <summary>What one area knows of the user's look (null: nothing to say).</summary>
+public sealed record ThemeLook(bool? DarkMode, string? PrimaryColor, string? LogoUrl, bool? SidebarCollapsed);
+
+public interface IThemeSource
+{
+    Task<ThemeLook?> GetAsync();
+}

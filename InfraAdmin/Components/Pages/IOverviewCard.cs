@@ -1,0 +1,18 @@
+namespace InfraAdmin.Components.Pages;
+
+/// <summary>An area's card on the overview: its component and the policy a user needs to see it.</summary>
+public interface IOverviewCard
+{
+    string Policy { get; }
+    Type ComponentType { get; }
+}
+
+/// <summary>Registers a card: <c>services.AddOverviewCard&lt;IpOverviewCard&gt;(Policies.For(Permissions.Ip.View))</c>.</summary>
+public sealed record OverviewCard(string Policy, Type ComponentType) : IOverviewCard;
+
+public static class OverviewCardRegistration
+{
+    public static IServiceCollection AddOverviewCard<TComponent>(this IServiceCollection services, string policy)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent =>
+        services.AddSingleton<IOverviewCard>(new OverviewCard(policy, typeof(TComponent)));
+}

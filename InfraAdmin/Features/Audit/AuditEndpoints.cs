@@ -1,0 +1,21 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+
+namespace InfraAdmin.Features.Audit;
+
+public static class AuditEndpoints
+{
+    /// <summary><c>GET /audit/export.csv</c> with the page's filters: the filtered log as CSV (audit.view).</summary>
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/audit/export.csv", async (
+                string? entity, string? entity_id, string? actor, string? action, Guid? tenant, DateTime? from, DateTime? to,
+                AuditService service, CancellationToken ct) =>
+            {
+                var rows = await service.ExportAsync(new AuditFilter(entity, entity_id, actor, action, tenant, from, to), ct);
+                var file = Csv.Build(
+                    ["time", "actor", "actor_id", "action", "entity", "entity_id", "tenant_id", "before", "after", "ip_address"],
+                    rows.Select(r => new object?[] { r.Created, r.ActorName, r.ActorId, r.Action, r.EntityType, r.EntityId, r.TenantId, r.Before, r.After, r.IpAddress }));
+                return Results.File(file, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+            })
+            .RequireAuthorization(Policies.For(Permissions.Audit.View));
+}

@@ -1,0 +1,11 @@
+namespace InfraAdmin.Features;
+
+/// <summary>HTTP endpoints of the areas (CSV exports, the checker API), one line per area.</summary>
+public static class FeatureEndpoints
+{
+    public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        Audit.AuditEndpoints.Map(endpoints);
+        return endpoints;
+    }
+}

@@ -1,0 +1,11 @@
+namespace InfraAdmin.Features;
+
+/// <summary>Each area registers its services here, one line per area.</summary>
+public static class FeatureServices
+{
+    public static IServiceCollection AddFeatureServices(this IServiceCollection services)
+    {
+        services.AddScoped<Audit.AuditService>();
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+
+namespace InfraAdmin.Infrastructure;
+
+/// <summary>
+/// CSV as our exports promise: UTF-8, a header row, invariant culture, ISO-8601 UTC times, and cells that a
+/// spreadsheet would run as a formula (starting with =, +, - or @) prefixed with a quote.
+/// </summary>
+public static class Csv
+{
+    public static string Cell(object? value)
+    {
+        var text = value switch
+        {
+            null => "",
+            DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            DateTimeOffset dto => dto.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            bool b => b ? "true" : "false",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' && value is string) text = "'" + text;
+        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+    }
+
+    public static string Line(params object?[] cells) => string.Join(",", cells.Select(Cell));
+
+    /// <summary>Builds a whole file: header then rows.</summary>
+    public static byte[] Build(IEnumerable<string> header, IEnumerable<object?[]> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append(string.Join(",", header.Select(Cell))).Append("\r\n");
+        foreach (var row in rows) sb.Append(Line(row)).Append("\r\n");
+        return new UTF8Encoding(false).GetBytes(sb.ToString());
+    }
+}
