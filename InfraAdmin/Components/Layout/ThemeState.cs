@@ -45,7 +45,8 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources)
     private static MudTheme Build(string primary) => new()
     {
         PaletteLight = new PaletteLight { Primary = primary, AppbarBackground = primary },
-        PaletteDark = new PaletteDark { Primary = primary },
+        // In the dark a light tint of indigo keeps links and the active nav item readable (WCAG AA).
+        PaletteDark = new PaletteDark { Primary = "#9FA8DA", AppbarBackground = "#1E1E2D", TextSecondary = "rgba(255,255,255,0.78)", DrawerIcon = "rgba(255,255,255,0.78)" },
     };
 }
 

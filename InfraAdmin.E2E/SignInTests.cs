@@ -1,0 +1,105 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using InfraAdmin.Data.Entities;
+using InfraAdmin.E2E.Pages;
+using InfraAdmin.E2E.Support;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Playwright;
+
+namespace InfraAdmin.E2E;
+
+/// <summary>Sign in as each demo user, see the right nav, sign out; wrong passwords and lockout; axe on login and nav.</summary>
+public sealed class SignInTests(E2EFixture fixture) : E2ETest(fixture)
+{
+    public static TheoryData<string, string[]> NavByUser() => new()
+    {
+        { "admin@infraadmin.local", ["", "ip-reputation", "vps", "costs", "tenants", "staff", "settings/system", "settings/feature-flags", "settings/jobs", "settings/api-keys", "audit", "account/preferences"] },
+        { "ops@infraadmin.local", ["", "ip-reputation", "vps", "audit", "account/preferences"] },
+        { "exec@infraadmin.local", ["", "ip-reputation", "vps", "costs", "account/preferences"] },
+        { "support@infraadmin.local", ["", "ip-reputation", "vps", "tenants", "account/preferences"] },
+        { "admin@acme.example", ["", "tenant/settings", "tenant/policies", "tenant/members", "tenant/invite", "account/preferences"] },
+        { "member@acme.example", ["", "tenant/invite", "account/preferences"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NavByUser))]
+    public async Task Each_demo_user_sees_their_nav_and_can_sign_out(string email, string[] expected)
+    {
+        await SignInAsync(email);
+        await WaitForCircuitAsync(Page);
+        var shell = new Shell(Page);
+        Assert.Equal(expected, await shell.NavLinksAsync());
+        await Assertions.Expect(Page.GetByTestId("user-name")).ToHaveTextAsync(email);
+        await shell.SignOutAsync();
+        await Page.WaitForURLAsync("**/Account/Login");
+        await Page.GotoAsync("/");
+        await Page.WaitForURLAsync("**/Account/Login**");
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_an_error_that_does_not_say_which_field()
+    {
+        var login = new LoginPage(Page);
+        await login.GotoAsync();
+        await login.SignInAsync("support@infraadmin.local", "not-the-password");
+        await Assertions.Expect(login.Error).ToHaveTextAsync("Error: Invalid email or password.");
+    }
+
+    [Fact]
+    public async Task Repeated_failures_lock_the_account()
+    {
+        var email = await CreateStaffUserAsync("e2e-lock");
+        var login = new LoginPage(Page);
+        for (var i = 0; i < 5; i++)
+        {
+            await login.GotoAsync();
+            await login.SignInAsync(email, "wrong-password-" + i);
+        }
+        await Page.WaitForURLAsync("**/Account/Lockout");
+        await login.GotoAsync();
+        await login.SignInAsync(email, "E2E-Correct-Horse-1!");
+        await Page.WaitForURLAsync("**/Account/Lockout");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Account locked" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_login_page_passes_axe()
+    {
+        await new LoginPage(Page).GotoAsync();
+        AssertNoSeriousViolations(await Page.RunAxe());
+    }
+
+    [Fact]
+    public async Task The_overview_and_nav_pass_axe_in_light_and_dark_mode()
+    {
+        await SignInAsync("admin@infraadmin.local");
+        await WaitForCircuitAsync(Page);
+        await new Shell(Page).NavLinksAsync();
+        AssertNoSeriousViolations(await Page.RunAxe());
+        await Page.GetByLabel("Switch to dark mode").ClickAsync();
+        await Page.GetByLabel("Switch to light mode").WaitForAsync();
+        AssertNoSeriousViolations(await Page.RunAxe());
+    }
+
+    private static void AssertNoSeriousViolations(AxeResult result)
+    {
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad.Select(v => $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    private async Task<string> CreateStaffUserAsync(string prefix)
+    {
+        var email = $"{prefix}-{Guid.NewGuid():N}@test.local";
+        await using var db = Fixture.Database.CreateContext();
+        var user = new AppUser
+        {
+            Id = Guid.NewGuid(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
+            EmailConfirmed = true, LockoutEnabled = true, SecurityStamp = Guid.NewGuid().ToString("N"), DisplayName = "E2E user",
+        };
+        user.PasswordHash = new PasswordHasher<AppUser>().HashPassword(user, "E2E-Correct-Horse-1!");
+        db.Users.Add(user);
+        db.StaffMembers.Add(new StaffMember { UserId = user.Id, RoleId = 4 });
+        await db.SaveChangesAsync();
+        return email;
+    }
+}

@@ -1,0 +1,67 @@
+using InfraAdmin.Tests.Support;
+using Microsoft.Playwright;
+
+namespace InfraAdmin.E2E.Support;
+
+/// <summary>One database, one app process and one Chromium per test class.</summary>
+public sealed class E2EFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; } = new();
+    public AppServer Server { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    private IPlaywright _playwright = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        Server = await AppServer.StartAsync(Database);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await Server.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+/// <summary>Base of E2E test classes: a fresh browser context (own cookies) per test.</summary>
+public abstract class E2ETest(E2EFixture fixture) : IClassFixture<E2EFixture>, IAsyncLifetime
+{
+    protected E2EFixture Fixture { get; } = fixture;
+    protected IBrowserContext Context { get; private set; } = default!;
+    protected IPage Page { get; private set; } = default!;
+    protected string BaseUrl => Fixture.Server.BaseUrl;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        Context.SetDefaultTimeout(15_000);
+        Page = await Context.NewPageAsync();
+    }
+
+    public virtual async ValueTask DisposeAsync() => await Context.DisposeAsync();
+
+    /// <summary>Signs in through the login page and waits for the overview's interactive circuit.</summary>
+    protected async Task SignInAsync(string email, string password = Data.Seeding.DemoSeeder.DemoPassword, IPage? page = null)
+    {
+        page ??= Page;
+        var login = new Pages.LoginPage(page);
+        await login.GotoAsync();
+        await login.SignInAsync(email, password);
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+    }
+
+    /// <summary>Waits until Blazor's interactive circuit is up, so clicks reach the server.</summary>
+    protected static async Task WaitForCircuitAsync(IPage page) =>
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+}
