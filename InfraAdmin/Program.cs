@@ -3,6 +3,7 @@ using InfraAdmin.Data;
 using InfraAdmin.Components.Account;
 using InfraAdmin.Features;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Jobs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +22,7 @@ try
     {
         await DatabaseStartup.SyncPermissionsAsync(db);
     }
+    app.Services.ScheduleRecurringJobs();
 }
 catch (DatabaseSetupException ex)
 {

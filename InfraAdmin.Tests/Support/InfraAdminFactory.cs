@@ -12,6 +12,7 @@ public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFac
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:InfraAdmin", database.ConnectionString);
+        builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Mail:PickupFolder", Path.Combine(Path.GetTempPath(), "infraadmin-test-mail", database.Name));
     }
 

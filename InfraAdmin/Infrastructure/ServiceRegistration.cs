@@ -5,6 +5,7 @@ using InfraAdmin.Data.Audit;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Features;
 using InfraAdmin.Features.Platform;
+using InfraAdmin.Infrastructure.Jobs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -115,6 +116,7 @@ public static class ServiceRegistration
         services.AddSingleton<SystemSettings>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        services.AddJobs(builder.Configuration);
         services.AddFeatureServices();
         return builder;
     }

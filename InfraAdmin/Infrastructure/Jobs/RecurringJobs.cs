@@ -1,0 +1,103 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage;
+
+namespace InfraAdmin.Infrastructure.Jobs;
+
+/// <summary>
+/// Scheduled work of an area (billing roll-forward, due decommissions, cost roll-up, weekly mail). Implementations
+/// must be idempotent per due item (a conditional UPDATE, for example): Hangfire runs each occurrence on one
+/// instance, and a retry after a crash must not act twice.
+/// </summary>
+public interface IRecurringJob
+{
+    /// <summary>Stable id, for example <c>vps.billing-roll-forward</c>.</summary>
+    string Id { get; }
+    string Description { get; }
+    /// <summary>A cron expression in UTC, for example <c>*/5 * * * *</c>.</summary>
+    string Cron { get; }
+    /// <summary>Does the work; returns a one-line result for /settings/jobs (for example "rolled 3 periods").</summary>
+    Task<string> RunAsync(CancellationToken ct);
+}
+
+public sealed record JobInfo(string Id, string Description, string Cron, DateTime? LastRun, string? LastState, string? LastResult, DateTime? NextRun);
+
+/// <summary>Runs a registered <see cref="IRecurringJob"/> in its own scope; Hangfire calls it by id.</summary>
+public sealed class JobRunner(IServiceScopeFactory scopes, ILogger<JobRunner> logger)
+{
+    [AutomaticRetry(Attempts = 2)]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task<string> RunAsync(string jobId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetServices<IRecurringJob>().Single(j => j.Id == jobId);
+        var result = await job.RunAsync(ct);
+        logger.LogInformation("Job {JobId} finished: {Result}", jobId, result);
+        return result;
+    }
+}
+
+public static class JobsRegistration
+{
+    public const string Schema = "hangfire";
+
+    /// <summary>Hangfire on PostgreSQL (its own <c>hangfire</c> schema); the server runs unless Jobs:RunServer is false.</summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("InfraAdmin") ?? "";
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
+        if (configuration.GetValue("Jobs:RunServer", true))
+            services.AddHangfireServer(o => o.WorkerCount = 2);
+        services.AddSingleton<JobRunner>();
+        services.AddScoped<JobsService>();
+        return services;
+    }
+
+    /// <summary>Declares every registered job as a Hangfire recurring job (idempotent; any instance may do it).</summary>
+    public static void ScheduleRecurringJobs(this IServiceProvider services)
+    {
+        var manager = services.GetRequiredService<IRecurringJobManager>();
+        using var scope = services.CreateScope();
+        foreach (var job in scope.ServiceProvider.GetServices<IRecurringJob>())
+        {
+            var id = job.Id;
+            manager.AddOrUpdate<JobRunner>(id, r => r.RunAsync(id, CancellationToken.None), job.Cron);
+        }
+    }
+}
+
+/// <summary>What /settings/jobs shows (config.view) and its "run now" (config.manage).</summary>
+public sealed class JobsService(
+    IEnumerable<IRecurringJob> jobs, JobStorage storage, IRecurringJobManager manager, Authorization.CurrentUser currentUser)
+{
+    public async Task<IReadOnlyList<JobInfo>> ListAsync()
+    {
+        await currentUser.RequireAsync(Authorization.Permissions.Config.View);
+        using var connection = storage.GetConnection();
+        var recurring = connection.GetRecurringJobs().ToDictionary(r => r.Id);
+        return jobs.Select(j =>
+        {
+            recurring.TryGetValue(j.Id, out var r);
+            string? result = null;
+            if (r?.LastJobId is { } lastId)
+            {
+                var data = connection.GetJobData(lastId);
+                var state = connection.GetStateData(lastId);
+                result = state?.Data.TryGetValue("Result", out var value) == true ? value?.Trim('"') : state?.Reason ?? data?.State;
+            }
+            return new JobInfo(j.Id, j.Description, j.Cron, r?.LastExecution, r?.LastJobState, result, r?.NextExecution);
+        }).OrderBy(j => j.Id).ToList();
+    }
+
+    public async Task RunNowAsync(string jobId)
+    {
+        await currentUser.RequireAsync(Authorization.Permissions.Config.Manage);
+        if (!jobs.Any(j => j.Id == jobId)) throw new ArgumentException($"No job '{jobId}'.");
+        manager.Trigger(jobId);
+    }
+}
