@@ -35,6 +35,17 @@ public static class Commands
                 await RunExtraSeedStepsAsync(app);
                 Console.WriteLine("Demo data loaded.");
                 return 0;
+            case ["seed", "scale", ..]:
+                if (app.Environment.IsProduction())
+                {
+                    Console.Error.WriteLine("Refusing to load generated data in Production.");
+                    return 2;
+                }
+                var tenants = args.SkipWhile(a => a != "--tenants").Skip(1).Select(int.Parse).FirstOrDefault(10_000);
+                await DatabaseStartup.EnsureReadyAsync(factory, connectionString);
+                await new ScaleSeeder(connectionString!, Console.WriteLine).SeedAsync(tenants);
+                await RunExtraSeedStepsAsync(app);
+                return 0;
             default:
                 var extra = app.Services.GetServices<ICommand>().FirstOrDefault(c => c.Matches(args));
                 if (extra is not null)

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Text.Json;
+using InfraAdmin.Data.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace InfraAdmin.Data.Seeding;
+
+/// <summary>
+/// A large, deterministic data set loaded through PostgreSQL's binary COPY: per tenant 20 domains, 5 assignments per
+/// domain over the last 12 months, 2 campaigns with 3–5 steps, 100 leads; one VPS per two tenants with 10 IPs each.
+/// At 10,000 tenants: 200,000 domains, 5,000 VPS, 50,000 IPs, 1,000,000 assignments, 20,000 campaigns, 1,000,000 leads.
+/// Consistency rules (active assignments only on IPs that may carry them, assigned_count) are applied set-based afterwards.
+/// </summary>
+public sealed class ScaleSeeder(string connectionString, Action<string> progress)
+{
+    public const string SlugPrefix = "scale-";
+    public const int DomainsPerTenant = 20;
+    public const int AssignmentsPerDomain = 5;
+    public const int IpsPerVps = 10;
+    public const int LeadsPerTenant = 100;
+    public const int CampaignsPerTenant = 2;
+
+    private static readonly string[] Regions = ["us-east", "us-west", "eu-central", "eu-west", "ap-south", "ap-northeast"];
+    private static readonly string[] Plans = ["starter", "growth", "scale", "enterprise"];
+    private static readonly string[] Providers = ["spamhaus", "barracuda", "spamcop", "sorbs"];
+
+    public async Task SeedAsync(int tenants, DateTime? today = null, CancellationToken ct = default)
+    {
+        if (tenants < 2) throw new ArgumentOutOfRangeException(nameof(tenants), "At least 2 tenants.");
+        var now = (today ?? DateTime.UtcNow).Date;
+        var start = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-12);
+        var random = new Random(20261125);
+        var total = Stopwatch.StartNew();
+
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using (var check = new NpgsqlCommand($"SELECT count(*) FROM tenants WHERE slug LIKE '{SlugPrefix}%'", conn))
+        {
+            if ((long)(await check.ExecuteScalarAsync(ct))! > 0)
+                throw new InvalidOperationException("A scale data set is already loaded in this database; use a fresh database to load another.");
+        }
+
+        var vpsCount = Math.Max(1, tenants / 2);
+        var ipCount = vpsCount * IpsPerVps;
+        var domainCount = tenants * DomainsPerTenant;
+
+        await CopyAsync(conn, "tenants (id, name, slug, status, plan, monthly_revenue, created, updated)", tenants, (w, i) =>
+        {
+            var created = start.AddDays(-random.Next(0, 400));
+            w.Write(Id(1, i), NpgsqlDbType.Uuid);
+            w.Write($"Scale Tenant {i:D6}", NpgsqlDbType.Varchar);
+            w.Write($"{SlugPrefix}{i:D6}", NpgsqlDbType.Varchar);
+            w.Write(i % 50 == 0 ? TenantStatus.Suspended : i % 10 == 0 ? TenantStatus.Trial : TenantStatus.Active, NpgsqlDbType.Varchar);
+            w.Write(Plans[i % Plans.Length], NpgsqlDbType.Varchar);
+            w.Write(Math.Round((decimal)(random.NextDouble() * 3000), 2), NpgsqlDbType.Numeric);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        var vpsCreated = new DateTime[vpsCount];
+        var vpsGone = new DateTime?[vpsCount];
+        await CopyAsync(conn, "vps_instances (id, hostwinds_instance_id, ip_address, region, status, monthly_cost, approximate_cost, hostwinds_billing_day, current_billing_period_start, current_billing_period_end, decommission_scheduled_for, created, updated)", vpsCount, (w, i) =>
+        {
+            var created = start.AddDays(random.Next(-60, 300));
+            if (created > now) created = now.AddDays(-1);
+            var status = (i % 20) switch { 0 => VpsStatus.Decommissioned, 1 => VpsStatus.ScheduledDecommission, 2 => VpsStatus.Provisioning, _ => VpsStatus.Active };
+            var day = 1 + i % 31;
+            var (periodStart, periodEnd) = DemoSeeder.BillingPeriod(now, day);
+            DateTime? decommission = status switch
+            {
+                VpsStatus.Decommissioned => created.AddDays(Math.Max(1, (int)((now - created).TotalDays * random.NextDouble()))),
+                VpsStatus.ScheduledDecommission => periodEnd,
+                _ => null,
+            };
+            vpsCreated[i] = created;
+            vpsGone[i] = status == VpsStatus.Decommissioned ? decommission : null;
+            var monthly = 30m + i % 7 * 6m;
+            w.Write(Id(2, i), NpgsqlDbType.Uuid);
+            w.Write($"hw-scale-{i:D6}", NpgsqlDbType.Varchar);
+            w.Write($"100.{64 + i / 65536 % 64}.{i / 256 % 256}.{i % 256}", NpgsqlDbType.Varchar);
+            w.Write(Regions[i % Regions.Length], NpgsqlDbType.Varchar);
+            w.Write(status, NpgsqlDbType.Varchar);
+            w.Write(monthly, NpgsqlDbType.Numeric);
+            w.Write(monthly - 2m, NpgsqlDbType.Numeric);
+            w.Write(day, NpgsqlDbType.Integer);
+            w.Write(periodStart, NpgsqlDbType.TimestampTz);
+            w.Write(periodEnd, NpgsqlDbType.TimestampTz);
+            WriteNullable(w, decommission, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        var ipCreated = new DateTime[ipCount];
+        await CopyAsync(conn, "smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, approximate_cost, last_reputation_check, assigned_count, provider_blacklist_status, created, updated)", ipCount, (w, i) =>
+        {
+            var vps = i / IpsPerVps;
+            var created = vpsCreated[vps].AddDays(random.Next(0, 10));
+            if (created > now) created = now;
+            ipCreated[i] = created;
+            var roll = random.Next(100);
+            var status = vpsGone[vps] is not null ? IpStatus.Burned
+                : roll < 55 ? IpStatus.Assigned : roll < 65 ? IpStatus.Warming : roll < 75 ? IpStatus.Available
+                : roll < 83 ? IpStatus.Warmed : roll < 90 ? IpStatus.Degraded : roll < 95 ? IpStatus.Quarantined : IpStatus.Burned;
+            var reputation = status switch
+            {
+                IpStatus.Burned or IpStatus.Quarantined => random.Next(3) == 0 ? ReputationState.Poor : ReputationState.Critical,
+                IpStatus.Degraded => ReputationState.Poor,
+                _ => random.Next(10) == 0 ? ReputationState.Fair : ReputationState.Good,
+            };
+            var checkedAt = random.Next(12) == 0 ? (DateTime?)null : now.AddHours(-random.Next(1, random.Next(8) == 0 ? 96 : 20));
+            var blacklist = Providers.ToDictionary(p => p, p =>
+            {
+                var listed = reputation == ReputationState.Critical ? p != "sorbs" : reputation == ReputationState.Poor && p == "barracuda";
+                return new { listed, checked_at = (checkedAt ?? now.AddDays(-5)).ToString("yyyy-MM-ddTHH:mm:ssZ"), detail = listed ? $"Listed by {p}" : null };
+            });
+            w.Write(Id(3, i), NpgsqlDbType.Uuid);
+            w.Write(Id(2, vps), NpgsqlDbType.Uuid);
+            w.Write($"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}", NpgsqlDbType.Varchar);
+            w.Write(status, NpgsqlDbType.Varchar);
+            w.Write(reputation, NpgsqlDbType.Varchar);
+            w.Write(3m + i % 4 * 0.5m, NpgsqlDbType.Numeric);
+            WriteNullable(w, checkedAt, NpgsqlDbType.TimestampTz);
+            w.Write(0, NpgsqlDbType.Integer);
+            w.Write(JsonSerializer.Serialize(blacklist), NpgsqlDbType.Jsonb);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        var domainCreated = new DateTime[domainCount];
+        await CopyAsync(conn, "domains (id, tenant_id, name, status, created, updated)", domainCount, (w, i) =>
+        {
+            var created = start.AddDays(random.Next(-30, 200));
+            domainCreated[i] = created;
+            w.Write(Id(4, i), NpgsqlDbType.Uuid);
+            w.Write(Id(1, i / DomainsPerTenant), NpgsqlDbType.Uuid);
+            w.Write($"d{i:D7}.scale-mail.example", NpgsqlDbType.Varchar);
+            w.Write(i % 97 == 0 ? "pending" : "active", NpgsqlDbType.Varchar);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        // Five intervals per domain, one after another; the last one is still running for most domains.
+        var cursor = new DateTime[domainCount];
+        await CopyAsync(conn, "domain_ip_assignments (id, domain_id, smtp_ip_address_id, status, assigned, expires, warmup_state, last_sent, created, updated)", domainCount * AssignmentsPerDomain, (w, i) =>
+        {
+            var domain = i / AssignmentsPerDomain;
+            var k = i % AssignmentsPerDomain;
+            var assigned = k == 0 ? domainCreated[domain].AddHours(random.Next(0, 24 * 20)) : cursor[domain].AddHours(random.Next(0, 24 * 10));
+            var last = k == AssignmentsPerDomain - 1;
+            var open = last && random.Next(10) < 6;
+            DateTime? expires = open ? (random.Next(5) == 0 ? now.AddDays(random.Next(5, 60)) : null) : assigned.AddHours(random.Next(24 * 10, 24 * 70));
+            if (!open && expires > now) expires = now.AddHours(-random.Next(1, 48));
+            if (expires < assigned) expires = assigned.AddHours(1);
+            cursor[domain] = expires ?? now;
+            var status = open ? (random.Next(10) == 0 ? AssignmentStatus.Warming : AssignmentStatus.Active) : AssignmentStatus.Expired;
+            w.Write(Id(5, i), NpgsqlDbType.Uuid);
+            w.Write(Id(4, domain), NpgsqlDbType.Uuid);
+            w.Write(Id(3, random.Next(ipCount)), NpgsqlDbType.Uuid);
+            w.Write(status, NpgsqlDbType.Varchar);
+            w.Write(assigned, NpgsqlDbType.TimestampTz);
+            WriteNullable(w, expires, NpgsqlDbType.TimestampTz);
+            w.Write(status == AssignmentStatus.Warming ? WarmupState.Warming : WarmupState.Warmed, NpgsqlDbType.Varchar);
+            w.Write(open ? now.AddHours(-random.Next(1, 72)) : (expires ?? now).AddHours(-2), NpgsqlDbType.TimestampTz);
+            w.Write(assigned, NpgsqlDbType.TimestampTz);
+            w.Write(assigned, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        var campaignCount = tenants * CampaignsPerTenant;
+        await CopyAsync(conn, "campaigns (id, tenant_id, name, status, created, updated)", campaignCount, (w, i) =>
+        {
+            var created = start.AddDays(random.Next(0, 360));
+            w.Write(Id(6, i), NpgsqlDbType.Uuid);
+            w.Write(Id(1, i / CampaignsPerTenant), NpgsqlDbType.Uuid);
+            w.Write($"Campaign {i:D6}", NpgsqlDbType.Varchar);
+            w.Write((i % 4) switch { 0 => "draft", 1 => "active", 2 => "paused", _ => "completed" }, NpgsqlDbType.Varchar);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        await CopyAsync(conn, "campaign_sequence_steps (id, campaign_id, step_order, subject, delay_days, created, updated)", campaignCount * 5, (w, i) =>
+        {
+            var campaign = i / 5;
+            w.Write(Id(7, i), NpgsqlDbType.Uuid);
+            w.Write(Id(6, campaign), NpgsqlDbType.Uuid);
+            w.Write(i % 5 + 1, NpgsqlDbType.Integer);
+            w.Write($"Step {i % 5 + 1}: following up", NpgsqlDbType.Varchar);
+            w.Write(i % 5 * 3, NpgsqlDbType.Integer);
+            w.Write(now, NpgsqlDbType.TimestampTz);
+            w.Write(now, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        await CopyAsync(conn, "leads (id, tenant_id, campaign_id, email, first_name, last_name, status, created, updated)", tenants * LeadsPerTenant, (w, i) =>
+        {
+            var tenant = i / LeadsPerTenant;
+            var created = start.AddDays(random.Next(0, 365));
+            w.Write(Id(8, i), NpgsqlDbType.Uuid);
+            w.Write(Id(1, tenant), NpgsqlDbType.Uuid);
+            w.Write(Id(6, tenant * CampaignsPerTenant + i % CampaignsPerTenant), NpgsqlDbType.Uuid);
+            w.Write($"lead{i:D7}@prospect.example", NpgsqlDbType.Varchar);
+            w.Write("Lee", NpgsqlDbType.Varchar);
+            w.Write($"Prospect {i % 1000}", NpgsqlDbType.Varchar);
+            w.Write((i % 5) switch { 0 => "new", 1 => "contacted", 2 => "replied", 3 => "bounced", _ => "unsubscribed" }, NpgsqlDbType.Varchar);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+            w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        progress("Applying the consistency rules (set-based)…");
+        await ExecAsync(conn, $"""
+            INSERT INTO tenant_policies (tenant_id) SELECT id FROM tenants WHERE slug LIKE '{SlugPrefix}%' ON CONFLICT DO NOTHING;
+            INSERT INTO tenant_config (tenant_id, billing_email) SELECT id, 'billing@' || slug || '.example' FROM tenants WHERE slug LIKE '{SlugPrefix}%' ON CONFLICT DO NOTHING;
+            -- Only IPs that may carry domains keep running assignments.
+            UPDATE domain_ip_assignments a SET status = 'expired', expires = greatest(a.assigned + interval '1 hour', now() - interval '2 days')
+            FROM smtp_ip_addresses i
+            WHERE i.id = a.smtp_ip_address_id AND a.status IN ('active', 'warming') AND i.status NOT IN ('assigned', 'warming', 'degraded');
+            -- A domain keeps at most one running assignment per IP.
+            UPDATE domain_ip_assignments a SET status = 'expired', expires = now() - interval '1 day'
+            FROM (SELECT id, row_number() OVER (PARTITION BY domain_id, smtp_ip_address_id ORDER BY assigned DESC) AS n
+                  FROM domain_ip_assignments WHERE status IN ('active', 'warming')) d
+            WHERE d.id = a.id AND d.n > 1;
+            UPDATE smtp_ip_addresses i SET assigned_count = c.n
+            FROM (SELECT smtp_ip_address_id, count(*)::int AS n FROM domain_ip_assignments WHERE status IN ('active', 'warming') GROUP BY 1) c
+            WHERE c.smtp_ip_address_id = i.id;
+            UPDATE smtp_ip_addresses SET status = 'available' WHERE status = 'assigned' AND assigned_count = 0;
+            ANALYZE;
+            """, ct);
+        progress($"Scale data set for {tenants:N0} tenants loaded in {total.Elapsed.TotalSeconds:N0} s.");
+    }
+
+    /// <summary>Deterministic ids: the kind of row in the first field, the row number in the last bytes.</summary>
+    public static Guid Id(int kind, long n)
+    {
+        var tail = BitConverter.GetBytes(n);
+        if (BitConverter.IsLittleEndian) Array.Reverse(tail);
+        return new Guid(0x5CA1E000 | kind, 0, 0x4000, tail);
+    }
+
+    private async Task CopyAsync(NpgsqlConnection conn, string target, int count, Action<NpgsqlBinaryImporter, int> write, CancellationToken ct)
+    {
+        var table = target[..target.IndexOf(' ')];
+        var watch = Stopwatch.StartNew();
+        await using (var importer = await conn.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var step = Math.Max(1, count / 10);
+            for (var i = 0; i < count; i++)
+            {
+                await importer.StartRowAsync(ct);
+                write(importer, i);
+                if ((i + 1) % step == 0) progress($"  {table}: {i + 1:N0} / {count:N0}");
+            }
+            await importer.CompleteAsync(ct);
+        }
+        progress($"{table}: {count:N0} rows in {watch.Elapsed.TotalSeconds:N1} s");
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter w, DateTime? value, NpgsqlDbType type)
+    {
+        if (value is null) w.WriteNull();
+        else w.Write(value.Value, type);
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
