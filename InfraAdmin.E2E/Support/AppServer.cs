@@ -21,9 +21,11 @@ public sealed class AppServer : IAsyncDisposable
     public string MailFolder { get; private init; } = "";
     public IReadOnlyList<string> Output { get { lock (_output) return _output.ToList(); } }
 
-    public static async Task<AppServer> StartAsync(TestDatabase database, IDictionary<string, string>? environment = null)
+    public int Port { get; private init; }
+
+    public static async Task<AppServer> StartAsync(TestDatabase database, IDictionary<string, string>? environment = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var dll = Path.Combine(AppContext.BaseDirectory, "InfraAdmin.dll");
         var mail = Path.Combine(Path.GetTempPath(), "infraadmin-e2e-mail", database.Name);
@@ -38,7 +40,7 @@ public sealed class AppServer : IAsyncDisposable
         info.Environment["Mail__PickupFolder"] = mail;
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the app");
-        var server = new AppServer(process, baseUrl) { MailFolder = mail };
+        var server = new AppServer(process, baseUrl) { MailFolder = mail, Port = port.Value };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.BeginOutputReadLine();
@@ -59,7 +61,7 @@ public sealed class AppServer : IAsyncDisposable
         throw new TimeoutException("The app did not answer /health within 30 s: " + string.Join("\n", server.Output));
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

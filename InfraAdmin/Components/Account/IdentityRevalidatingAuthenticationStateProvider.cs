@@ -39,7 +39,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
 
         var access = await permissions.LoadAsync(user.Id, cancellationToken);
         var fingerprint = string.Join(",", access.Permissions.Order()) + "|" + access.TenantId + "|" + access.TenantRole;
-        if (_accessFingerprint is not null && _accessFingerprint != fingerprint)
+        // The first check re-announces too: access may have changed between the page's render and now.
+        if (_accessFingerprint != fingerprint)
         {
             permissions.Invalidate(user.Id);
             NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(principal)));
