@@ -43,7 +43,7 @@ public partial class VpsDetailPage
         };
         var dialog = await Dialogs.ShowAsync<VpsEditDialog>("Edit VPS instance",
             new DialogParameters<VpsEditDialog> { { d => d.Id, _vps.Id }, { d => d.Form, form }, { d => d.CurrentStatus, _vps.Status } },
-            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+            new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Medium, FullWidth = true });
         if (await dialog.Result is { Canceled: false })
         {
             Snackbar.Add("Instance saved.", Severity.Success);
@@ -59,7 +59,7 @@ public partial class VpsDetailPage
             var impact = await Service.PreviewDecommissionAsync(_vps.Id);
             var dialog = await Dialogs.ShowAsync<DecommissionDialog>("Schedule decommission",
                 new DialogParameters<DecommissionDialog> { { d => d.Impact, impact } },
-                new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+                new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small, FullWidth = true });
             if (await dialog.Result is { Canceled: false, Data: DateTime when })
             {
                 Snackbar.Add($"Decommission scheduled for {when:yyyy-MM-dd} 00:00 UTC; saves {Clock.Money(impact.MonthlySaving)} a month.", Severity.Success);

@@ -65,7 +65,7 @@ public partial class VpsPage
         var form = new VpsForm { Region = _regions.FirstOrDefault() ?? "" };
         var dialog = await Dialogs.ShowAsync<VpsEditDialog>("New VPS instance",
             new DialogParameters<VpsEditDialog> { { d => d.Form, form } },
-            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+            new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Medium, FullWidth = true });
         if (await dialog.Result is { Canceled: false, Data: Guid id })
         {
             Snackbar.Add($"Instance {form.ProviderId} created.", Severity.Success);
