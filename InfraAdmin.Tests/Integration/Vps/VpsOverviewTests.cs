@@ -145,4 +145,16 @@ public sealed class VpsOverviewTests(IntegrationTest.AppFixture fixture) : Integ
         var denied = await member.GetAsync("/vps/export.csv", Ct);
         Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
     }
+
+    [Fact]
+    public async Task The_overview_card_on_home_shows_the_headline_to_vps_viewers_only()
+    {
+        var exec = await App.SignedInClientAsync(Demo.Exec);
+        var home = await exec.GetStringAsync("/", Ct);
+        Assert.Contains("data-testid=\"vps-overview-card\"", home);
+        Assert.Contains("358.00", home);
+
+        var member = await App.SignedInClientAsync(Demo.AcmeMember);
+        Assert.DoesNotContain("vps-overview-card", await member.GetStringAsync("/", Ct));
+    }
 }
