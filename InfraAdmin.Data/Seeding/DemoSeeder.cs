@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -162,7 +163,7 @@ public static class DemoSeeder
         foreach (var (d, index) in vpsDefs.Select((d, i) => (d, i)))
         {
             var created = monthStart.AddMonths(-d.CreatedMonthsAgo).AddDays(d.CreatedMonthsAgo == 0 ? Math.Max(0, today.Day - 3) : 3 + index);
-            var (start, end) = BillingPeriod(today, d.Day);
+            var (start, end) = BillingPeriod.Containing(today, d.Day);
             vps.Add(new VpsInstance
             {
                 Id = SeedIds.For("vps:" + d.Name), HostwindsInstanceId = d.Name, IpAddress = $"198.51.100.{10 + index}",
@@ -319,16 +320,5 @@ public static class DemoSeeder
         };
 
         return new DemoData(tenants, configs, policies, users, roles, staff, vps, ips, domains, assignments, history, config, flags);
-    }
-
-    /// <summary>The billing period containing <paramref name="today"/> for a billing day (clamped to short months).</summary>
-    public static (DateTime Start, DateTime End) BillingPeriod(DateTime today, int billingDay)
-    {
-        static DateTime Anchor(int year, int month, int day) =>
-            new(year, month, Math.Min(day, DateTime.DaysInMonth(year, month)), 0, 0, 0, DateTimeKind.Utc);
-        var thisMonth = Anchor(today.Year, today.Month, billingDay);
-        var start = today >= thisMonth ? thisMonth : Anchor(today.AddMonths(-1).Year, today.AddMonths(-1).Month, billingDay);
-        var next = start.AddMonths(1);
-        return (start, Anchor(next.Year, next.Month, billingDay));
     }
 }

@@ -1,3 +1,6 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Components.Pages;
+
 namespace InfraAdmin.Features;
 
 /// <summary>Each area registers its services here, one line per area.</summary>
@@ -6,6 +9,10 @@ public static class FeatureServices
     public static IServiceCollection AddFeatureServices(this IServiceCollection services)
     {
         services.AddScoped<Audit.AuditService>();
+        services.AddScoped<Vps.VpsService>();
+        services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsBillingRollForwardJob>();
+        services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsDueDecommissionsJob>();
+        services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.For(Permissions.Vps.View));
         return services;
     }
 }

@@ -1,0 +1,22 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+
+namespace InfraAdmin.Features.Vps;
+
+public static class VpsEndpoints
+{
+    /// <summary><c>GET /vps/export.csv</c> with the grid's filters: the instances as CSV (vps.view).</summary>
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/vps/export.csv", async (
+                string? status, string? region, int? billing_day, int? renewing_within, string? q, VpsService service, CancellationToken ct) =>
+            {
+                var rows = await service.ExportAsync(new VpsFilter(status, region, billing_day, renewing_within, q), ct);
+                var file = Csv.Build(
+                    ["id", "provider_id", "ip_address", "region", "status", "monthly_cost", "approximate_cost", "billing_day",
+                     "period_start", "period_end", "decommission_scheduled_for", "smtp_ips"],
+                    rows.Select(r => new object?[] { r.Id, r.ProviderId, r.IpAddress, r.Region, r.Status, r.MonthlyCost, r.ApproximateCost,
+                        r.BillingDay, r.PeriodStart, r.PeriodEnd, r.DecommissionScheduledFor, r.IpCount }));
+                return Results.File(file, "text/csv; charset=utf-8", $"vps-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+            })
+            .RequireAuthorization(Policies.For(Permissions.Vps.View));
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using InfraAdmin.Data;
+using InfraAdmin.Data.Audit;
+using InfraAdmin.Data.Billing;
+using InfraAdmin.Data.Entities;
+using InfraAdmin.Infrastructure.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfraAdmin.Features.Vps;
+
+/// <summary>
+/// Rolls each billing period forward once it has ended. Idempotent per instance: the UPDATE only applies while the
+/// stored end is still the one read, so a second instance running at the same moment changes (and audits) nothing.
+/// </summary>
+public sealed class VpsBillingRollForwardJob(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider time) : IRecurringJob
+{
+    public string Id => "vps.billing-roll-forward";
+    public string Description => "Moves each VPS's current billing period forward when it ends (billing day clamped to short months)";
+    public string Cron => "*/10 * * * *";
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.AuditEnabled = false; // bulk updates: the job writes its own audit rows
+        var due = await db.VpsInstances.AsNoTracking()
+            .Where(v => v.Status != VpsStatus.Decommissioned && v.HostwindsBillingDay >= BillingPeriod.MinDay && v.HostwindsBillingDay <= BillingPeriod.MaxDay
+                && (v.CurrentBillingPeriodEnd == null || v.CurrentBillingPeriodEnd <= now))
+            .Select(v => new { v.Id, Day = v.HostwindsBillingDay!.Value, v.CurrentBillingPeriodStart, v.CurrentBillingPeriodEnd })
+            .ToListAsync(ct);
+        var rolled = 0;
+        foreach (var v in due)
+        {
+            var period = BillingPeriod.Containing(now, v.Day);
+            var changed = await VpsJobAudit.InTransactionAsync(db, async () =>
+            {
+                var target = db.VpsInstances.Where(x => x.Id == v.Id && x.Status != VpsStatus.Decommissioned);
+                target = v.CurrentBillingPeriodEnd is { } seenEnd
+                    ? target.Where(x => x.CurrentBillingPeriodEnd == seenEnd)
+                    : target.Where(x => x.CurrentBillingPeriodEnd == null);
+                var count = await target.ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.CurrentBillingPeriodStart, period.Start)
+                        .SetProperty(x => x.CurrentBillingPeriodEnd, period.End), ct);
+                if (count == 1)
+                {
+                    VpsJobAudit.Add(db, "vps.billing_roll_forward", "vps_instances", v.Id,
+                        new { current_billing_period_start = v.CurrentBillingPeriodStart, current_billing_period_end = v.CurrentBillingPeriodEnd },
+                        new { current_billing_period_start = period.Start, current_billing_period_end = period.End });
+                    await db.SaveChangesAsync(ct);
+                }
+                return count;
+            }, ct);
+            rolled += changed;
+        }
+        return $"rolled {rolled} billing period(s) forward";
+    }
+}
+
+/// <summary>
+/// Decommissions instances whose scheduled date has passed: status → decommissioned, their active assignments
+/// expire (at the scheduled moment), assigned_count is recounted and IPs left without assignments go back to
+/// available. Idempotent per instance through a conditional UPDATE on the status.
+/// </summary>
+public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider time) : IRecurringJob
+{
+    public string Id => "vps.due-decommissions";
+    public string Description => "Decommissions instances whose scheduled decommission date has passed and expires their assignments";
+    public string Cron => "*/5 * * * *";
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.AuditEnabled = false; // bulk updates: the job writes its own audit rows
+        var due = await db.VpsInstances.AsNoTracking()
+            .Where(v => v.Status == VpsStatus.ScheduledDecommission && v.DecommissionScheduledFor <= now)
+            .Select(v => new { v.Id, When = v.DecommissionScheduledFor!.Value })
+            .ToListAsync(ct);
+        int instances = 0, expired = 0;
+        foreach (var v in due)
+        {
+            var result = await VpsJobAudit.InTransactionAsync(db, () => DecommissionAsync(db, v.Id, v.When, now, ct), ct);
+            if (result < 0) continue;
+            instances++;
+            expired += result;
+        }
+        return $"decommissioned {instances} instance(s), expired {expired} assignment(s)";
+    }
+
+    /// <summary>Returns the number of expired assignments, or -1 when another run (or a cancel) got there first.</summary>
+    private static async Task<int> DecommissionAsync(InfraAdminDbContext db, Guid id, DateTime when, DateTime now, CancellationToken ct)
+    {
+        var won = await db.VpsInstances
+            .Where(x => x.Id == id && x.Status == VpsStatus.ScheduledDecommission && x.DecommissionScheduledFor <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, VpsStatus.Decommissioned), ct);
+        if (won == 0) return -1;
+        VpsJobAudit.Add(db, "vps.decommission", "vps_instances", id,
+            new { status = VpsStatus.ScheduledDecommission }, new { status = VpsStatus.Decommissioned, decommission_scheduled_for = when });
+
+        // The instance's row is now locked by this transaction: nothing else decommissions it meanwhile.
+        var active = await db.DomainIpAssignments.AsNoTracking()
+            .Where(a => a.SmtpIpAddress!.VpsInstanceId == id && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Warming))
+            .Select(a => new { a.Id, a.Status, a.Expires, a.Domain!.TenantId }).ToListAsync(ct);
+        foreach (var a in active)
+        {
+            var expires = a.Expires is { } e && e < when ? e : when;
+            await db.DomainIpAssignments.Where(x => x.Id == a.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, AssignmentStatus.Expired).SetProperty(x => x.Expires, expires), ct);
+            VpsJobAudit.Add(db, "assignment.expire", "domain_ip_assignments", a.Id,
+                new { status = a.Status, expires = a.Expires }, new { status = AssignmentStatus.Expired, expires }, a.TenantId);
+        }
+
+        // Bookkeeping: assigned_count equals the IP's active assignments.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE smtp_ip_addresses s SET assigned_count = (
+                SELECT count(*) FROM domain_ip_assignments a WHERE a.smtp_ip_address_id = s.id AND a.status IN ('active', 'warming'))
+            WHERE s.vps_instance_id = {id}
+            """, ct);
+        await FreeIdleIpsAsync(db, id, when, ct);
+        await db.SaveChangesAsync(ct);
+        return active.Count;
+    }
+
+    /// <summary>Expiring an IP's last assignment moves an assigned IP back to available, kept in its history.</summary>
+    private static async Task FreeIdleIpsAsync(InfraAdminDbContext db, Guid vpsId, DateTime when, CancellationToken ct)
+    {
+        var idle = await db.SmtpIpAddresses.AsNoTracking()
+            .Where(i => i.VpsInstanceId == vpsId && i.Status == IpStatus.Assigned && i.AssignedCount == 0)
+            .Select(i => new { i.Id, i.ReputationState }).ToListAsync(ct);
+        foreach (var ip in idle)
+        {
+            await db.SmtpIpAddresses.Where(i => i.Id == ip.Id && i.Status == IpStatus.Assigned)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, IpStatus.Available), ct);
+            db.SmtpIpHistory.Add(new SmtpIpHistory
+            {
+                Id = Guid.CreateVersion7(), SmtpIpAddressId = ip.Id, Kind = IpHistoryKind.Status, FromStatus = IpStatus.Assigned,
+                ToStatus = IpStatus.Available, FromReputation = ip.ReputationState, ToReputation = ip.ReputationState,
+                Reason = $"Its VPS was decommissioned on {when:yyyy-MM-dd}; its last assignment expired",
+                ChangedByName = SystemAuditActor.System.Name, Changed = DateTime.UtcNow,
+            });
+            VpsJobAudit.Add(db, "ip.status", "smtp_ip_addresses", ip.Id, new { status = IpStatus.Assigned }, new { status = IpStatus.Available });
+        }
+    }
+}
+
+/// <summary>Audit rows for the jobs' bulk updates (which bypass the interceptor), written by the system actor.</summary>
+internal static class VpsJobAudit
+{
+    public static void Add(InfraAdminDbContext db, string action, string entityType, Guid entityId, object before, object after, Guid? tenantId = null) =>
+        db.AuditLog.Add(new AuditLog
+        {
+            ActorName = SystemAuditActor.System.Name, Action = action, EntityType = entityType, EntityId = entityId.ToString(),
+            TenantId = tenantId, Before = JsonSerializer.SerializeToDocument(before), After = JsonSerializer.SerializeToDocument(after),
+            Created = DateTime.UtcNow,
+        });
+
+    /// <summary>Runs one due item in its own transaction under the retrying execution strategy.</summary>
+    public static Task<int> InTransactionAsync(InfraAdminDbContext db, Func<Task<int>> work, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var result = await work();
+            await tx.CommitAsync(ct);
+            return result;
+        });
+}

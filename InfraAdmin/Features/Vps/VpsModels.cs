@@ -1,0 +1,70 @@
+namespace InfraAdmin.Features.Vps;
+
+/// <summary>The /vps grid filters, as they appear in the query string.</summary>
+public sealed record VpsFilter(
+    string? Status = null, string? Region = null, int? BillingDay = null, int? RenewingWithin = null, string? Q = null);
+
+public sealed record VpsRow(
+    Guid Id, string? ProviderId, string? IpAddress, string? Region, string? Status, decimal? MonthlyCost, decimal? ApproximateCost,
+    int? BillingDay, DateTime? PeriodStart, DateTime? PeriodEnd, DateTime? DecommissionScheduledFor, int IpCount);
+
+public sealed record VpsResults(int Total, IReadOnlyList<VpsRow> Rows);
+
+/// <summary>Spend of the instances of one region in one status (not decommissioned).</summary>
+public sealed record VpsSpendGroup(string Region, string Status, int Instances, decimal MonthlyCost, decimal ApproximateCost);
+
+public sealed record VpsRenewal(
+    Guid Id, string? ProviderId, string? Region, string? Status, DateTime RenewsOn, decimal? MonthlyCost, DateTime? DecommissionScheduledFor)
+{
+    /// <summary>Scheduled to go after its next renewal: that period will be billed.</summary>
+    public bool BilledAgain => DecommissionScheduledFor is { } when && when > RenewsOn;
+}
+
+public sealed record VpsOverview(
+    decimal MonthlySpend, decimal ApproximateCost, int Instances, IReadOnlyList<VpsSpendGroup> Groups,
+    decimal ScheduledSavings, int ScheduledInstances, IReadOnlyList<VpsRenewal> RenewalsThisWeek);
+
+/// <summary>The overview card's headline figures.</summary>
+public sealed record VpsHeadline(decimal MonthlySpend, int RenewalsThisWeek, decimal ScheduledSavings);
+
+public sealed record VpsIp(Guid Id, string IpAddress, string? Status, string? ReputationState, int AssignedCount);
+
+public sealed record VpsAssignment(Guid Id, string IpAddress, string DomainName, Guid TenantId, string TenantName, string? Status, DateTime? Assigned);
+
+public sealed record VpsTenant(Guid Id, string Name, int ActiveAssignments);
+
+public sealed record VpsDetail(
+    Guid Id, string? ProviderId, string? IpAddress, string? Region, string? Status, decimal? MonthlyCost, decimal? ApproximateCost,
+    int? BillingDay, DateTime? PeriodStart, DateTime? PeriodEnd, int? DaysToRenewal, DateTime? DecommissionScheduledFor,
+    DateTime? Created, uint Version, IReadOnlyList<VpsIp> Ips, IReadOnlyList<VpsAssignment> ActiveAssignments, IReadOnlyList<VpsTenant> Tenants);
+
+/// <summary>What the decommission dialog shows before confirming.</summary>
+public sealed record DecommissionImpact(
+    Guid Id, string? ProviderId, DateTime DefaultDate, DateTime? PeriodEnd, decimal MonthlySaving, uint Version,
+    IReadOnlyList<VpsIp> Ips, int ActiveAssignments, IReadOnlyList<VpsTenant> Tenants)
+{
+    public bool NeedsConfirmation => ActiveAssignments > 0;
+
+    /// <summary>A date after the current period's end means one more period is billed.</summary>
+    public bool IsBilledAgain(DateTime when) => PeriodEnd is { } end && when > end;
+}
+
+/// <summary>The create/edit form. The billing period is derived from <see cref="BillingDay"/>, never typed.</summary>
+public sealed class VpsForm
+{
+    public string ProviderId { get; set; } = "";
+    public string IpAddress { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Status { get; set; } = Data.Entities.VpsStatus.Active;
+    public int BillingDay { get; set; } = 1;
+    public decimal? MonthlyCost { get; set; }
+    public decimal? ApproximateCost { get; set; }
+    /// <summary>The version the user saw (edit only).</summary>
+    public uint Version { get; set; }
+}
+
+/// <summary>A refused change: bad input, a rule or a concurrent edit. Pages show <see cref="Exception.Message"/>.</summary>
+public sealed class VpsRuleException(string message, IReadOnlyDictionary<string, string>? fieldErrors = null) : Exception(message)
+{
+    public IReadOnlyDictionary<string, string> FieldErrors { get; } = fieldErrors ?? new Dictionary<string, string>();
+}

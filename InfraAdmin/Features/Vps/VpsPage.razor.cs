@@ -1,0 +1,94 @@
+using InfraAdmin.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace InfraAdmin.Features.Vps;
+
+public partial class VpsPage
+{
+    [Inject] private VpsService Service { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private UserClock Clock { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
+    [SupplyParameterFromQuery(Name = "region")] public string? Region { get; set; }
+    [SupplyParameterFromQuery(Name = "billing_day")] public int? BillingDay { get; set; }
+    [SupplyParameterFromQuery(Name = "renewing_within")] public int? RenewingWithin { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+
+    private sealed class FilterModel
+    {
+        public string? Status { get; set; }
+        public string? Region { get; set; }
+        public int? BillingDay { get; set; }
+        public int? RenewingWithin { get; set; }
+        public string? Q { get; set; }
+    }
+
+    private readonly FilterModel _filter = new();
+    private MudDataGrid<VpsRow>? _grid;
+    private VpsOverview? _overview;
+    private IReadOnlyList<string> _regions = [];
+
+    private VpsFilter Current => new(Status, Region, BillingDay, RenewingWithin, Q);
+
+    private string ExportUrl => "vps/export.csv" + QueryString();
+
+    protected override async Task OnInitializedAsync()
+    {
+        await Clock.EnsureLoadedAsync();
+        _regions = await Service.RegionsAsync();
+        _overview = await Service.OverviewAsync();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _filter.Status = Status;
+        _filter.Region = Region;
+        _filter.BillingDay = BillingDay;
+        _filter.RenewingWithin = RenewingWithin;
+        _filter.Q = Q;
+        if (_grid is not null) await _grid.ReloadServerData();
+    }
+
+    private async Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var page = await Service.SearchAsync(Current, state.Page, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
+        return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
+    }
+
+    private async Task CreateAsync()
+    {
+        var form = new VpsForm { Region = _regions.FirstOrDefault() ?? "" };
+        var dialog = await Dialogs.ShowAsync<VpsEditDialog>("New VPS instance",
+            new DialogParameters<VpsEditDialog> { { d => d.Form, form } },
+            new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Medium, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: Guid id })
+        {
+            Snackbar.Add($"Instance {form.ProviderId} created.", Severity.Success);
+            Navigation.NavigateTo($"vps/{id}");
+        }
+    }
+
+    private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+    {
+        ["status"] = Blank(_filter.Status), ["region"] = Blank(_filter.Region), ["billing_day"] = _filter.BillingDay,
+        ["renewing_within"] = _filter.RenewingWithin, ["q"] = Blank(_filter.Q),
+    }));
+
+    private void ClearFilters() => Navigation.NavigateTo("vps");
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private string QueryString()
+    {
+        var parts = new List<string>();
+        void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) parts.Add($"{name}={Uri.EscapeDataString(value)}"); }
+        Add("status", Status); Add("region", Region); Add("billing_day", BillingDay?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("renewing_within", RenewingWithin?.ToString(System.Globalization.CultureInfo.InvariantCulture)); Add("q", Q);
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+}

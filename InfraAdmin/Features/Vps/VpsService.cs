@@ -1,0 +1,303 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Data;
+using InfraAdmin.Data.Billing;
+using InfraAdmin.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace InfraAdmin.Features.Vps;
+
+/// <summary>
+/// The VPS fleet (vps.view; changes vps.manage): spend overview, grid and export, create/edit with the billing
+/// period derived from the billing day, and decommission scheduling with its impact preview.
+/// </summary>
+public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time)
+{
+    public const int MaxExportRows = 50_000;
+    public const int RenewalWindowDays = 7;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<VpsResults> SearchAsync(
+        VpsFilter filter, int page, int pageSize, string? sortBy = null, bool descending = false, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.View);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Filter(db.VpsInstances.AsNoTracking(), filter);
+        var total = await query.CountAsync(ct);
+        var rows = await Project(Sort(query, sortBy, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new VpsResults(total, rows);
+    }
+
+    public async Task<IReadOnlyList<VpsRow>> ExportAsync(VpsFilter filter, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), null, false).Take(MaxExportRows)).ToListAsync(ct);
+    }
+
+    /// <summary>The regions in use, for the filter and the form's suggestions.</summary>
+    public async Task<IReadOnlyList<string>> RegionsAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
+    }
+
+    public async Task<VpsOverview> OverviewAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var groups = await Billed(db)
+            .GroupBy(v => new { v.Region, v.Status })
+            .Select(g => new VpsSpendGroup(g.Key.Region ?? "", g.Key.Status ?? "", g.Count(),
+                g.Sum(v => v.MonthlyCost ?? 0m), g.Sum(v => v.ApproximateCost ?? 0m)))
+            .ToListAsync(ct);
+        var savings = await ScheduledSavingsAsync(db, ct);
+        var renewals = await RenewalsAsync(db, ct);
+        return new VpsOverview(
+            groups.Sum(g => g.MonthlyCost), groups.Sum(g => g.ApproximateCost), groups.Sum(g => g.Instances),
+            groups.OrderBy(g => g.Region).ThenBy(g => g.Status).ToList(), savings.Sum, savings.Count, renewals);
+    }
+
+    public async Task<VpsHeadline> HeadlineAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var spend = await Billed(db).SumAsync(v => v.MonthlyCost ?? 0m, ct);
+        var horizon = Now.AddDays(RenewalWindowDays);
+        var renewals = await Billed(db).CountAsync(v => v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon, ct);
+        return new VpsHeadline(spend, renewals, (await ScheduledSavingsAsync(db, ct)).Sum);
+    }
+
+    public async Task<VpsDetail?> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var v = await db.VpsInstances.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (v is null) return null;
+        var (ips, assignments, tenants) = await ImpactAsync(db, id, ct);
+        int? days = v.CurrentBillingPeriodEnd is { } end && v.Status != VpsStatus.Decommissioned ? Math.Max(0, BillingPeriod.DaysUntil(Now, end)) : null;
+        return new VpsDetail(v.Id, v.HostwindsInstanceId, v.IpAddress, v.Region, v.Status, v.MonthlyCost, v.ApproximateCost,
+            v.HostwindsBillingDay, v.CurrentBillingPeriodStart, v.CurrentBillingPeriodEnd, days, v.DecommissionScheduledFor,
+            v.Created, v.Version, ips, assignments, tenants);
+    }
+
+    public async Task<Guid> CreateAsync(VpsForm form, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.Manage);
+        Validate(form);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await EnsureUniqueAsync(db, form.ProviderId.Trim(), null, ct);
+        var period = BillingPeriod.Containing(Now, form.BillingDay);
+        var vps = new VpsInstance { Status = form.Status };
+        Apply(vps, form, period);
+        db.VpsInstances.Add(vps);
+        db.AuditAction = "vps.create";
+        await SaveAsync(db, form.ProviderId, ct);
+        return vps.Id;
+    }
+
+    public async Task UpdateAsync(Guid id, VpsForm form, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.Manage);
+        Validate(form);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vps = await FindAsync(db, id, form.Version, ct);
+        if (vps.Status == VpsStatus.Decommissioned) throw new VpsRuleException("A decommissioned instance can no longer be edited.");
+        await EnsureUniqueAsync(db, form.ProviderId.Trim(), id, ct);
+        var period = vps.HostwindsBillingDay == form.BillingDay && vps.CurrentBillingPeriodEnd > Now
+            ? new BillingPeriod(vps.CurrentBillingPeriodStart!.Value, vps.CurrentBillingPeriodEnd.Value)
+            : BillingPeriod.Containing(Now, form.BillingDay);
+        if (vps.Status != VpsStatus.ScheduledDecommission) vps.Status = form.Status;
+        Apply(vps, form, period);
+        db.AuditAction = "vps.update";
+        await SaveAsync(db, form.ProviderId, ct);
+    }
+
+    public async Task<DecommissionImpact> PreviewDecommissionAsync(Guid id, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.Manage);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vps = await db.VpsInstances.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct)
+            ?? throw new VpsRuleException("This instance no longer exists.");
+        var (ips, assignments, tenants) = await ImpactAsync(db, id, ct);
+        return new DecommissionImpact(vps.Id, vps.HostwindsInstanceId, DefaultDecommissionDate(vps), vps.CurrentBillingPeriodEnd,
+            vps.MonthlyCost ?? 0m, vps.Version, ips, assignments.Count, tenants);
+    }
+
+    /// <summary>
+    /// Schedules (or moves) a decommission at 00:00 UTC of <paramref name="date"/>, by default the end of the current
+    /// period. With active assignments the caller must confirm: they expire when the instance is decommissioned.
+    /// </summary>
+    public async Task<DateTime> ScheduleDecommissionAsync(
+        Guid id, DateOnly? date, bool confirmExpiringAssignments, uint version, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.Manage);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vps = await FindAsync(db, id, version, ct);
+        if (vps.Status == VpsStatus.Decommissioned) throw new VpsRuleException("This instance is already decommissioned.");
+        var when = date is { } d ? d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : DefaultDecommissionDate(vps);
+        if (when <= Now) throw new VpsRuleException("The decommission date must be in the future (it takes effect at 00:00 UTC on that day).");
+        var active = await ActiveAssignments(db, id).CountAsync(ct);
+        if (active > 0 && !confirmExpiringAssignments)
+            throw new VpsRuleException($"This instance has {active} active domain assignment(s); confirm that they expire when it is decommissioned.");
+        vps.Status = VpsStatus.ScheduledDecommission;
+        vps.DecommissionScheduledFor = when;
+        db.AuditAction = "vps.decommission_schedule";
+        await SaveAsync(db, vps.HostwindsInstanceId ?? "", ct);
+        return when;
+    }
+
+    public async Task CancelDecommissionAsync(Guid id, uint version, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Vps.Manage);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vps = await FindAsync(db, id, version, ct);
+        if (vps.Status != VpsStatus.ScheduledDecommission) throw new VpsRuleException("This instance has no scheduled decommission to cancel.");
+        vps.Status = VpsStatus.Active;
+        vps.DecommissionScheduledFor = null;
+        db.AuditAction = "vps.decommission_cancel";
+        await SaveAsync(db, vps.HostwindsInstanceId ?? "", ct);
+    }
+
+    /// <summary>The current period's end, or the next renewal when the stored period has lapsed.</summary>
+    private DateTime DefaultDecommissionDate(VpsInstance vps) =>
+        vps.CurrentBillingPeriodEnd is { } end && end > Now ? end
+        : BillingPeriod.NextRenewal(Now, BillingPeriod.IsValidDay(vps.HostwindsBillingDay ?? 0) ? vps.HostwindsBillingDay!.Value : 1);
+
+    private static IQueryable<VpsInstance> Billed(InfraAdminDbContext db) =>
+        db.VpsInstances.AsNoTracking().Where(v => v.Status != VpsStatus.Decommissioned);
+
+    private static async Task<(decimal Sum, int Count)> ScheduledSavingsAsync(InfraAdminDbContext db, CancellationToken ct)
+    {
+        var scheduled = db.VpsInstances.AsNoTracking().Where(v => v.Status == VpsStatus.ScheduledDecommission);
+        var row = await scheduled.GroupBy(_ => 1).Select(g => new { Sum = g.Sum(v => v.MonthlyCost ?? 0m), Count = g.Count() }).FirstOrDefaultAsync(ct);
+        return (row?.Sum ?? 0m, row?.Count ?? 0);
+    }
+
+    private async Task<IReadOnlyList<VpsRenewal>> RenewalsAsync(InfraAdminDbContext db, CancellationToken ct)
+    {
+        var horizon = Now.AddDays(RenewalWindowDays);
+        return await Billed(db)
+            .Where(v => v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon)
+            .OrderBy(v => v.CurrentBillingPeriodEnd).ThenBy(v => v.HostwindsInstanceId)
+            .Select(v => new VpsRenewal(v.Id, v.HostwindsInstanceId, v.Region, v.Status, v.CurrentBillingPeriodEnd!.Value, v.MonthlyCost, v.DecommissionScheduledFor))
+            .ToListAsync(ct);
+    }
+
+    private static IQueryable<DomainIpAssignment> ActiveAssignments(InfraAdminDbContext db, Guid vpsId) =>
+        db.DomainIpAssignments.AsNoTracking().Where(a => a.SmtpIpAddress!.VpsInstanceId == vpsId
+            && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Warming));
+
+    private static async Task<(IReadOnlyList<VpsIp>, IReadOnlyList<VpsAssignment>, IReadOnlyList<VpsTenant>)> ImpactAsync(
+        InfraAdminDbContext db, Guid vpsId, CancellationToken ct)
+    {
+        var ips = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.VpsInstanceId == vpsId).OrderBy(i => i.IpAddress)
+            .Select(i => new VpsIp(i.Id, i.IpAddress, i.Status, i.ReputationState, i.AssignedCount ?? 0)).ToListAsync(ct);
+        var assignments = await ActiveAssignments(db, vpsId)
+            .OrderBy(a => a.Domain!.Tenant!.Name).ThenBy(a => a.Domain!.Name)
+            .Select(a => new VpsAssignment(a.Id, a.SmtpIpAddress!.IpAddress, a.Domain!.Name, a.Domain.TenantId, a.Domain.Tenant!.Name, a.Status, a.Assigned))
+            .ToListAsync(ct);
+        var tenants = assignments.GroupBy(a => (a.TenantId, a.TenantName))
+            .Select(g => new VpsTenant(g.Key.TenantId, g.Key.TenantName, g.Count())).OrderBy(t => t.Name).ToList();
+        return (ips, assignments, tenants);
+    }
+
+    private IQueryable<VpsInstance> Filter(IQueryable<VpsInstance> q, VpsFilter f)
+    {
+        if (!string.IsNullOrWhiteSpace(f.Status)) q = q.Where(v => v.Status == f.Status);
+        if (!string.IsNullOrWhiteSpace(f.Region)) q = q.Where(v => v.Region == f.Region);
+        if (f.BillingDay is { } day) q = q.Where(v => v.HostwindsBillingDay == day);
+        if (f.RenewingWithin is { } within)
+        {
+            var horizon = Now.AddDays(Math.Clamp(within, 0, 366));
+            q = q.Where(v => v.Status != VpsStatus.Decommissioned && v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon);
+        }
+        if (!string.IsNullOrWhiteSpace(f.Q))
+        {
+            var pattern = "%" + EscapeLike(f.Q.Trim()) + "%";
+            q = q.Where(v => EF.Functions.ILike(v.HostwindsInstanceId ?? "", pattern) || EF.Functions.ILike(v.IpAddress ?? "", pattern));
+        }
+        return q;
+    }
+
+    /// <summary>Sort columns by the grid's property names; provider id breaks ties so paging is stable.</summary>
+    private static IQueryable<VpsInstance> Sort(IQueryable<VpsInstance> q, string? sortBy, bool desc)
+    {
+        IOrderedQueryable<VpsInstance> By<TKey>(System.Linq.Expressions.Expression<Func<VpsInstance, TKey>> key) =>
+            desc ? q.OrderByDescending(key) : q.OrderBy(key);
+        var ordered = sortBy switch
+        {
+            nameof(VpsRow.IpAddress) => By(v => v.IpAddress),
+            nameof(VpsRow.Region) => By(v => v.Region),
+            nameof(VpsRow.Status) => By(v => v.Status),
+            nameof(VpsRow.MonthlyCost) => By(v => v.MonthlyCost),
+            nameof(VpsRow.ApproximateCost) => By(v => v.ApproximateCost),
+            nameof(VpsRow.BillingDay) => By(v => v.HostwindsBillingDay),
+            nameof(VpsRow.PeriodEnd) => By(v => v.CurrentBillingPeriodEnd),
+            nameof(VpsRow.DecommissionScheduledFor) => By(v => v.DecommissionScheduledFor),
+            nameof(VpsRow.IpCount) => By(v => v.SmtpIpAddresses.Count),
+            _ => By(v => v.HostwindsInstanceId),
+        };
+        return ordered.ThenBy(v => v.HostwindsInstanceId).ThenBy(v => v.Id);
+    }
+
+    private static IQueryable<VpsRow> Project(IQueryable<VpsInstance> q) =>
+        q.Select(v => new VpsRow(v.Id, v.HostwindsInstanceId, v.IpAddress, v.Region, v.Status, v.MonthlyCost, v.ApproximateCost,
+            v.HostwindsBillingDay, v.CurrentBillingPeriodStart, v.CurrentBillingPeriodEnd, v.DecommissionScheduledFor, v.SmtpIpAddresses.Count));
+
+    private static void Validate(VpsForm form)
+    {
+        var errors = VpsRules.Validate(form);
+        if (errors.Count > 0) throw new VpsRuleException("Please correct the highlighted fields.", errors);
+    }
+
+    private static void Apply(VpsInstance vps, VpsForm form, BillingPeriod period)
+    {
+        vps.HostwindsInstanceId = form.ProviderId.Trim();
+        vps.IpAddress = form.IpAddress.Trim();
+        vps.Region = form.Region.Trim();
+        vps.HostwindsBillingDay = form.BillingDay;
+        vps.MonthlyCost = form.MonthlyCost;
+        vps.ApproximateCost = form.ApproximateCost;
+        vps.CurrentBillingPeriodStart = period.Start;
+        vps.CurrentBillingPeriodEnd = period.End;
+    }
+
+    private static async Task<VpsInstance> FindAsync(InfraAdminDbContext db, Guid id, uint seenVersion, CancellationToken ct)
+    {
+        var vps = await db.VpsInstances.FirstOrDefaultAsync(v => v.Id == id, ct) ?? throw new VpsRuleException("This instance no longer exists.");
+        db.Entry(vps).Property(v => v.Version).OriginalValue = seenVersion;
+        return vps;
+    }
+
+    private static async Task EnsureUniqueAsync(InfraAdminDbContext db, string providerId, Guid? except, CancellationToken ct)
+    {
+        if (await db.VpsInstances.AnyAsync(v => v.HostwindsInstanceId == providerId && v.Id != except, ct))
+            throw DuplicateProviderId(providerId);
+    }
+
+    private static VpsRuleException DuplicateProviderId(string providerId) => new(
+        $"Another instance already has the provider id '{providerId.Trim()}'.",
+        new Dictionary<string, string> { [nameof(VpsForm.ProviderId)] = "This provider id is already in use." });
+
+    private static async Task SaveAsync(InfraAdminDbContext db, string providerId, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new VpsRuleException("Someone else changed this instance while you were looking at it. Reload to see their change, then try again.");
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw DuplicateProviderId(providerId);
+        }
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}
