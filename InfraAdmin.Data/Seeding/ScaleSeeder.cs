@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
 using Npgsql;
 using NpgsqlTypes;
@@ -66,7 +67,7 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             if (created > now) created = now.AddDays(-1);
             var status = (i % 20) switch { 0 => VpsStatus.Decommissioned, 1 => VpsStatus.ScheduledDecommission, 2 => VpsStatus.Provisioning, _ => VpsStatus.Active };
             var day = 1 + i % 31;
-            var (periodStart, periodEnd) = DemoSeeder.BillingPeriod(now, day);
+            var (periodStart, periodEnd) = BillingPeriod.Containing(now, day);
             DateTime? decommission = status switch
             {
                 VpsStatus.Decommissioned => created.AddDays(Math.Max(1, (int)((now - created).TotalDays * random.NextDouble()))),
