@@ -165,7 +165,7 @@ internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>
         e.Property(x => x.ActorName).HasMaxLength(256);
         e.Property(x => x.Action).HasMaxLength(100);
         e.Property(x => x.EntityType).HasMaxLength(100);
-        e.Property(x => x.EntityId).HasMaxLength(200);
+        e.Property(x => x.EntityId).HasMaxLength(255);
         e.Property(x => x.Before).HasColumnType("jsonb");
         e.Property(x => x.After).HasColumnType("jsonb");
         e.Property(x => x.IpAddress).HasMaxLength(45);

@@ -253,8 +253,8 @@ namespace InfraAdmin.Data.Migrations
                         .HasDefaultValueSql("now()");
 
                     b.Property<string>("EntityId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("entity_id");
 
                     b.Property<string>("EntityType")

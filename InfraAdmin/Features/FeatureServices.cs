@@ -13,6 +13,7 @@ public static class FeatureServices
         services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsBillingRollForwardJob>();
         services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsDueDecommissionsJob>();
         services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.For(Permissions.Vps.View));
+        Platform.PlatformServices.AddPlatformServices(services);
         return services;
     }
 }

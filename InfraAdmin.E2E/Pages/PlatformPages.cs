@@ -1,0 +1,58 @@
+using Microsoft.Playwright;
+
+namespace InfraAdmin.E2E.Pages;
+
+/// <summary>/settings/system: the key list, its editor and a key's history.</summary>
+public sealed class SystemConfigPage(IPage page)
+{
+    /// <summary>Opens the page and waits until its circuit renders it interactively (events before that are lost).</summary>
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("/settings/system");
+        await page.Locator("[data-testid=config-list][data-interactive=true]").WaitForAsync();
+    }
+
+    public ILocator Row(string key) => page.Locator($"[data-testid=config-row][data-key='{key}']");
+
+    public ILocator ValueOf(string key) => Row(key).GetByTestId("config-value");
+
+    public Task EditAsync(string key) => Row(key).GetByTestId("edit").ClickAsync();
+
+    public ILocator Editor => page.GetByTestId("config-editor");
+
+    public ILocator ValueInput => Editor.GetByRole(AriaRole.Textbox, new() { Name = "Value (JSON)" });
+
+    public Task SaveAsync() => page.GetByTestId("save-config").ClickAsync();
+}
+
+/// <summary>/settings/feature-flags: one card per flag with its rollout controls and preview.</summary>
+public sealed class FeatureFlagsPage(IPage page)
+{
+    /// <summary>Opens the page and waits until its circuit renders it interactively (events before that are lost).</summary>
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("/settings/feature-flags");
+        await page.Locator("[data-testid=flag-list][data-interactive=true]").WaitForAsync();
+    }
+
+    public ILocator Card(string key) => page.Locator($"[data-testid=flag-card][data-key='{key}']");
+
+    public ILocator PreviewCount(string key) => Card(key).GetByTestId("preview-count");
+
+    public ILocator PreviewTenantResult(string key) => Card(key).GetByTestId("preview-tenant-result");
+
+    public async Task SetRolloutAsync(string key, int percentage)
+    {
+        var input = Card(key).GetByRole(AriaRole.Spinbutton, new() { Name = "Rollout %" });
+        await input.FillAsync(percentage.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await input.PressAsync("Tab");
+    }
+
+    public Task SaveAsync(string key) => Card(key).GetByTestId("save-flag").ClickAsync();
+
+    public async Task ChoosePreviewTenantAsync(string name)
+    {
+        await page.GetByTestId("preview-tenant").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = name }).ClickAsync();
+    }
+}
