@@ -6,6 +6,7 @@ public static class FeatureEndpoints
     public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder endpoints)
     {
         Audit.AuditEndpoints.Map(endpoints);
+        Costs.CostEndpoints.Map(endpoints);
         return endpoints;
     }
 }
