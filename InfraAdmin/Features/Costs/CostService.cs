@@ -53,9 +53,9 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var first = last.AddMonths(-(TrendMonths - 1));
         var rows = await db.Database.SqlQueryRaw<TrendRow>("""
-            SELECT date_trunc('month', day)::date AS "Month", max(day) AS "LastDay",
-                   round(sum(ip_cost + vps_cost), 12) AS "Total",
-                   round(coalesce(sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL), 0), 12) AS "Idle"
+            SELECT date_trunc('month', day)::date AS month, max(day) AS last_day,
+                   round(sum(ip_cost + vps_cost), 12) AS total,
+                   round(coalesce(sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL), 0), 12) AS idle
             FROM tenant_cost_daily WHERE day BETWEEN @from AND @to
             GROUP BY 1 ORDER BY 1
             """, Range(first.Start, last.End)).ToListAsync(ct);
@@ -73,9 +73,9 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         if (tenant is null) return CostResult<TenantCostDetail>.Problem("There is no tenant with this id. Pick a tenant from the cost page.");
         var first = last.AddMonths(-(TrendMonths - 1));
         var months = await db.Database.SqlQueryRaw<TenantMonthRow>("""
-            SELECT date_trunc('month', day)::date AS "Month", max(day) AS "LastDay",
-                   round(coalesce(sum(ip_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS "IpCost",
-                   round(coalesce(sum(vps_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS "VpsCost"
+            SELECT date_trunc('month', day)::date AS month, max(day) AS last_day,
+                   round(coalesce(sum(ip_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS ip_cost,
+                   round(coalesce(sum(vps_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS vps_cost
             FROM tenant_cost_daily WHERE day BETWEEN @from AND @to AND (tenant_id = @tenant OR tenant_id IS NULL)
             GROUP BY 1 ORDER BY 1
             """, [.. Range(first.Start, last.End), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct);
@@ -137,8 +137,8 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
     {
         var sums = await db.Database.SqlQueryRaw<SumRow>("""
-            SELECT s.tenant_id AS "TenantId", t.name AS "Name", t.monthly_revenue AS "MonthlyRevenue",
-                   round(s.ip, 12) AS "IpCost", round(s.vps, 12) AS "VpsCost", s.days AS "Days", s.last_day AS "LastDay"
+            SELECT s.tenant_id AS tenant_id, t.name AS name, t.monthly_revenue AS monthly_revenue,
+                   round(s.ip, 12) AS ip_cost, round(s.vps, 12) AS vps_cost, s.days AS days, s.last_day AS last_day
             FROM (SELECT tenant_id, sum(ip_cost) AS ip, sum(vps_cost) AS vps, count(DISTINCT day)::int AS days, max(day) AS last_day
                   FROM tenant_cost_daily WHERE day BETWEEN @from AND @to GROUP BY tenant_id) s
             LEFT JOIN tenants t ON t.id = s.tenant_id
@@ -198,7 +198,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         if (rows.Count == 0) return rows;
         var ids = rows.Select(r => r.TenantId).ToArray();
         var usage = await db.Database.SqlQueryRaw<UsageRow>("""
-            SELECT dm.tenant_id AS "TenantId", count(DISTINCT a.domain_id)::int AS "Domains", count(DISTINCT a.smtp_ip_address_id)::int AS "Ips"
+            SELECT dm.tenant_id AS tenant_id, count(DISTINCT a.domain_id)::int AS domains, count(DISTINCT a.smtp_ip_address_id)::int AS ips
             FROM domain_ip_assignments a JOIN domains dm ON dm.id = a.domain_id
             WHERE dm.tenant_id = ANY(@ids)
               AND a.assigned < (@to::date + 1)::timestamp AT TIME ZONE 'UTC'
@@ -227,7 +227,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
 
     /// <summary>Days on which the tenant's domains were covered on an IP (or on the IPs of a VPS) that existed then.</summary>
     private static string UsedSql(string id, string name, string parent, string groupBy) => $"""
-        SELECT {id} AS "Id", {name} AS "Name", {parent} AS "Parent", count(DISTINCT g.day)::int AS "Days"
+        SELECT {id} AS id, {name} AS name, {parent} AS parent, count(DISTINCT g.day)::int AS days
         FROM domain_ip_assignments a
         JOIN domains dm ON dm.id = a.domain_id AND dm.tenant_id = @tenant
         JOIN smtp_ip_addresses i ON i.id = a.smtp_ip_address_id
