@@ -27,11 +27,15 @@ public partial class CostsPage
 
     private string ExportUrl => $"costs/export.csv?month={_summary?.Month}";
 
-    protected override async Task OnInitializedAsync() => await Clock.EnsureLoadedAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        _month = MonthFromQuery();
+        await Clock.EnsureLoadedAsync();
+    }
 
     protected override async Task OnParametersSetAsync()
     {
-        _month = CostMonth.TryParse(Month, out var m) ? m : Service.CurrentMonth;
+        _month = MonthFromQuery();
         try
         {
             var result = await Service.GetMonthAsync(Month);
@@ -62,6 +66,8 @@ public partial class CostsPage
             return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         }
     }
+
+    private CostMonth MonthFromQuery() => CostMonth.TryParse(Month, out var m) ? m : Service.CurrentMonth;
 
     private void OnMonthPicked(string month) => GoToMonth(CostMonth.TryParse(month, out var m) ? m : _month);
 
