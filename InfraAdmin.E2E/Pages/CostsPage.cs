@@ -27,6 +27,22 @@ public sealed class CostsPage(IPage page)
         return names.Zip(totals, (n, t) => (n.Trim(), Parse(t))).ToList();
     }
 
+    /// <summary>
+    /// The grid's tenant totals, idle and the grand total once the grid has loaded the month shown in the totals row
+    /// (the grid loads after the page renders); the last reading when they never agree, so the caller's assertion fails.
+    /// </summary>
+    public async Task<(IReadOnlyList<(string Tenant, decimal Total)> Tenants, decimal Idle, decimal Total)> SettledTotalsAsync()
+    {
+        (IReadOnlyList<(string, decimal)>, decimal, decimal) reading = default;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            reading = (await TenantTotalsAsync(), await IdleTotalAsync(), await GrandTotalAsync());
+            if (reading.Item1.Sum(t => t.Item2) + reading.Item2 == reading.Item3) break;
+            await page.WaitForTimeoutAsync(250);
+        }
+        return reading;
+    }
+
     public async Task<decimal> IdleTotalAsync() => Parse(await page.GetByTestId("idle-total").InnerTextAsync());
     public async Task<decimal> GrandTotalAsync() => Parse(await page.GetByTestId("grand-total").InnerTextAsync());
 
