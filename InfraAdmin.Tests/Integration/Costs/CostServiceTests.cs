@@ -116,4 +116,18 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var denied = await ops.GetAsync("/costs/export.csv", Ct);
         Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
     }
+
+    [Fact]
+    public async Task The_tenant_page_and_the_overview_card_render_for_an_executive()
+    {
+        using var exec = await App.SignedInClientAsync(Demo.Exec);
+        var tenantPage = await exec.GetStringAsync($"/costs/tenants/{Demo.GlobexTenant}", Ct);
+        Assert.Contains("Cost of Globex Mailworks", tenantPage);
+        Assert.Contains("data-testid=\"tenant-ips\"", tenantPage);
+        var unknown = await exec.GetStringAsync($"/costs/tenants/{Guid.NewGuid()}", Ct);
+        Assert.Contains("There is no tenant with this id", unknown);
+        var overview = await exec.GetStringAsync("/", Ct);
+        Assert.Contains("data-testid=\"overview-cost-total\"", overview);
+        Assert.Contains("Least profitable", overview);
+    }
 }
