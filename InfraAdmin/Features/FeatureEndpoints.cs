@@ -7,6 +7,7 @@ public static class FeatureEndpoints
     {
         Audit.AuditEndpoints.Map(endpoints);
         Vps.VpsEndpoints.Map(endpoints);
+        Costs.CostEndpoints.Map(endpoints);
         return endpoints;
     }
 }

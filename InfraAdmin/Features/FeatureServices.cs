@@ -14,6 +14,7 @@ public static class FeatureServices
         services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsDueDecommissionsJob>();
         services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.For(Permissions.Vps.View));
         Platform.PlatformServices.AddPlatformServices(services);
+        Costs.CostsRegistration.AddCosts(services);
         return services;
     }
 }

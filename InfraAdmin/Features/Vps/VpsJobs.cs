@@ -61,7 +61,7 @@ public sealed class VpsBillingRollForwardJob(IDbContextFactory<InfraAdminDbConte
 /// expire (at the scheduled moment), assigned_count is recounted and IPs left without assignments go back to
 /// available. Idempotent per instance through a conditional UPDATE on the status.
 /// </summary>
-public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider time) : IRecurringJob
+public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider time, Costs.CostRefresher costs) : IRecurringJob
 {
     public string Id => "vps.due-decommissions";
     public string Description => "Decommissions instances whose scheduled decommission date has passed and expires their assignments";
@@ -84,6 +84,7 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
             instances++;
             expired += result;
         }
+        if (instances > 0) costs.AfterAssignmentsChanged();
         return $"decommissioned {instances} instance(s), expired {expired} assignment(s)";
     }
 

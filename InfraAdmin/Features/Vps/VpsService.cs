@@ -11,7 +11,7 @@ namespace InfraAdmin.Features.Vps;
 /// The VPS fleet (vps.view; changes vps.manage): spend overview, grid and export, create/edit with the billing
 /// period derived from the billing day, and decommission scheduling with its impact preview.
 /// </summary>
-public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time)
+public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, Costs.CostRefresher costs)
 {
     public const int MaxExportRows = 50_000;
     public const int RenewalWindowDays = 7;
@@ -96,6 +96,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         db.VpsInstances.Add(vps);
         db.AuditAction = "vps.create";
         await SaveAsync(db, form.ProviderId, ct);
+        costs.AfterCostsChanged();
         return vps.Id;
     }
 
@@ -111,9 +112,11 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
             ? new BillingPeriod(vps.CurrentBillingPeriodStart!.Value, vps.CurrentBillingPeriodEnd.Value)
             : BillingPeriod.Containing(Now, form.BillingDay);
         if (vps.Status != VpsStatus.ScheduledDecommission) vps.Status = form.Status;
+        var costChanged = vps.ApproximateCost != form.ApproximateCost;
         Apply(vps, form, period);
         db.AuditAction = "vps.update";
         await SaveAsync(db, form.ProviderId, ct);
+        if (costChanged) costs.AfterCostsChanged();
     }
 
     public async Task<DecommissionImpact> PreviewDecommissionAsync(Guid id, CancellationToken ct = default)

@@ -1,0 +1,133 @@
+using System.Net;
+using InfraAdmin.Authorization;
+using InfraAdmin.Features.Costs;
+using InfraAdmin.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfraAdmin.Tests.Integration.Costs;
+
+/// <summary>The cost service on the demo data: permissions, bad input, totals to the cent, paging, the CSV export.</summary>
+public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture), IAsyncLifetime
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CostRollup>().RebuildAllAsync(Ct);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<T> AsAsync<T>(string user, Func<CostService, Task<T>> call)
+    {
+        await using var scope = await App.ScopeAsAsync(user);
+        return await call(scope.ServiceProvider.GetRequiredService<CostService>());
+    }
+
+    [Theory]
+    [InlineData(Demo.Ops)]
+    [InlineData(Demo.Support)]
+    [InlineData(Demo.AcmeAdmin)]
+    [InlineData(Demo.AcmeMember)]
+    public async Task Users_without_costs_view_are_refused(string user)
+    {
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(user, s => s.GetMonthAsync(null, Ct)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(user, s => s.GetTenantAsync(Demo.AcmeTenant, null, Ct)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(user, s => s.ExportAsync(null, Ct)));
+    }
+
+    [Fact]
+    public async Task Every_month_of_the_demo_adds_up_to_the_cent_and_the_current_month_is_to_date()
+    {
+        var current = await AsAsync(Demo.Exec, s => Task.FromResult(s.CurrentMonth));
+        for (var i = 0; i < CostRollup.RebuildMonths; i++)
+        {
+            var result = await AsAsync(Demo.Exec, s => s.GetMonthAsync(current.AddMonths(-i).ToString(), Ct));
+            var m = Assert.IsType<CostMonthSummary>(result.Value);
+            Assert.Equal(m.Totals.Total, m.Tenants.Sum(t => t.Total) + m.Idle.Total);
+            Assert.Equal(m.Totals.IpCost, m.Tenants.Sum(t => t.IpCost) + m.Idle.IpCost);
+            Assert.Equal(m.Totals.VpsCost, m.Tenants.Sum(t => t.VpsCost) + m.Idle.VpsCost);
+            Assert.Equal(i == 0 ? DateTime.UtcNow.Day : m.Month.DaysInMonth, m.DaysCounted);
+        }
+        var now = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(null, Ct))).Value!;
+        Assert.Equal(Math.Round(now.Totals.Total * now.Month.DaysInMonth / now.DaysCounted, 2, MidpointRounding.AwayFromZero), now.Project(now.Totals.Total));
+        var acme = now.Tenants.Single(t => t.TenantId == Demo.AcmeTenant);
+        Assert.Equal(Math.Round(4500m * now.DaysCounted / now.Month.DaysInMonth, 2, MidpointRounding.AwayFromZero), acme.Revenue);
+    }
+
+    [Theory]
+    [InlineData("2999-01", "has not started yet")]
+    [InlineData("2001-05", "No cost figures are kept for May 2001")]
+    [InlineData("last month", "is not a month")]
+    public async Task Bad_months_give_a_clear_message_and_no_figures(string month, string message)
+    {
+        var result = await AsAsync(Demo.Exec, s => s.GetMonthAsync(month, Ct));
+        Assert.Null(result.Value);
+        Assert.Contains(message, result.Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_tenant_gives_a_message()
+    {
+        var result = await AsAsync(Demo.Exec, s => s.GetTenantAsync(Guid.NewGuid(), null, Ct));
+        Assert.Null(result.Value);
+        Assert.Contains("no tenant", result.Message);
+    }
+
+    [Fact]
+    public async Task The_tenant_page_has_twelve_months_and_the_ips_it_used()
+    {
+        var detail = (await AsAsync(Demo.Exec, s => s.GetTenantAsync(Demo.GlobexTenant, null, Ct))).Value!;
+        Assert.Equal(CostService.TrendMonths, detail.Months.Count);
+        Assert.NotEmpty(detail.Ips);
+        Assert.NotEmpty(detail.Vps);
+        Assert.All(detail.Ips, ip => Assert.InRange(ip.Days, 1, 366));
+        var month = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(null, Ct))).Value!;
+        var row = month.Tenants.Single(t => t.TenantId == Demo.GlobexTenant);
+        Assert.True(Math.Abs(row.Total - detail.Months[^1].Total) <= 0.01m, "the tenant page and the month table agree to the cent");
+    }
+
+    [Fact]
+    public async Task Paging_sorts_and_searches_on_the_server_and_fills_domain_counts()
+    {
+        var month = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(null, Ct))).Value!;
+        var page = await AsAsync(Demo.Exec, s => s.PageAsync(month, null, nameof(TenantCostRow.Total), true, 0, 2, Ct));
+        Assert.Equal(month.Tenants.Count, page.Total);
+        Assert.Equal(month.Tenants.OrderByDescending(t => t.Total).Take(2).Select(t => t.Total), page.Rows.Select(r => r.Total));
+        Assert.All(page.Rows, r => Assert.NotNull(r.Domains));
+        var search = await AsAsync(Demo.Exec, s => s.PageAsync(month, "glob", null, false, 0, 25, Ct));
+        Assert.Equal("Globex Mailworks", Assert.Single(search.Rows).Name);
+        Assert.True(search.Rows[0].Domains > 0);
+    }
+
+    [Fact]
+    public async Task The_csv_needs_costs_export_and_matches_the_month()
+    {
+        var month = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(null, Ct))).Value!;
+        using var exec = await App.SignedInClientAsync(Demo.Exec);
+        var csv = await exec.GetStringAsync($"/costs/export.csv?month={month.Month}", Ct);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("month,days_counted,tenant_id,tenant,revenue,ip_cost,vps_cost,total_cost", lines[0]);
+        Assert.Equal(month.Tenants.Count + 3, lines.Length);
+        Assert.EndsWith(month.Totals.Total.ToString(System.Globalization.CultureInfo.InvariantCulture), lines[^1].Split(',')[7]);
+
+        using var ops = await App.SignedInClientAsync(Demo.Ops);
+        var denied = await ops.GetAsync("/costs/export.csv", Ct);
+        Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_tenant_page_and_the_overview_card_render_for_an_executive()
+    {
+        using var exec = await App.SignedInClientAsync(Demo.Exec);
+        var tenantPage = await exec.GetStringAsync($"/costs/tenants/{Demo.GlobexTenant}", Ct);
+        Assert.Contains("Cost of Globex Mailworks", tenantPage);
+        Assert.Contains("data-testid=\"tenant-ips\"", tenantPage);
+        var unknown = await exec.GetStringAsync($"/costs/tenants/{Guid.NewGuid()}", Ct);
+        Assert.Contains("There is no tenant with this id", unknown);
+        var overview = await exec.GetStringAsync("/", Ct);
+        Assert.Contains("data-testid=\"overview-cost-total\"", overview);
+        Assert.Contains("Least profitable", overview);
+    }
+}

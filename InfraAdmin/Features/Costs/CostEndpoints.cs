@@ -1,0 +1,28 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+
+namespace InfraAdmin.Features.Costs;
+
+public static class CostEndpoints
+{
+    /// <summary><c>GET /costs/export.csv?month=2026-10</c>: the month's tenants, idle and totals as on the page (costs.export).</summary>
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/costs/export.csv", async (string? month, CostService service, CancellationToken ct) =>
+            {
+                var result = await service.ExportAsync(month, ct);
+                if (result.Value is not { } export) return Results.Problem(result.Message, statusCode: StatusCodes.Status404NotFound);
+                var s = export.Summary;
+                var file = Csv.Build(
+                    ["month", "days_counted", "tenant_id", "tenant", "revenue", "ip_cost", "vps_cost", "total_cost", "margin", "margin_percent", "domains", "ips_used", "cost_per_domain"],
+                    export.Rows.Select(r => new object?[]
+                        {
+                            s.Month.ToString(), s.DaysCounted, r.TenantId, r.Name, r.Revenue, r.IpCost, r.VpsCost, r.Total, r.Margin,
+                            r.MarginPercent, r.Domains, r.IpsUsed, r.CostPerDomain,
+                        })
+                        .Append([s.Month.ToString(), s.DaysCounted, null, "Unallocated (idle)", null, s.Idle.IpCost, s.Idle.VpsCost, s.Idle.Total, null, null, null, null, null])
+                        .Append([s.Month.ToString(), s.DaysCounted, null, "Total", s.Totals.Revenue, s.Totals.IpCost, s.Totals.VpsCost, s.Totals.Total,
+                            s.Totals.Margin, s.Totals.MarginPercent, null, null, null]));
+                return Results.File(file, "text/csv; charset=utf-8", $"costs-{s.Month}.csv");
+            })
+            .RequireAuthorization(Policies.For(Permissions.Costs.Export));
+}

@@ -1,0 +1,59 @@
+namespace InfraAdmin.Features.Costs;
+
+/// <summary>One tenant's month (rounded to the cent; Domains and IpsUsed are filled for the rows of a page or an export).</summary>
+public sealed record TenantCostRow(
+    Guid TenantId, string Name, decimal Revenue, decimal IpCost, decimal VpsCost, decimal Total, int? Domains = null, int? IpsUsed = null)
+{
+    public decimal Margin => Revenue - Total;
+    public decimal? MarginPercent => Revenue == 0 ? null : Math.Round(Margin / Revenue * 100m, 1, MidpointRounding.AwayFromZero);
+    public decimal? CostPerDomain => Domains is > 0 ? Math.Round(Total / Domains.Value, 2, MidpointRounding.AwayFromZero) : null;
+}
+
+/// <summary>A row without a tenant: the idle (unallocated) cost, or the month's totals.</summary>
+public sealed record CostLine(decimal Revenue, decimal IpCost, decimal VpsCost, decimal Total)
+{
+    public decimal Margin => Revenue - Total;
+    public decimal? MarginPercent => Revenue == 0 ? null : Math.Round(Margin / Revenue * 100m, 1, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>
+/// A month as the cost page shows it: every tenant and idle, rounded by largest remainder so that tenants + idle
+/// equal the totals to the cent in each of the IP, VPS and total columns. A month to date carries a projection.
+/// </summary>
+public sealed record CostMonthSummary(
+    CostMonth Month, DateOnly LastDay, int DaysCounted, IReadOnlyList<TenantCostRow> Tenants, CostLine Idle, CostLine Totals)
+{
+    public bool ToDate => DaysCounted < Month.DaysInMonth;
+    /// <summary>The to-date figure × days in the month ÷ days counted.</summary>
+    public decimal Project(decimal toDate) =>
+        Math.Round(toDate * Month.DaysInMonth / DaysCounted, 2, MidpointRounding.AwayFromZero);
+    public decimal IdleShare => Totals.Total == 0 ? 0 : Math.Round(Idle.Total / Totals.Total * 100m, 1, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>Either the figures or a message saying why there are none (a future month, a month without kept figures).</summary>
+public sealed record CostResult<T>(T? Value, string? Message) where T : class
+{
+    public static CostResult<T> Ok(T value) => new(value, null);
+    public static CostResult<T> Problem(string message) => new(null, message);
+}
+
+public sealed record CostPage(int Total, IReadOnlyList<TenantCostRow> Rows);
+
+/// <summary>One month of the 12-month trend (rounded to the cent).</summary>
+public sealed record CostTrendPoint(CostMonth Month, decimal Total, decimal Idle, bool ToDate);
+
+/// <summary>One month of one tenant.</summary>
+public sealed record TenantMonth(CostMonth Month, decimal Revenue, decimal IpCost, decimal VpsCost, decimal Total, bool ToDate)
+{
+    public decimal Margin => Revenue - Total;
+}
+
+/// <summary>An IP or VPS a tenant's domains used, and on how many days of the window.</summary>
+public sealed record UsedResource(Guid Id, string Name, string? Parent, int Days);
+
+public sealed record TenantCostDetail(
+    Guid TenantId, string Name, decimal MonthlyRevenue, CostMonth From, CostMonth To,
+    IReadOnlyList<TenantMonth> Months, IReadOnlyList<UsedResource> Ips, IReadOnlyList<UsedResource> Vps);
+
+/// <summary>The overview card: this month to date, its idle share, and the three tenants with the lowest margin.</summary>
+public sealed record CostOverview(CostMonth Month, decimal Total, decimal Projected, decimal IdleShare, IReadOnlyList<TenantCostRow> LeastProfitable);

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace InfraAdmin.Features.Costs;
+
+/// <summary>A calendar month (UTC), as it appears in <c>?month=2026-10</c>.</summary>
+public readonly record struct CostMonth(int Year, int Month) : IComparable<CostMonth>
+{
+    public DateOnly Start => new(Year, Month, 1);
+    public DateOnly End => Start.AddMonths(1).AddDays(-1);
+    public int DaysInMonth => DateTime.DaysInMonth(Year, Month);
+    public CostMonth Previous => Of(Start.AddMonths(-1));
+    public CostMonth Next => Of(Start.AddMonths(1));
+
+    public static CostMonth Of(DateOnly day) => new(day.Year, day.Month);
+    public static CostMonth Current(TimeProvider clock) => Of(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+
+    public CostMonth AddMonths(int months) => Of(Start.AddMonths(months));
+
+    /// <summary>Parses <c>yyyy-MM</c>; false for anything else (including months before year 2000 or after 9998).</summary>
+    public static bool TryParse(string? text, out CostMonth month)
+    {
+        month = default;
+        if (!DateOnly.TryParseExact(text?.Trim() + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            || day.Year < 2000 || day.Year > 9998) return false;
+        month = Of(day);
+        return true;
+    }
+
+    public int CompareTo(CostMonth other) => Start.CompareTo(other.Start);
+    public static bool operator <(CostMonth a, CostMonth b) => a.CompareTo(b) < 0;
+    public static bool operator >(CostMonth a, CostMonth b) => a.CompareTo(b) > 0;
+    public static bool operator <=(CostMonth a, CostMonth b) => a.CompareTo(b) <= 0;
+    public static bool operator >=(CostMonth a, CostMonth b) => a.CompareTo(b) >= 0;
+
+    public override string ToString() => Start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    public string Label(CultureInfo culture) => Start.ToString("MMMM yyyy", culture);
+    public string ShortLabel(CultureInfo culture) => Start.ToString("MMM yy", culture);
+}

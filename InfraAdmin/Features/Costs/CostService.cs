@@ -1,0 +1,294 @@
+using System.Globalization;
+using InfraAdmin.Authorization;
+using InfraAdmin.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace InfraAdmin.Features.Costs;
+
+/// <summary>
+/// Cost per tenant (costs.view; CSV costs.export). Reads only the kept daily allocation (<c>tenant_cost_daily</c>)
+/// and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
+/// </summary>
+public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+{
+    public const int TrendMonths = 12;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public CostMonth CurrentMonth => CostMonth.Current(clock);
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>The month's figures for every tenant, or a message: a malformed or future month, or one without kept figures.</summary>
+    public async Task<CostResult<CostMonthSummary>> GetMonthAsync(string? monthText, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Costs.View);
+        if (!TryResolveMonth(monthText, out var month, out var problem)) return CostResult<CostMonthSummary>.Problem(problem);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var summary = await SummaryAsync(db, month, ct);
+        return summary is null
+            ? CostResult<CostMonthSummary>.Problem(await NoFiguresMessageAsync(db, month, ct))
+            : CostResult<CostMonthSummary>.Ok(summary);
+    }
+
+    /// <summary>One page of the month's tenants: searched by name, sorted, with domains and IPs used for the page's rows.</summary>
+    public async Task<CostPage> PageAsync(
+        CostMonthSummary summary, string? search, string? sortBy, bool descending, int page, int pageSize, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Costs.View);
+        IEnumerable<TenantCostRow> rows = summary.Tenants;
+        if (!string.IsNullOrWhiteSpace(search))
+            rows = rows.Where(r => r.Name.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase));
+        var filtered = rows.ToList();
+        var sorted = Sort(filtered, sortBy, descending);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var pageRows = sorted.Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return new CostPage(filtered.Count, await WithUsageAsync(db, summary, pageRows, ct));
+    }
+
+    /// <summary>The 12 months ending with <paramref name="last"/>: total cost and idle cost (the months with kept figures).</summary>
+    public async Task<IReadOnlyList<CostTrendPoint>> TrendAsync(CostMonth last, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Costs.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var first = last.AddMonths(-(TrendMonths - 1));
+        var rows = await db.Database.SqlQueryRaw<TrendRow>("""
+            SELECT date_trunc('month', day)::date AS month, max(day) AS last_day,
+                   round(sum(ip_cost + vps_cost), 12) AS total,
+                   round(coalesce(sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL), 0), 12) AS idle
+            FROM tenant_cost_daily WHERE day BETWEEN @from AND @to
+            GROUP BY 1 ORDER BY 1
+            """, Range(first.Start, last.End)).ToListAsync(ct);
+        return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), Cents(r.Total), Cents(r.Idle), r.LastDay < CostMonth.Of(r.Month).End)).ToList();
+    }
+
+    /// <summary>One tenant's 12 months ending with the given month (default: this month), and the IPs and VPS it used.</summary>
+    public async Task<CostResult<TenantCostDetail>> GetTenantAsync(Guid tenantId, string? monthText, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Costs.View);
+        if (!TryResolveMonth(monthText, out var last, out var problem)) return CostResult<TenantCostDetail>.Problem(problem);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
+            .Select(t => new { t.Id, t.Name, t.MonthlyRevenue }).FirstOrDefaultAsync(ct);
+        if (tenant is null) return CostResult<TenantCostDetail>.Problem("There is no tenant with this id. Pick a tenant from the cost page.");
+        var first = last.AddMonths(-(TrendMonths - 1));
+        var months = await db.Database.SqlQueryRaw<TenantMonthRow>("""
+            SELECT date_trunc('month', day)::date AS month, max(day) AS last_day,
+                   round(coalesce(sum(ip_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS ip_cost,
+                   round(coalesce(sum(vps_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS vps_cost
+            FROM tenant_cost_daily WHERE day BETWEEN @from AND @to AND (tenant_id = @tenant OR tenant_id IS NULL)
+            GROUP BY 1 ORDER BY 1
+            """, [.. Range(first.Start, last.End), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct);
+        var to = Min(last.End, Today);
+        return CostResult<TenantCostDetail>.Ok(new TenantCostDetail(tenant.Id, tenant.Name, tenant.MonthlyRevenue, first, last,
+            months.Select(m => ToTenantMonth(m, tenant.MonthlyRevenue)).ToList(),
+            await UsedIpsAsync(db, tenantId, first.Start, to, ct), await UsedVpsAsync(db, tenantId, first.Start, to, ct)));
+    }
+
+    /// <summary>The month as CSV (costs.export): every tenant, then the idle and total rows, the same figures as the page.</summary>
+    public async Task<CostResult<CostExport>> ExportAsync(string? monthText, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Costs.Export);
+        var result = await GetMonthAsync(monthText, ct);
+        if (result.Value is not { } summary) return CostResult<CostExport>.Problem(result.Message!);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await WithUsageAsync(db, summary, Sort(summary.Tenants, "Total", descending: true), ct);
+        return CostResult<CostExport>.Ok(new CostExport(summary, rows));
+    }
+
+    /// <summary>The overview card's figures for this month, or null before any figures are kept.</summary>
+    public async Task<CostOverview?> OverviewAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Costs.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await SummaryAsync(db, CurrentMonth, ct) is not { } s) return null;
+        var least = s.Tenants.OrderBy(t => t.Margin).ThenBy(t => t.Name, StringComparer.OrdinalIgnoreCase).Take(3).ToList();
+        return new CostOverview(s.Month, s.Totals.Total, s.Project(s.Totals.Total), s.IdleShare, least);
+    }
+
+    private bool TryResolveMonth(string? text, out CostMonth month, out string problem)
+    {
+        problem = "";
+        month = CurrentMonth;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (!CostMonth.TryParse(text, out month))
+        {
+            problem = $"\"{text}\" is not a month. Use the form 2026-10.";
+            return false;
+        }
+        if (month > CurrentMonth)
+        {
+            problem = $"{month.Label(Invariant)} has not started yet: there is no cost for it. The latest month is {CurrentMonth.Label(Invariant)}.";
+            return false;
+        }
+        return true;
+    }
+
+    private static async Task<string> NoFiguresMessageAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
+    {
+        var kept = await db.TenantCostDaily.AsNoTracking().GroupBy(_ => 1)
+            .Select(g => new { First = g.Min(x => x.Day), Last = g.Max(x => x.Day) }).FirstOrDefaultAsync(ct);
+        return kept is null
+            ? $"No cost figures are kept yet for {month.Label(Invariant)}. They appear once the cost job has run (or after `costs rebuild`)."
+            : $"No cost figures are kept for {month.Label(Invariant)}: the figures cover {CostMonth.Of(kept.First).Label(Invariant)} to {CostMonth.Of(kept.Last).Label(Invariant)}.";
+    }
+
+    /// <summary>Sums the month per tenant in SQL, then rounds every column by largest remainder (tenants by id, idle last).</summary>
+    private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
+    {
+        var sums = await db.Database.SqlQueryRaw<SumRow>("""
+            SELECT s.tenant_id AS tenant_id, t.name AS name, t.monthly_revenue AS monthly_revenue,
+                   round(s.ip, 12) AS ip_cost, round(s.vps, 12) AS vps_cost, s.days AS days, s.last_day AS last_day
+            FROM (SELECT tenant_id, sum(ip_cost) AS ip, sum(vps_cost) AS vps, count(DISTINCT day)::int AS days, max(day) AS last_day
+                  FROM tenant_cost_daily WHERE day BETWEEN @from AND @to GROUP BY tenant_id) s
+            LEFT JOIN tenants t ON t.id = s.tenant_id
+            UNION ALL
+            SELECT t.id, t.name, t.monthly_revenue, 0, 0, 0, NULL
+            FROM tenants t
+            WHERE t.created < (@to::date + 1)::timestamp AT TIME ZONE 'UTC'
+              AND NOT EXISTS (SELECT 1 FROM tenant_cost_daily c WHERE c.tenant_id = t.id AND c.day BETWEEN @from AND @to)
+            """, Range(month.Start, month.End)).ToListAsync(ct);
+        var idle = sums.FirstOrDefault(s => s.TenantId is null);
+        if (idle?.LastDay is not { } lastDay) return null;
+        var daysCounted = idle.Days;
+        var tenants = sums.Where(s => s.TenantId is not null).OrderBy(s => s.TenantId!.Value.ToString("D"), StringComparer.Ordinal).ToList();
+        var ordered = tenants.Append(idle).ToList();
+        var ip = LargestRemainder.Round(ordered.Select(s => s.IpCost).ToList());
+        var vps = LargestRemainder.Round(ordered.Select(s => s.VpsCost).ToList());
+        var total = LargestRemainder.Round(ordered.Select(s => s.IpCost + s.VpsCost).ToList());
+        var rows = tenants.Select((s, i) => new TenantCostRow(s.TenantId!.Value, s.Name ?? "", Revenue(s.MonthlyRevenue ?? 0, daysCounted, month),
+            ip[i], vps[i], total[i])).ToList();
+        var n = tenants.Count;
+        var idleLine = new CostLine(0, ip[n], vps[n], total[n]);
+        var totals = new CostLine(rows.Sum(r => r.Revenue), ip.Sum(), vps.Sum(), total.Sum());
+        return new CostMonthSummary(month, lastDay, daysCounted, rows, idleLine, totals);
+    }
+
+    /// <summary>Revenue is monthly_revenue for a whole month and pro rata for a month to date.</summary>
+    private static decimal Revenue(decimal monthly, int daysCounted, CostMonth month) =>
+        Math.Round(monthly * daysCounted / month.DaysInMonth, 2, MidpointRounding.AwayFromZero);
+
+    private static TenantMonth ToTenantMonth(TenantMonthRow m, decimal monthlyRevenue)
+    {
+        var month = CostMonth.Of(m.Month);
+        var days = m.LastDay.Day;
+        return new TenantMonth(month, Revenue(monthlyRevenue, days, month), Cents(m.IpCost), Cents(m.VpsCost),
+            Cents(m.IpCost + m.VpsCost), days < month.DaysInMonth);
+    }
+
+    private static List<TenantCostRow> Sort(IReadOnlyList<TenantCostRow> rows, string? sortBy, bool descending)
+    {
+        Func<TenantCostRow, object?> key = sortBy switch
+        {
+            nameof(TenantCostRow.Revenue) => r => r.Revenue,
+            nameof(TenantCostRow.IpCost) => r => r.IpCost,
+            nameof(TenantCostRow.VpsCost) => r => r.VpsCost,
+            nameof(TenantCostRow.Total) => r => r.Total,
+            nameof(TenantCostRow.Margin) => r => r.Margin,
+            nameof(TenantCostRow.MarginPercent) => r => r.MarginPercent,
+            _ => r => r.Name.ToLowerInvariant(),
+        };
+        var sorted = descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
+        return sorted.ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.TenantId).ToList();
+    }
+
+    /// <summary>Fills the distinct domains and IPs each tenant's assignments covered in the month (to date).</summary>
+    private async Task<List<TenantCostRow>> WithUsageAsync(InfraAdminDbContext db, CostMonthSummary summary, List<TenantCostRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return rows;
+        var ids = rows.Select(r => r.TenantId).ToArray();
+        var usage = await db.Database.SqlQueryRaw<UsageRow>("""
+            SELECT dm.tenant_id AS tenant_id, count(DISTINCT a.domain_id)::int AS domains, count(DISTINCT a.smtp_ip_address_id)::int AS ips
+            FROM domain_ip_assignments a JOIN domains dm ON dm.id = a.domain_id
+            WHERE dm.tenant_id = ANY(@ids)
+              AND a.assigned < (@to::date + 1)::timestamp AT TIME ZONE 'UTC'
+              AND (a.expires IS NULL OR a.expires > @from::timestamp AT TIME ZONE 'UTC')
+            GROUP BY dm.tenant_id
+            """, [.. Range(summary.Month.Start, summary.LastDay), new NpgsqlParameter("ids", ids)]).ToListAsync(ct);
+        var byTenant = usage.ToDictionary(u => u.TenantId);
+        return rows.Select(r => byTenant.TryGetValue(r.TenantId, out var u)
+            ? r with { Domains = u.Domains, IpsUsed = u.Ips }
+            : r with { Domains = 0, IpsUsed = 0 }).ToList();
+    }
+
+    private static Task<List<UsedResource>> UsedIpsAsync(InfraAdminDbContext db, Guid tenantId, DateOnly from, DateOnly to, CancellationToken ct) =>
+        UsedAsync(db, UsedSql("i.id", "i.ip_address", "v.hostwinds_instance_id", "i.id, i.ip_address, v.hostwinds_instance_id"), tenantId, from, to, ct);
+
+    private static Task<List<UsedResource>> UsedVpsAsync(InfraAdminDbContext db, Guid tenantId, DateOnly from, DateOnly to, CancellationToken ct) =>
+        UsedAsync(db, UsedSql("v.id", "coalesce(v.hostwinds_instance_id, v.ip_address, v.id::text)", "v.region",
+            "v.id, v.hostwinds_instance_id, v.ip_address, v.region"), tenantId, from, to, ct);
+
+    private static async Task<List<UsedResource>> UsedAsync(
+        InfraAdminDbContext db, string sql, Guid tenantId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<UsedRow>(sql, [.. Range(from, to), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct);
+        return rows.Select(r => new UsedResource(r.Id, r.Name, r.Parent, r.Days)).ToList();
+    }
+
+    /// <summary>Days on which the tenant's domains were covered on an IP (or on the IPs of a VPS) that existed then.</summary>
+    private static string UsedSql(string id, string name, string parent, string groupBy) => $"""
+        SELECT {id} AS id, {name} AS name, {parent} AS parent, count(DISTINCT g.day)::int AS days
+        FROM domain_ip_assignments a
+        JOIN domains dm ON dm.id = a.domain_id AND dm.tenant_id = @tenant
+        JOIN smtp_ip_addresses i ON i.id = a.smtp_ip_address_id
+        JOIN vps_instances v ON v.id = i.vps_instance_id
+        CROSS JOIN LATERAL generate_series(
+            greatest((a.assigned AT TIME ZONE 'UTC')::date, (i.created AT TIME ZONE 'UTC')::date, @from)::timestamp,
+            least(((a.expires AT TIME ZONE 'UTC') - interval '1 microsecond')::date, @to)::timestamp,
+            interval '1 day') AS g(day)
+        WHERE a.assigned IS NOT NULL
+        GROUP BY {groupBy}
+        ORDER BY 4 DESC, 2
+        """;
+
+    private static NpgsqlParameter[] Range(DateOnly from, DateOnly to) =>
+        [new("from", NpgsqlTypes.NpgsqlDbType.Date) { Value = from }, new("to", NpgsqlTypes.NpgsqlDbType.Date) { Value = to }];
+
+    private static decimal Cents(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private sealed class SumRow
+    {
+        public Guid? TenantId { get; set; }
+        public string? Name { get; set; }
+        public decimal? MonthlyRevenue { get; set; }
+        public decimal IpCost { get; set; }
+        public decimal VpsCost { get; set; }
+        public int Days { get; set; }
+        public DateOnly? LastDay { get; set; }
+    }
+
+    private sealed class TrendRow
+    {
+        public DateOnly Month { get; set; }
+        public DateOnly LastDay { get; set; }
+        public decimal Total { get; set; }
+        public decimal Idle { get; set; }
+    }
+
+    private sealed class TenantMonthRow
+    {
+        public DateOnly Month { get; set; }
+        public DateOnly LastDay { get; set; }
+        public decimal IpCost { get; set; }
+        public decimal VpsCost { get; set; }
+    }
+
+    private sealed class UsedRow
+    {
+        public Guid Id { get; set; }
+        public string Name { get; set; } = "";
+        public string? Parent { get; set; }
+        public int Days { get; set; }
+    }
+
+    private sealed class UsageRow
+    {
+        public Guid TenantId { get; set; }
+        public int Domains { get; set; }
+        public int Ips { get; set; }
+    }
+}
+
+/// <summary>What the CSV export writes.</summary>
+public sealed record CostExport(CostMonthSummary Summary, IReadOnlyList<TenantCostRow> Rows);

@@ -1,0 +1,83 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace InfraAdmin.Features.Costs;
+
+public partial class CostsPage
+{
+    [Inject] private CostService Service { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private UserClock Clock { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+
+    private CostMonth _month;
+    private CostMonthSummary? _summary;
+    private IReadOnlyList<CostTrendPoint> _trend = [];
+    private string? _message;
+    private MudDataGrid<TenantCostRow>? _grid;
+
+    /// <summary>The current month and the 24 before it.</summary>
+    private IEnumerable<CostMonth> MonthChoices =>
+        Enumerable.Range(0, 25).Select(i => Service.CurrentMonth.AddMonths(-i)).Append(_month).Distinct().OrderDescending();
+
+    private string ExportUrl => $"costs/export.csv?month={_summary?.Month}";
+
+    protected override async Task OnInitializedAsync()
+    {
+        _month = MonthFromQuery();
+        await Clock.EnsureLoadedAsync();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _month = MonthFromQuery();
+        try
+        {
+            var result = await Service.GetMonthAsync(Month);
+            (_summary, _message) = (result.Value, result.Message);
+            _trend = _summary is null ? [] : await Service.TrendAsync(_summary.Month);
+        }
+        catch (PermissionDeniedException ex)
+        {
+            (_summary, _message) = (null, ex.Message);
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        if (_grid is not null) await _grid.ReloadServerData();
+    }
+
+    private async Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct)
+    {
+        if (_summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
+        var sort = state.SortDefinitions.FirstOrDefault();
+        try
+        {
+            var page = await Service.PageAsync(_summary, Q, sort?.SortBy ?? nameof(TenantCostRow.Total), sort?.Descending ?? true,
+                state.Page, state.PageSize, ct);
+            return new GridData<TenantCostRow> { Items = page.Rows, TotalItems = page.Total };
+        }
+        catch (PermissionDeniedException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+            return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
+        }
+    }
+
+    private CostMonth MonthFromQuery() => CostMonth.TryParse(Month, out var m) ? m : Service.CurrentMonth;
+
+    private void OnMonthPicked(string month) => GoToMonth(CostMonth.TryParse(month, out var m) ? m : _month);
+
+    private void GoToMonth(CostMonth month) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("month", month.ToString()));
+
+    private void OnSearch(string? text) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", string.IsNullOrWhiteSpace(text) ? null : text.Trim()));
+
+    private string TenantUrl(Guid id) => $"costs/tenants/{id}?month={_month}";
+
+    private string Percent(decimal? value) => value is null ? "—" : Clock.Number(value.Value, 1) + "%";
+}
