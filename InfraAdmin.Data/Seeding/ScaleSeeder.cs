@@ -34,7 +34,8 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         var random = new Random(20261125);
         var total = Stopwatch.StartNew();
 
-        await using var conn = new NpgsqlConnection(connectionString);
+        // Bulk loads outlast the default 30 s command timeout on a busy machine.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await conn.OpenAsync(ct);
         await using (var check = new NpgsqlCommand($"SELECT count(*) FROM tenants WHERE slug LIKE '{SlugPrefix}%'", conn))
         {

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+
+namespace InfraAdmin.Benchmarks;
+
+/// <summary>One measured case: the app's own server-side work and the plainest hand-written SQL for the same result.</summary>
+public sealed record Case(string Name, Func<IServiceProvider, Task> App, string Sql, double BudgetMs);
+
+public sealed record Result(string Name, double AppMedian, double AppP95, double SqlMedian, double SqlP95, double BudgetMs)
+{
+    public double Ratio => SqlMedian <= 0 ? double.NaN : AppMedian / SqlMedian;
+}
+
+/// <summary>Times each case the same way: warm-up, then N runs, median and p95, app and raw SQL on the same connection pool.</summary>
+public sealed class Harness(IServiceProvider services, string connectionString, int iterations)
+{
+    public async Task<Result> RunAsync(Case c, string userEmail)
+    {
+        await using var scope = await ScopeAsAsync(userEmail);
+        var app = await TimeAsync(() => c.App(scope.ServiceProvider));
+        var sql = await TimeAsync(() => RunSqlAsync(c.Sql));
+        return new Result(c.Name, Median(app), P95(app), Median(sql), P95(sql), c.BudgetMs);
+    }
+
+    public async Task<double[]> TimeAsync(Func<Task> action)
+    {
+        for (var i = 0; i < 3; i++) await action();
+        var times = new double[iterations];
+        for (var i = 0; i < iterations; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await action();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times;
+    }
+
+    private async Task RunSqlAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        do { while (await reader.ReadAsync()) { } } while (await reader.NextResultAsync());
+    }
+
+    /// <summary>A DI scope whose authentication state is the given user, as in a circuit.</summary>
+    public async Task<AsyncServiceScope> ScopeAsAsync(string email)
+    {
+        var scope = services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.AppUser>>().FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"No user {email}: load the demo data first (seed demo).");
+        var principal = new ClaimsPrincipal(new ClaimsIdentity([new(ClaimTypes.NameIdentifier, user.Id.ToString()), new(ClaimTypes.Name, email)], "Benchmark"));
+        ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+        return scope;
+    }
+
+    public static double Median(double[] sorted) => sorted[sorted.Length / 2];
+    public static double P95(double[] sorted) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.95) - 1)];
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using InfraAdmin.Benchmarks;
+using InfraAdmin.Infrastructure;
+
+// Measures each dashboard's server-side work against the data set in ConnectionStrings__InfraAdmin
+// (load it with: dotnet run --project InfraAdmin -- seed demo && dotnet run --project InfraAdmin -- seed scale --tenants 10000).
+// Usage: dotnet run -c Release --project InfraAdmin.Benchmarks [-- --iterations 30]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var iterations = args.SkipWhile(a => a != "--iterations").Skip(1).Select(int.Parse).FirstOrDefault(30);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark" });
+builder.Configuration["Jobs:RunServer"] = "false";
+builder.Logging.ClearProviders();
+builder.AddInfraAdmin();
+await using var app = builder.Build();
+var connectionString = app.Configuration.GetConnectionString("InfraAdmin")!;
+var harness = new Harness(app.Services, connectionString, iterations);
+
+Console.WriteLine($"InfraAdmin benchmark: {iterations} runs per case after 3 warm-ups, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+var results = new List<Result>();
+foreach (var (user, c) in DashboardCases.All)
+{
+    var r = await harness.RunAsync(c, user);
+    results.Add(r);
+    Console.WriteLine($"  {r.Name}: {r.AppMedian:F2} ms");
+}
+foreach (var extra in await DashboardCases.ExtrasAsync(harness)) Console.WriteLine(extra);
+
+Console.WriteLine();
+Console.WriteLine("| case | app median ms | app p95 ms | raw SQL median ms | raw SQL p95 ms | ratio | budget ms | within |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+foreach (var r in results)
+    Console.WriteLine($"| {r.Name} | {r.AppMedian:F2} | {r.AppP95:F2} | {r.SqlMedian:F2} | {r.SqlP95:F2} | {r.Ratio:F2} | {r.BudgetMs:F0} | {(r.AppMedian <= r.BudgetMs ? "yes" : "NO")} |");

@@ -1,0 +1,63 @@
+using InfraAdmin.Data.Seeding;
+using InfraAdmin.Features.Audit;
+using InfraAdmin.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfraAdmin.Tests.Integration.Scale;
+
+/// <summary>
+/// On a mid-sized generated set (after ANALYZE), EXPLAIN every query a dashboard sends and fail on a sequential scan
+/// of a large table where an index or the cost roll-up should serve.
+/// </summary>
+public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClassFixture<QueryPlanTests.ScaleFixture>
+{
+    private static readonly string[] LargeTables = ["domain_ip_assignments", "domains", "leads", "smtp_ip_addresses", "campaigns", "campaign_sequence_steps"];
+
+    public sealed class ScaleFixture : IAsyncLifetime
+    {
+        public TestDatabase Database { get; } = new();
+        public InfraAdminFactory App { get; private set; } = default!;
+
+        public async ValueTask InitializeAsync()
+        {
+            await Database.InitializeAsync();
+            await new ScaleSeeder(Database.ConnectionString, _ => { }).SeedAsync(tenants: 800);
+            App = new InfraAdminFactory(Database);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+
+    public static TheoryData<string> Dashboards() => [.. DashboardQueries.Keys];
+
+    private static readonly Dictionary<string, (string User, Func<IServiceProvider, Task> Run)> DashboardQueries = new()
+    {
+        ["audit: first page"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(), 0, 25)),
+        ["audit: entity filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "tenants", EntityId: Demo.AcmeTenant.ToString()), 0, 25)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public async Task No_dashboard_query_scans_a_large_table(string dashboard)
+    {
+        var (user, run) = DashboardQueries[dashboard];
+        using var capture = new QueryCapture(fixture.Database.Name);
+        await using (var scope = await fixture.App.ScopeAsAsync(user))
+        {
+            capture.Clear();
+            await run(scope.ServiceProvider);
+        }
+        var commands = capture.Commands.Where(c => !c.Sql.Contains("staff_members") && !c.Sql.Contains("FROM users")).ToList();
+        Assert.NotEmpty(commands);
+        foreach (var command in commands)
+        {
+            var plan = await command.PlanAsync(fixture.Database.ConnectionString);
+            var scans = plan.Where(n => n.Node == "Seq Scan" && LargeTables.Contains(n.Relation)).ToList();
+            Assert.True(scans.Count == 0, $"{dashboard}: sequential scan of {string.Join(", ", scans.Select(s => s.Relation))} in\n{command.Sql}");
+        }
+    }
+}
