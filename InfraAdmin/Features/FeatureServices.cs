@@ -6,6 +6,8 @@ public static class FeatureServices
     public static IServiceCollection AddFeatureServices(this IServiceCollection services)
     {
         services.AddScoped<Audit.AuditService>();
+        services.AddScoped<Staff.RoleService>();
+        services.AddScoped<Staff.StaffService>();
         return services;
     }
 }
