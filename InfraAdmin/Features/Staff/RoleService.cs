@@ -14,7 +14,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
     {
         await currentUser.RequireAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Summaries(db).OrderBy(r => r.Name).ToListAsync(ct);
+        return await Summaries(db, db.StaffRoles.OrderBy(r => r.Name)).ToListAsync(ct);
     }
 
     public async Task<RoleDetail?> GetAsync(int id, CancellationToken ct = default)
@@ -148,15 +148,15 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
         if (!Permissions.Names.Contains(permission)) throw new StaffRuleException($"'{permission}' is not a permission of the catalog.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var roleIds = db.StaffRolePermissions.Where(rp => rp.Permission!.Name == permission).Select(rp => rp.RoleId);
-        var roles = await Summaries(db).Where(r => roleIds.Contains(r.Id)).OrderBy(r => r.Name).ToListAsync(ct);
-        var members = await StaffService.Rows(db, DateTimeOffset.UtcNow)
+        var roles = await Summaries(db, db.StaffRoles.Where(r => roleIds.Contains(r.Id)).OrderBy(r => r.Name)).ToListAsync(ct);
+        var members = await StaffService.Project(db.StaffMembers.AsNoTracking()
             .Where(s => s.RoleId != null && roleIds.Contains(s.RoleId.Value))
-            .OrderBy(s => s.Email).ToListAsync(ct);
+            .OrderBy(s => s.User!.Email), DateTimeOffset.UtcNow).ToListAsync(ct);
         return new WhoCanAnswer(permission, roles, members);
     }
 
-    private static IQueryable<RoleSummary> Summaries(InfraAdminDbContext db) =>
-        db.StaffRoles.AsNoTracking().Select(r => new RoleSummary(
+    private static IQueryable<RoleSummary> Summaries(InfraAdminDbContext db, IQueryable<StaffRole> roles) =>
+        roles.AsNoTracking().Select(r => new RoleSummary(
             r.Id, r.Name ?? "", r.Description,
             db.StaffMembers.Count(s => s.RoleId == r.Id),
             db.StaffRolePermissions.Count(rp => rp.RoleId == r.Id),

@@ -52,7 +52,8 @@ internal static class StaffAccess
             .Where(s => s.RoleId != null && roleIds.Contains(s.RoleId.Value) && s.User!.Status == UserStatus.Active)
             .Where(s => excluded == null || s.UserId != excluded)
             .Select(s => s.UserId)
-            .Take(2)
+            .OrderBy(id => id)
+            .Take(1)
             .ToListAsync(ct);
         var memberKeeps = member is { Removed: false, NewRoleId: { } newRole } && manageRolesAfter.Contains(newRole);
         if (others.Count == 0 && !memberKeeps)

@@ -26,17 +26,17 @@ public sealed class StaffService(
     {
         await currentUser.RequireAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = Rows(db, clock.GetUtcNow());
+        var rows = db.StaffMembers.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = "%" + query.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            rows = rows.Where(r => EF.Functions.ILike(r.Email, pattern) || (r.DisplayName != null && EF.Functions.ILike(r.DisplayName, pattern)));
+            rows = rows.Where(r => EF.Functions.ILike(r.User!.Email!, pattern) || (r.User.DisplayName != null && EF.Functions.ILike(r.User.DisplayName, pattern)));
         }
         if (query.RoleId is { } roleId) rows = rows.Where(r => r.RoleId == roleId);
         var total = await rows.CountAsync(ct);
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
-        var page = await Sort(rows, query.SortBy, query.Descending)
-            .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToListAsync(ct);
+        var page = await Project(Sort(rows, query.SortBy, query.Descending)
+            .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize), clock.GetUtcNow()).ToListAsync(ct);
         return new StaffResults(total, page);
     }
 
@@ -44,7 +44,7 @@ public sealed class StaffService(
     {
         await currentUser.RequireAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Rows(db, clock.GetUtcNow()).FirstOrDefaultAsync(r => r.UserId == userId, ct);
+        return await Project(db.StaffMembers.AsNoTracking().Where(s => s.UserId == userId), clock.GetUtcNow()).FirstOrDefaultAsync(ct);
     }
 
     public async Task<IReadOnlyList<StaffRow>> AllAsync(CancellationToken ct = default) =>
@@ -216,21 +216,21 @@ public sealed class StaffService(
         };
     }
 
-    internal static IQueryable<StaffRow> Rows(InfraAdminDbContext db, DateTimeOffset now) =>
-        db.StaffMembers.AsNoTracking().Select(s => new StaffRow(
+    internal static IQueryable<StaffRow> Project(IQueryable<StaffMember> members, DateTimeOffset now) =>
+        members.Select(s => new StaffRow(
             s.UserId, s.User!.Email ?? "", s.User.DisplayName, s.RoleId, s.Role != null ? s.Role.Name : null, s.Notes,
             s.Created, s.User.LastSignIn, s.User.LockoutEnd != null && s.User.LockoutEnd > now, s.User.Status, s.Version));
 
-    private static IQueryable<StaffRow> Sort(IQueryable<StaffRow> rows, string sortBy, bool descending) => (sortBy, descending) switch
+    private static IQueryable<StaffMember> Sort(IQueryable<StaffMember> rows, string sortBy, bool descending) => (sortBy, descending) switch
     {
-        (StaffSort.Role, false) => rows.OrderBy(r => r.RoleName).ThenBy(r => r.Email),
-        (StaffSort.Role, true) => rows.OrderByDescending(r => r.RoleName).ThenBy(r => r.Email),
-        (StaffSort.Added, false) => rows.OrderBy(r => r.Added).ThenBy(r => r.Email),
-        (StaffSort.Added, true) => rows.OrderByDescending(r => r.Added).ThenBy(r => r.Email),
-        (StaffSort.LastSignIn, false) => rows.OrderBy(r => r.LastSignIn).ThenBy(r => r.Email),
-        (StaffSort.LastSignIn, true) => rows.OrderByDescending(r => r.LastSignIn).ThenBy(r => r.Email),
-        (_, true) => rows.OrderByDescending(r => r.Email),
-        _ => rows.OrderBy(r => r.Email),
+        (StaffSort.Role, false) => rows.OrderBy(r => r.Role!.Name).ThenBy(r => r.User!.Email),
+        (StaffSort.Role, true) => rows.OrderByDescending(r => r.Role!.Name).ThenBy(r => r.User!.Email),
+        (StaffSort.Added, false) => rows.OrderBy(r => r.Created).ThenBy(r => r.User!.Email),
+        (StaffSort.Added, true) => rows.OrderByDescending(r => r.Created).ThenBy(r => r.User!.Email),
+        (StaffSort.LastSignIn, false) => rows.OrderBy(r => r.User!.LastSignIn).ThenBy(r => r.User!.Email),
+        (StaffSort.LastSignIn, true) => rows.OrderByDescending(r => r.User!.LastSignIn).ThenBy(r => r.User!.Email),
+        (_, true) => rows.OrderByDescending(r => r.User!.Email),
+        _ => rows.OrderBy(r => r.User!.Email),
     };
 
     private static string NormalizeEmail(string? email)
