@@ -5,11 +5,15 @@ namespace InfraAdmin.E2E.Pages;
 /// <summary>/staff/roles: the roles list, the new-role form and the permission matrix.</summary>
 public sealed class RolesPage(IPage page)
 {
-    public Task GotoAsync() => page.GotoAsync("/staff/roles");
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("/staff/roles");
+        await page.Locator("[data-testid='permission-matrix'][data-interactive='true']").WaitForAsync();
+    }
 
     public async Task CreateRoleAsync(string name)
     {
-        await page.GetByTestId("new-role-name").Locator("input").FillAsync(name);
+        await page.GetByTestId("new-role-name").FillAsync(name);
         await page.GetByTestId("create-role").ClickAsync();
         await page.GetByTestId("roles-table").GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).WaitForAsync();
     }

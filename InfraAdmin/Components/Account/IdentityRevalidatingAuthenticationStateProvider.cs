@@ -39,7 +39,9 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
 
         var access = await permissions.LoadAsync(user.Id, cancellationToken);
         var fingerprint = string.Join(",", access.Permissions.Order()) + "|" + access.TenantId + "|" + access.TenantRole;
-        if (_accessFingerprint is not null && _accessFingerprint != fingerprint)
+        // The first check has nothing to compare with, yet access may have changed since the page was authorized
+        // (a revoke within the first interval): re-run the page's authorization once then too.
+        if (_accessFingerprint != fingerprint)
         {
             permissions.Invalidate(user.Id);
             NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(principal)));
