@@ -31,7 +31,11 @@ public sealed class RolesPage(IPage page)
 /// <summary>/staff: the staff grid and a member's panel.</summary>
 public sealed class StaffListPage(IPage page)
 {
-    public Task GotoAsync() => page.GotoAsync("/staff");
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("/staff");
+        await page.Locator("[data-testid='staff-grid'][data-interactive='true']").WaitForAsync();
+    }
 
     public ILocator Panel => page.GetByTestId("member-panel");
 

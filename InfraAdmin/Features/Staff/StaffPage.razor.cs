@@ -46,6 +46,7 @@ public partial class StaffPage
     private bool _stale;
     private string? _whyPermission;
     private WhyAnswer? _why;
+    private bool _interactive;
 
     protected override async Task OnInitializedAsync()
     {
@@ -60,6 +61,14 @@ public partial class StaffPage
         _filter.Search = Search;
         _filter.RoleId = RoleId;
         if (_grid is not null) await _grid.ReloadServerData();
+    }
+
+    /// <summary>Marks the grid once the circuit is live (not in the prerendered HTML), so buttons are not clicked too early.</summary>
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
     }
 
     private async Task<GridData<StaffRow>> LoadAsync(GridState<StaffRow> state, CancellationToken ct)
