@@ -15,6 +15,8 @@ public static class FeatureServices
         services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.For(Permissions.Vps.View));
         Platform.PlatformServices.AddPlatformServices(services);
         Costs.CostsRegistration.AddCosts(services);
+        services.AddScoped<Staff.RoleService>();
+        services.AddScoped<Staff.StaffService>();
         return services;
     }
 }

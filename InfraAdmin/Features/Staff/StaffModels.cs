@@ -1,0 +1,55 @@
+using InfraAdmin.Authorization;
+
+namespace InfraAdmin.Features.Staff;
+
+/// <summary>A request the staff rules refuse (bad input, a guard, a stale edit); the message is meant for the user.</summary>
+public sealed class StaffRuleException(string message, bool isStale = false) : Exception(message)
+{
+    /// <summary>The data changed since the user loaded it: reloading (and redoing the edit) is the way forward.</summary>
+    public bool IsStale => isStale;
+}
+
+public sealed record RoleSummary(int Id, string Name, string? Description, int MemberCount, int PermissionCount, uint Version);
+
+public sealed record RoleMember(Guid UserId, string Email, string? DisplayName);
+
+public sealed record RoleDetail(
+    int Id, string Name, string? Description, uint Version, IReadOnlyList<string> Permissions, IReadOnlyList<RoleMember> Members);
+
+public sealed record MatrixRole(int Id, string Name, IReadOnlySet<string> Granted);
+
+/// <summary>
+/// Roles × permissions as the user loaded them. <see cref="Stamp"/> fingerprints the roles and every grant,
+/// so a save made against an older matrix is refused instead of overwriting someone else's changes.
+/// </summary>
+public sealed record PermissionMatrix(IReadOnlyList<MatrixRole> Roles, string Stamp)
+{
+    public static IReadOnlyList<PermissionDefinition> Catalog => Permissions.All;
+
+    public bool IsGranted(int roleId, string permission) =>
+        Roles.FirstOrDefault(r => r.Id == roleId)?.Granted.Contains(permission) == true;
+}
+
+/// <summary>One cell of the matrix to change: grant (true) or revoke (false) a permission for a role.</summary>
+public sealed record MatrixChange(int RoleId, string RoleName, string Permission, bool Grant);
+
+public sealed record StaffRow(
+    Guid UserId, string Email, string? DisplayName, int? RoleId, string? RoleName, string? Notes,
+    DateTime? Added, DateTime? LastSignIn, bool Locked, string Status, uint Version);
+
+public static class StaffSort
+{
+    public const string Email = "email";
+    public const string Role = "role";
+    public const string Added = "added";
+    public const string LastSignIn = "last_sign_in";
+}
+
+public sealed record StaffQuery(
+    string? Search = null, int? RoleId = null, string SortBy = StaffSort.Email, bool Descending = false, int Page = 0, int PageSize = 25);
+
+public sealed record StaffResults(int Total, IReadOnlyList<StaffRow> Rows);
+
+public sealed record WhoCanAnswer(string Permission, IReadOnlyList<RoleSummary> Roles, IReadOnlyList<StaffRow> Members);
+
+public sealed record WhyAnswer(bool Has, string Explanation);

@@ -1,0 +1,207 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace InfraAdmin.Features.Staff;
+
+public partial class StaffPage
+{
+    [Inject] private StaffService Staff { get; set; } = default!;
+    [Inject] private RoleService Roles { get; set; } = default!;
+    [Inject] private CurrentUser Me { get; set; } = default!;
+    [Inject] private UserClock Clock { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
+    [SupplyParameterFromQuery(Name = "role")] public int? RoleId { get; set; }
+
+    private sealed class FilterModel
+    {
+        public string? Search { get; set; }
+        public int? RoleId { get; set; }
+    }
+
+    private sealed class AddModel
+    {
+        public bool Invite { get; set; }
+        public string? Email { get; set; }
+        public string? DisplayName { get; set; }
+        public int RoleId { get; set; }
+        public string? Notes { get; set; }
+    }
+
+    private MudDataGrid<StaffRow>? _grid;
+    private IReadOnlyList<RoleSummary> _roles = [];
+    private bool _canManage;
+    private readonly FilterModel _filter = new();
+    private bool _adding;
+    private readonly AddModel _add = new();
+    private string? _addError;
+    private StaffRow? _selected;
+    private int _memberRoleId;
+    private string? _memberNotes;
+    private bool _stale;
+    private string? _whyPermission;
+    private WhyAnswer? _why;
+    private bool _interactive;
+
+    protected override async Task OnInitializedAsync()
+    {
+        await Clock.EnsureLoadedAsync();
+        _canManage = await Me.HasAsync(Permissions.Staff.Manage);
+        _roles = await Roles.ListAsync();
+        _add.RoleId = _roles.FirstOrDefault()?.Id ?? 0;
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _filter.Search = Search;
+        _filter.RoleId = RoleId;
+        if (_grid is not null) await _grid.ReloadServerData();
+    }
+
+    /// <summary>Marks the grid once the circuit is live (not in the prerendered HTML), so buttons are not clicked too early.</summary>
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
+    }
+
+    private async Task<GridData<StaffRow>> LoadAsync(GridState<StaffRow> state, CancellationToken ct)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var sortBy = sort?.SortBy switch
+        {
+            nameof(StaffRow.RoleName) => StaffSort.Role,
+            nameof(StaffRow.Added) => StaffSort.Added,
+            nameof(StaffRow.LastSignIn) => StaffSort.LastSignIn,
+            _ => StaffSort.Email,
+        };
+        var page = await Staff.ListAsync(new StaffQuery(Search, RoleId, sortBy, sort?.Descending ?? false, state.Page, state.PageSize), ct);
+        return new GridData<StaffRow> { TotalItems = page.Total, Items = page.Rows };
+    }
+
+    private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+    {
+        ["q"] = string.IsNullOrWhiteSpace(_filter.Search) ? null : _filter.Search.Trim(),
+        ["role"] = _filter.RoleId,
+    }));
+
+    private void ClearFilters() => Navigation.NavigateTo("staff");
+
+    private async Task AddAsync()
+    {
+        _addError = null;
+        var ok = await RunAsync(async () =>
+        {
+            if (_add.Invite) await Staff.InviteAsync(_add.Email, _add.DisplayName, _add.RoleId, _add.Notes, Navigation.BaseUri);
+            else await Staff.AddExistingAsync(_add.Email, _add.RoleId, _add.Notes);
+        }, error => _addError = error);
+        if (!ok) return;
+        Snackbar.Add(_add.Invite ? $"{_add.Email} invited: they were mailed a link to set their password." : $"{_add.Email} is now staff.", Severity.Success);
+        _add.Email = _add.DisplayName = _add.Notes = null;
+        _adding = false;
+        await RefreshAsync();
+    }
+
+    private async Task SelectAsync(Guid userId)
+    {
+        _selected = await Staff.GetAsync(userId);
+        _stale = false;
+        _why = null;
+        _whyPermission = null;
+        _memberRoleId = _selected?.RoleId ?? 0;
+        _memberNotes = _selected?.Notes;
+        if (_selected is null) Snackbar.Add("That person is no longer a staff member.", Severity.Warning);
+    }
+
+    private async Task ChangeRoleAsync()
+    {
+        var m = _selected!;
+        if (await RunAsync(() => Staff.ChangeRoleAsync(m.UserId, _memberRoleId, m.Version)))
+        {
+            Snackbar.Add($"{m.Email} now has the role '{_roles.FirstOrDefault(r => r.Id == _memberRoleId)?.Name}'. Their access changes within seconds.", Severity.Success);
+            await RefreshAsync();
+        }
+    }
+
+    private async Task SaveNotesAsync()
+    {
+        var m = _selected!;
+        if (await RunAsync(() => Staff.UpdateNotesAsync(m.UserId, _memberNotes, m.Version)))
+        {
+            Snackbar.Add("Notes saved.", Severity.Success);
+            await RefreshAsync();
+        }
+    }
+
+    private async Task UnlockAsync()
+    {
+        var m = _selected!;
+        if (await RunAsync(() => Staff.UnlockAsync(m.UserId)))
+        {
+            Snackbar.Add($"{m.Email} is unlocked and can sign in again.", Severity.Success);
+            await RefreshAsync();
+        }
+    }
+
+    private async Task SendResetAsync()
+    {
+        var m = _selected!;
+        if (await RunAsync(() => Staff.SendPasswordResetAsync(m.UserId, Navigation.BaseUri)))
+            Snackbar.Add($"A password reset link was mailed to {m.Email}.", Severity.Success);
+    }
+
+    private async Task RemoveAsync()
+    {
+        var m = _selected!;
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Remove from staff",
+            $"Remove {m.Email} from staff? They lose every staff permission and are signed out everywhere. Their user account stays.",
+            yesText: "Remove", cancelText: "Cancel");
+        if (confirmed != true) return;
+        if (await RunAsync(() => Staff.RemoveAsync(m.UserId, m.Version)))
+        {
+            Snackbar.Add($"{m.Email} is no longer staff; their sign-ins have ended.", Severity.Success);
+            _selected = null;
+            await RefreshAsync();
+        }
+    }
+
+    private async Task WhyAsync(string permission)
+    {
+        _whyPermission = permission;
+        await RunAsync(async () => _why = await Staff.WhyAsync(_selected!.UserId, permission));
+    }
+
+    private async Task RefreshAsync()
+    {
+        _roles = await Roles.ListAsync();
+        if (_grid is not null) await _grid.ReloadServerData();
+        if (_selected is not null) await SelectAsync(_selected.UserId);
+    }
+
+    /// <summary>Runs a service call; a refusal becomes a message beside the field (when given) or a snackbar.</summary>
+    private async Task<bool> RunAsync(Func<Task> action, Action<string>? showError = null)
+    {
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (StaffRuleException ex)
+        {
+            _stale = ex.IsStale;
+            if (showError is not null) showError(ex.Message);
+            else Snackbar.Add(ex.Message, Severity.Error);
+        }
+        catch (PermissionDeniedException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        return false;
+    }
+}
