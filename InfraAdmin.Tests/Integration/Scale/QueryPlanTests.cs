@@ -1,5 +1,7 @@
 using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.Audit;
+using InfraAdmin.Features.Costs;
+using InfraAdmin.Features.Vps;
 using InfraAdmin.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,8 +23,9 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
         public async ValueTask InitializeAsync()
         {
             await Database.InitializeAsync();
-            await new ScaleSeeder(Database.ConnectionString, _ => { }).SeedAsync(tenants: 800);
+            await new ScaleSeeder(Database.ConnectionString, _ => { }).SeedAsync(tenants: 1000);
             App = new InfraAdminFactory(Database);
+            await App.Services.GetRequiredService<CostRollup>().RebuildAllAsync();
         }
 
         public async ValueTask DisposeAsync()
@@ -38,7 +41,19 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
     {
         ["audit: first page"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(), 0, 25)),
         ["audit: entity filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "tenants", EntityId: Demo.AcmeTenant.ToString()), 0, 25)),
+        ["vps: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().SearchAsync(new VpsFilter(), 0, 25)),
+        ["vps: detail"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().GetAsync(ScaleSeeder.Id(2, 7))),
+        ["vps: decommission impact"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().PreviewDecommissionAsync(ScaleSeeder.Id(2, 7))),
+        ["costs: month"] = (Demo.Admin, async sp =>
+        {
+            var costs = sp.GetRequiredService<CostService>();
+            var month = await costs.GetMonthAsync(LastMonth);
+            await costs.PageAsync(month.Value!, null, null, false, 0, 25);
+        }),
+        ["costs: tenant 12 months"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().GetTenantAsync(ScaleSeeder.Id(1, 42), LastMonth)),
     };
+
+    private static string LastMonth => DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM");
 
     [Theory]
     [MemberData(nameof(Dashboards))]
