@@ -6,6 +6,7 @@ public static class FeatureEndpoints
     public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder endpoints)
     {
         Audit.AuditEndpoints.Map(endpoints);
+        IpReputation.IpReputationEndpoints.Map(endpoints);
         return endpoints;
     }
 }
