@@ -188,7 +188,7 @@ public sealed partial class IpReputationService
 
     /// <summary>Loads the IP tracked and locks its row for the transaction, so assignment changes on one IP are serialised.</summary>
     private static async Task<SmtpIpAddress> LockIpAsync(InfraAdminDbContext db, Guid ipId, CancellationToken ct) =>
-        (await db.SmtpIpAddresses.FromSql($"SELECT * FROM smtp_ip_addresses WHERE id = {ipId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault()
+        (await db.SmtpIpAddresses.FromSql($"SELECT *, xmin FROM smtp_ip_addresses WHERE id = {ipId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault()
         ?? throw new IpActionException("This IP does not exist (any more).");
 
     /// <summary>Bookkeeping (not audited): assigned_count recounted from the active assignments, in the caller's transaction.</summary>

@@ -55,7 +55,7 @@ public sealed partial class IpReputationService(
             .Select(v => new { v.Id, Name = v.HostwindsInstanceId ?? v.IpAddress ?? "" }).ToListAsync(ct);
         var providers = await db.Database.SqlQueryRaw<string>("""
             SELECT DISTINCT e.key AS "Value" FROM smtp_ip_addresses i
-            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE '{}'::jsonb END) e
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
             ORDER BY 1
             """).ToListAsync(ct);
         return (regions, vps.Select(v => (v.Id, v.Name)).ToList(), providers);
@@ -73,19 +73,19 @@ public sealed partial class IpReputationService(
         var byReputation = await db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var byProvider = await db.Database.SqlQueryRaw<KeyCount>("""
-            SELECT e.key AS "Key", count(*)::int AS "Count" FROM smtp_ip_addresses i
-            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE '{}'::jsonb END) e
+            SELECT e.key AS key, count(*)::int AS count FROM smtp_ip_addresses i
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
             WHERE jsonb_typeof(e.value) = 'object' AND e.value ->> 'listed' = 'true'
             GROUP BY e.key ORDER BY e.key
             """).ToListAsync(ct);
         var byVps = await db.Database.SqlQuery<BreakdownRow>($"""
-            SELECT v.region AS "Region", v.id AS "VpsId", v.hostwinds_instance_id AS "VpsName",
-                   count(*)::int AS "Total",
-                   count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS "InTrouble",
-                   count(*) FILTER (WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)'))::int AS "Listed",
-                   count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS "Stale",
+            SELECT v.region AS region, v.id AS vps_id, v.hostwinds_instance_id AS vps_name,
+                   count(*)::int AS total,
+                   count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
+                   count(*) FILTER (WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)'))::int AS listed,
+                   count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS stale,
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status'
-                                                  AND h.to_status IN ('degraded', 'burned') AND h.changed >= {since})))::int AS "RecentlyBad"
+                                                  AND h.to_status IN ('degraded', 'burned') AND h.changed >= {since}))::int AS recently_bad
             FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id
             GROUP BY v.region, v.id, v.hostwinds_instance_id
             ORDER BY v.region, v.hostwinds_instance_id
