@@ -1,0 +1,91 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using InfraAdmin.Data.Seeding;
+using InfraAdmin.E2E.Pages;
+using InfraAdmin.E2E.Support;
+using Microsoft.Playwright;
+
+namespace InfraAdmin.E2E;
+
+/// <summary>Ops filter by a KPI link, open an IP and quarantine it with a reason (history, /audit); support sees no actions and is refused.</summary>
+public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
+{
+    /// <summary>A degraded demo IP with one active assignment, in trouble (ip:0:5 = 203.0.113.55).</summary>
+    private static readonly Guid DegradedIp = SeedIds.For("ip:0:5");
+
+    [Fact]
+    public async Task An_operator_filters_by_a_kpi_opens_an_ip_and_quarantines_it_with_a_reason()
+    {
+        await SignInAsync("ops@infraadmin.local");
+        var ips = new IpReputationPage(Page);
+        await ips.GotoAsync();
+        await WaitForCircuitAsync(Page);
+        var trouble = await ips.Kpi("trouble").Locator("span").First.InnerTextAsync();
+
+        await ips.Kpi("trouble").ClickAsync();
+        await Page.WaitForURLAsync("**/ip-reputation?trouble=true");
+        await Assertions.Expect(Page.GetByText($"of {trouble}", new() { Exact = false }).First).ToBeVisibleAsync();
+        await ips.IpLink("203.0.113.55").ClickAsync();
+        await Page.WaitForURLAsync($"**/ip-reputation/{DegradedIp}");
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(ips.Status).ToHaveTextAsync("degraded");
+
+        await ips.QuarantineAsync("E2E: listed on Spamhaus SBL");
+        await Assertions.Expect(ips.Status).ToHaveTextAsync("quarantined");
+        await Assertions.Expect(ips.History).ToContainTextAsync("E2E: listed on Spamhaus SBL");
+        await Assertions.Expect(ips.History).ToContainTextAsync("degraded → quarantined");
+
+        await Page.GotoAsync($"/audit?entity=smtp_ip_addresses&entity_id={DegradedIp}");
+        await Assertions.Expect(Page.GetByTestId("audit-grid")).ToContainTextAsync("ip.quarantine");
+        await Assertions.Expect(Page.GetByTestId("audit-grid")).ToContainTextAsync("ops@infraadmin.local");
+    }
+
+    [Fact]
+    public async Task Support_sees_no_action_and_a_direct_attempt_is_refused()
+    {
+        await SignInAsync("support@infraadmin.local");
+        var ips = new IpReputationPage(Page);
+        await ips.GotoAsync();
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(ips.IpLinks.First).ToBeVisibleAsync();
+        await Assertions.Expect(ips.BulkBar).ToHaveCountAsync(0);
+        await Assertions.Expect(ips.ImportButton).ToHaveCountAsync(0);
+
+        await ips.GotoIpAsync(DegradedIp);
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(ips.Facts).ToBeVisibleAsync();
+        await Assertions.Expect(ips.QuarantineButton).ToHaveCountAsync(0);
+        await Assertions.Expect(ips.ChangeStatusButton).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.GetByTestId("expire-assignment")).ToHaveCountAsync(0);
+
+        // The checker API does not take a staff cookie: only an API key.
+        var response = await Page.APIRequest.PostAsync("/api/ip-checks", new()
+        {
+            DataObject = new { checks = new[] { new { ip = "203.0.113.55", provider = "spamhaus", listed = false, checked_at = DateTime.UtcNow.ToString("O") } } },
+        });
+        Assert.Equal(401, response.Status);
+        await Page.GotoAsync("/settings/api-keys");
+        await Page.WaitForURLAsync("**/Account/AccessDenied**");
+    }
+
+    [Fact]
+    public async Task The_ip_pages_pass_axe()
+    {
+        await SignInAsync("ops@infraadmin.local");
+        var ips = new IpReputationPage(Page);
+        await ips.GotoAsync();
+        await WaitForCircuitAsync(Page);
+        await ips.IpLinks.First.WaitForAsync();
+        AssertNoSeriousViolations(await Page.RunAxe());
+        await ips.GotoIpAsync(SeedIds.For("ip:0:0"));
+        await WaitForCircuitAsync(Page);
+        await ips.Facts.WaitForAsync();
+        AssertNoSeriousViolations(await Page.RunAxe());
+    }
+
+    private static void AssertNoSeriousViolations(AxeResult result)
+    {
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad.Select(v => $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+}
