@@ -69,6 +69,46 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
     }
 
     [Fact]
+    public async Task The_overview_card_shows_the_headline_figures_to_ip_viewers()
+    {
+        await SignInAsync("exec@infraadmin.local");
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(Page.GetByTestId("ip-overview-card")).ToBeVisibleAsync();
+        await Page.GetByTestId("card-stale").ClickAsync();
+        await Page.WaitForURLAsync("**/ip-reputation?stale=true");
+        await Assertions.Expect(new IpReputationPage(Page).IpLinks.First).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_administrator_creates_a_key_sees_it_once_uses_it_and_revokes_it()
+    {
+        await SignInAsync("admin@infraadmin.local");
+        await Page.GotoAsync("/settings/api-keys");
+        await WaitForCircuitAsync(Page);
+        var name = "e2e-checker-" + Guid.NewGuid().ToString("N")[..6];
+        await Page.GetByLabel("Name of the new key (what uses it)").FillAsync(name);
+        await Page.GetByTestId("create-key").ClickAsync();
+        var secret = await Page.GetByTestId("new-key-secret").InnerTextAsync();
+        Assert.StartsWith("iak_", secret);
+        AssertNoSeriousViolations(await Page.RunAxe());
+
+        var body = new { checks = new[] { new { ip = "203.0.113.20", provider = "spamhaus", listed = false, checked_at = DateTime.UtcNow.AddMinutes(-1).ToString("O") } } };
+        var ok = await Page.APIRequest.PostAsync("/api/ip-checks", new() { DataObject = body, Headers = new Dictionary<string, string> { ["X-Api-Key"] = secret } });
+        Assert.Equal(200, ok.Status);
+
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(Page.GetByTestId("new-key-secret")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(secret, await Page.ContentAsync());
+        var row = Page.GetByTestId("key-row").Filter(new() { HasText = name });
+        await row.GetByTestId("revoke-key").ClickAsync();
+        await Page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("revoked");
+        var refused = await Page.APIRequest.PostAsync("/api/ip-checks", new() { DataObject = body, Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + secret } });
+        Assert.Equal(401, refused.Status);
+    }
+
+    [Fact]
     public async Task The_ip_pages_pass_axe()
     {
         await SignInAsync("ops@infraadmin.local");

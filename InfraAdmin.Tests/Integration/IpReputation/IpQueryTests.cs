@@ -129,4 +129,17 @@ public sealed class IpQueryTests(IntegrationTest.AppFixture fixture) : Integrati
         Assert.Equal(Math.Round(60m / ipsOnVps, 2), detail.VpsShare);
         Assert.Null(await scope.ServiceProvider.GetRequiredService<IpReputationService>().DetailAsync(Guid.NewGuid(), Ct));
     }
+
+    [Fact]
+    public async Task The_warmup_view_lists_warming_ips_and_assignments_with_their_start()
+    {
+        await using var scope = await App.ScopeAsAsync(Demo.Support);
+        var view = await scope.ServiceProvider.GetRequiredService<IpReputationService>().WarmupAsync(Ct);
+        await using var db = Db.CreateContext();
+        Assert.Equal(await db.SmtpIpAddresses.CountAsync(i => i.Status == IpStatus.Warming, Ct), view.Ips.Count);
+        Assert.All(view.Ips, ip => Assert.NotNull(ip.Since));
+        Assert.Contains(view.Ips, ip => ip.ActiveAssignments > 0 && ip.LastSent is not null);
+        Assert.Equal(await db.DomainIpAssignments.CountAsync(a => a.Status != "expired" && (a.Status == "warming" || a.WarmupState == "warming"), Ct), view.Assignments.Count);
+        Assert.All(view.Assignments, a => Assert.False(string.IsNullOrEmpty(a.Domain)));
+    }
 }

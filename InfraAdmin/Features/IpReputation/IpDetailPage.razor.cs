@@ -22,6 +22,7 @@ public partial class IpDetailPage
     private bool _notFound;
     private bool _canManage;
     private IReadOnlyList<ChangeOutcome>? _outcomes;
+    private bool _interactive;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -29,6 +30,14 @@ public partial class IpDetailPage
         if (AuthState is not null)
             _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
         await ReloadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        // Prerendered buttons do nothing: enable the actions once the circuit renders the page.
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
     }
 
     private async Task ReloadAsync()

@@ -74,8 +74,13 @@ public static class IpReputationEndpoints
         try
         {
             using var limited = new MemoryStream();
-            await request.Body.CopyToAsync(limited, ct);
-            if (limited.Length > MaxBodyBytes) return (null, $"The body is larger than {MaxBodyBytes} bytes.");
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                if (limited.Length + read > MaxBodyBytes) return (null, $"The body is larger than {MaxBodyBytes} bytes.");
+                limited.Write(buffer, 0, read);
+            }
             doc = JsonDocument.Parse(limited.ToArray());
         }
         catch (JsonException ex)

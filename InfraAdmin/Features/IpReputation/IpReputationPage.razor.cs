@@ -49,6 +49,7 @@ public partial class IpReputationPage
     private string? _bulkTarget;
     private bool _canManage;
     private int _tab;
+    private bool _interactive;
 
     private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale ?? false, Q, Trouble ?? false, DegradedWithin);
 
@@ -69,6 +70,13 @@ public partial class IpReputationPage
         _form.Listed = Listed; _form.Stale = Stale ?? false; _form.Trouble = Trouble ?? false;
         _selected = [];
         if (_grid is not null) await _grid.ReloadServerData();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
     }
 
     private async Task<GridData<IpRow>> LoadAsync(GridState<IpRow> state, CancellationToken ct)
