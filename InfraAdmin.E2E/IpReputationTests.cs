@@ -69,6 +69,55 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
     }
 
     [Fact]
+    public async Task An_operator_quarantines_two_ips_in_bulk_after_the_blast_radius_and_sees_each_outcome()
+    {
+        await SignInAsync("ops@infraadmin.local");
+        var ips = new IpReputationPage(Page);
+        await ips.GotoAsync("?status=available");
+        await WaitForCircuitAsync(Page);
+        await ips.IpLinks.First.WaitForAsync();
+        var rows = Page.Locator("[data-testid=ip-grid] tbody .mud-checkbox");
+        await rows.Nth(0).ClickAsync();
+        await rows.Nth(1).ClickAsync();
+        await Assertions.Expect(ips.BulkBar).ToContainTextAsync("2 selected");
+        await ips.BulkBar.Locator(".mud-select").First.ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^quarantined$") }).ClickAsync();
+        await Page.GetByTestId("bulk-change").ClickAsync();
+        await Assertions.Expect(ips.BlastRadius).ToContainTextAsync("2 IPs: ends 0 active assignments");
+        await Page.GetByLabel("Reason (kept in the IP's history)").FillAsync("E2E bulk: provider listing wave");
+        await Page.GetByTestId("confirm-change").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("bulk-outcomes")).ToContainTextAsync("2 of 2 changed");
+        await Assertions.Expect(Page.GetByTestId("bulk-outcome")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task An_operator_imports_check_results_after_a_preview_that_shows_refused_rows()
+    {
+        await SignInAsync("ops@infraadmin.local");
+        var ips = new IpReputationPage(Page);
+        await ips.GotoAsync();
+        await WaitForCircuitAsync(Page);
+        await ips.ImportButton.ClickAsync();
+        var at = DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var csv = $"ip,provider,listed,checked_at,detail,reputation\n203.0.113.27,spamcop,true,{at},E2E import,poor\n198.18.99.99,spamcop,true,{at},,\n";
+        var input = Page.Locator("[data-testid=import-dialog] input[type=file]");
+        // Blazor's file input listens only once its JS side has initialised the element.
+        await input.EvaluateAsync("el => new Promise(r => { const t = setInterval(() => { if (el._blazorInputFileNextFileId !== undefined) { clearInterval(t); r(); } }, 50); })");
+        await input.SetInputFilesAsync(new FilePayload
+        {
+            Name = "checks.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv),
+        });
+        await Assertions.Expect(Page.GetByTestId("import-summary")).ToContainTextAsync("Will apply 1 row(s); 1 refused.");
+        await Assertions.Expect(Page.GetByTestId("import-rows")).ToContainTextAsync("No SMTP IP 198.18.99.99");
+        await Page.GetByTestId("apply-import").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("import-summary")).ToContainTextAsync("Applied 1 row(s)");
+        await ips.GotoIpAsync(SeedIds.For("ip:0:1"));
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(ips.History).ToContainTextAsync("CSV import");
+        await Assertions.Expect(Page.GetByTestId("blacklists")).ToContainTextAsync("E2E import");
+    }
+
+    [Fact]
     public async Task The_overview_card_shows_the_headline_figures_to_ip_viewers()
     {
         await SignInAsync("exec@infraadmin.local");
@@ -86,6 +135,7 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         await Page.GotoAsync("/settings/api-keys");
         await WaitForCircuitAsync(Page);
         var name = "e2e-checker-" + Guid.NewGuid().ToString("N")[..6];
+        await Assertions.Expect(Page.GetByTestId("create-key")).ToBeEnabledAsync();
         await Page.GetByLabel("Name of the new key (what uses it)").FillAsync(name);
         await Page.GetByTestId("create-key").ClickAsync();
         var secret = await Page.GetByTestId("new-key-secret").InnerTextAsync();

@@ -50,6 +50,7 @@ public partial class IpReputationPage
     private bool _canManage;
     private int _tab;
     private bool _interactive;
+    private IpFilter? _loaded;
 
     private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale ?? false, Q, Trouble ?? false, DegradedWithin);
 
@@ -69,7 +70,7 @@ public partial class IpReputationPage
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region; _form.Vps = Vps;
         _form.Listed = Listed; _form.Stale = Stale ?? false; _form.Trouble = Trouble ?? false;
         _selected = [];
-        if (_grid is not null) await _grid.ReloadServerData();
+        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -93,6 +94,7 @@ public partial class IpReputationPage
             nameof(IpRow.Cost) => IpSort.Cost,
             _ => IpSort.IpAddress,
         };
+        _loaded = Current;
         var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, state.Page, state.PageSize, ct);
         return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
     }
