@@ -8,6 +8,7 @@ public static class FeatureEndpoints
         Audit.AuditEndpoints.Map(endpoints);
         Vps.VpsEndpoints.Map(endpoints);
         Costs.CostEndpoints.Map(endpoints);
+        IpReputation.IpReputationEndpoints.Map(endpoints);
         return endpoints;
     }
 }

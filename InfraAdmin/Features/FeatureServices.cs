@@ -17,6 +17,7 @@ public static class FeatureServices
         Costs.CostsRegistration.AddCosts(services);
         services.AddScoped<Staff.RoleService>();
         services.AddScoped<Staff.StaffService>();
+        IpReputation.IpReputationRegistration.AddIpReputation(services);
         return services;
     }
 }

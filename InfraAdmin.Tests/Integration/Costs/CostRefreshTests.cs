@@ -1,4 +1,6 @@
 using Hangfire;
+using InfraAdmin.Data.Entities;
+using InfraAdmin.Features.IpReputation;
 using InfraAdmin.Features.Vps;
 using InfraAdmin.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -42,5 +44,19 @@ public sealed class CostRefreshTests(IntegrationTest.AppFixture fixture) : Integ
             await scope.ServiceProvider.GetRequiredService<VpsService>().UpdateAsync(vps.Id, form, Ct);
         }
         Assert.Equal(before + 1, QueuedRollups().Count(m => m == "RebuildAllAsync"));
+    }
+
+    [Fact]
+    public async Task Assigning_a_domain_queues_a_refresh_of_the_recent_months()
+    {
+        await using var db = Db.CreateContext();
+        var ip = await db.SmtpIpAddresses.AsNoTracking().FirstAsync(i => i.Status == IpStatus.Available, Ct);
+        var domain = await db.Domains.AsNoTracking().FirstAsync(d => d.Status == "active", Ct);
+        var before = QueuedRollups().Count(m => m == "RefreshAsync");
+        await using (var scope = await App.ScopeAsAsync(Demo.Ops))
+        {
+            await scope.ServiceProvider.GetRequiredService<IpReputationService>().AssignDomainAsync(ip.Id, domain.Id, warming: false, expires: null, Ct);
+        }
+        Assert.Equal(before + 1, QueuedRollups().Count(m => m == "RefreshAsync"));
     }
 }

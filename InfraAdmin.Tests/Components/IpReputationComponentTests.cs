@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Bunit;
+using InfraAdmin.Authorization;
+using InfraAdmin.Data;
+using InfraAdmin.Data.Seeding;
+using InfraAdmin.Features.IpReputation;
+using InfraAdmin.Features.Platform;
+using InfraAdmin.Infrastructure;
+using InfraAdmin.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace InfraAdmin.Tests.Components;
+
+/// <summary>The IP pages over the demo data: actions appear only for ip.manage; viewers see the data without them.</summary>
+public sealed class IpReputationComponentTests : BunitTest, IClassFixture<IntegrationTest.AppFixture>
+{
+    private static readonly string[] ActionIds = ["quarantine", "change-status", "expire-assignment", "save-check", "save-assignment"];
+
+    public IpReputationComponentTests(IntegrationTest.AppFixture fixture)
+    {
+        var app = fixture.App.Services;
+        Services.AddSingleton(app.GetRequiredService<IDbContextFactory<InfraAdminDbContext>>());
+        Services.AddSingleton(app.GetRequiredService<PermissionStore>());
+        Services.AddSingleton(app.GetRequiredService<SystemSettings>());
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(app.GetRequiredService<Hangfire.IBackgroundJobClient>());
+        Services.AddScoped<InfraAdmin.Features.Costs.CostRefresher>();
+        Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
+        Services.AddScoped<CurrentUser>();
+        Services.AddScoped<UserClock>();
+        Services.AddScoped<IpReputationService>();
+        Services.AddScoped<IpCheckService>();
+    }
+
+    private void SignIn(string email, params string[] permissions)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(email);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, SeedIds.For("user:" + email).ToString()));
+        auth.SetPolicies(permissions.Select(Policies.For).ToArray());
+    }
+
+    private IRenderedComponent<IpDetailPage> RenderDetail()
+    {
+        Render<MudPopoverProvider>();
+        var cut = Render<IpDetailPage>(p => p.Add(x => x.Id, Demo.FirstIp));
+        cut.WaitForState(() => cut.FindAll("[data-testid=ip-facts]").Count > 0, TimeSpan.FromSeconds(30));
+        return cut;
+    }
+
+    [Fact]
+    public void An_operator_sees_every_action_on_the_ip()
+    {
+        SignIn(Demo.Ops, Permissions.Ip.View, Permissions.Ip.Manage);
+        var cut = RenderDetail();
+        foreach (var id in ActionIds) Assert.True(cut.FindAll($"[data-testid={id}]").Count > 0, $"missing {id}");
+        Assert.Contains("hw-use-1001", cut.Markup);
+    }
+
+    [Fact]
+    public void A_viewer_sees_the_ip_its_blacklists_assignments_and_history_but_no_action()
+    {
+        SignIn(Demo.Support, Permissions.Ip.View);
+        var cut = RenderDetail();
+        foreach (var id in ActionIds) Assert.Empty(cut.FindAll($"[data-testid={id}]"));
+        Assert.NotEmpty(cut.FindAll("[data-testid=assignment-row]"));
+        Assert.NotEmpty(cut.FindAll("[data-testid=history-row]"));
+        Assert.Contains("spamhaus", cut.Markup);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_grid_offers_selection_bulk_change_and_import_only_with_ip_manage(bool manage)
+    {
+        SignIn(manage ? Demo.Ops : Demo.Support, manage ? [Permissions.Ip.View, Permissions.Ip.Manage] : [Permissions.Ip.View]);
+        Render<MudPopoverProvider>();
+        var cut = Render<IpReputationPage>();
+        cut.WaitForState(() => cut.FindAll("[data-testid=ip-link]").Count > 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(25, cut.FindAll("[data-testid=ip-link]").Count);
+        Assert.Equal(manage, cut.FindAll("[data-testid=bulk-bar]").Count > 0);
+        Assert.Equal(manage, cut.FindAll("[data-testid=import-checks]").Count > 0);
+        Assert.Equal(manage, cut.FindAll("input[type=checkbox]").Count > 2);
+        Assert.NotEmpty(cut.FindAll("[data-testid=kpi-trouble]"));
+    }
+}

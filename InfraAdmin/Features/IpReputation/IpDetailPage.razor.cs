@@ -1,0 +1,77 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace InfraAdmin.Features.IpReputation;
+
+public partial class IpDetailPage
+{
+    [Parameter] public Guid Id { get; set; }
+
+    [Inject] private IpReputationService Service { get; set; } = default!;
+    [Inject] private UserClock Clock { get; set; } = default!;
+    [Inject] private IAuthorizationService Authorization { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
+
+    private IpDetail? _ip;
+    private bool _notFound;
+    private bool _canManage;
+    private IReadOnlyList<ChangeOutcome>? _outcomes;
+    private bool _interactive;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        await Clock.EnsureLoadedAsync();
+        if (AuthState is not null)
+            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
+        await ReloadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        // Prerendered buttons do nothing: enable the actions once the circuit renders the page.
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
+    }
+
+    private async Task ReloadAsync()
+    {
+        _ip = await Service.DetailAsync(Id);
+        _notFound = _ip is null;
+    }
+
+    private async Task ChangeAsync(string? target)
+    {
+        if (_ip is null) return;
+        var targets = target is null ? IpTransitions.From(_ip.Status) : [target];
+        var outcomes = await ChangeStatusDialog.ShowAsync(Dialogs, [new BulkItem(_ip.Id, _ip.Version)], _ip.IpAddress, targets, target);
+        if (outcomes is null) return;
+        var outcome = outcomes[0];
+        Snackbar.Add(outcome.Succeeded ? $"{_ip.IpAddress}: {outcome.Message}" : outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
+        await ReloadAsync();
+    }
+
+    private async Task ExpireAsync(AssignmentRow assignment)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Expire assignment",
+            $"Expire {assignment.Domain} ({assignment.Tenant}) on {_ip?.IpAddress}? Its mail stops going through this IP.",
+            yesText: "Expire", cancelText: "Cancel");
+        if (confirmed != true) return;
+        try
+        {
+            await Service.ExpireAssignmentAsync(assignment.Id, assignment.Version);
+            Snackbar.Add($"Expired {assignment.Domain}.", Severity.Success);
+        }
+        catch (Exception ex) when (ex is IpActionException or PermissionDeniedException)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        await ReloadAsync();
+    }
+}

@@ -1,0 +1,97 @@
+namespace InfraAdmin.Features.IpReputation;
+
+/// <summary>The /ip-reputation filters, as they appear in the query string.</summary>
+public sealed record IpFilter(
+    string? Status = null, string? Reputation = null, string? Region = null, Guid? Vps = null,
+    string? Listed = null, bool Stale = false, string? Q = null, bool Trouble = false, int? DegradedWithin = null)
+{
+    /// <summary><c>listed=any</c>: listed on at least one provider; otherwise the provider's name.</summary>
+    public const string AnyProvider = "any";
+
+    /// <summary>The query string of this filter (leading '?' included, empty when unfiltered).</summary>
+    public string ToQueryString()
+    {
+        var parts = new List<string>();
+        void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) parts.Add($"{name}={Uri.EscapeDataString(value)}"); }
+        Add("status", Status); Add("reputation", Reputation); Add("region", Region); Add("vps", Vps?.ToString());
+        Add("listed", Listed); Add("stale", Stale ? "true" : null); Add("q", Q); Add("trouble", Trouble ? "true" : null);
+        Add("degraded_within", DegradedWithin?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+}
+
+public enum IpSort { IpAddress, Status, Reputation, Region, Vps, LastCheck, AssignedCount, Cost }
+
+public sealed record IpRow(
+    Guid Id, string IpAddress, string? Status, string? Reputation, string? Region, Guid? VpsId, string? VpsName,
+    DateTime? LastCheck, bool Stale, int AssignedCount, decimal? Cost, IReadOnlyList<string> ListedOn, uint Version);
+
+public sealed record IpPage(int Total, IReadOnlyList<IpRow> Rows);
+
+public sealed record CountBy(string Key, int Count);
+
+/// <summary>One VPS's slice of the overview (IPs with no VPS have a null VPS).</summary>
+public sealed record IpBreakdown(
+    string? Region, Guid? VpsId, string? VpsName, int Total, int InTrouble, int Listed, int Stale, int RecentlyBad);
+
+public sealed record IpOverview(
+    int Total, int InTrouble, int Listed, int Stale, int RecentlyBad, int StaleHours,
+    IReadOnlyList<CountBy> ByStatus, IReadOnlyList<CountBy> ByReputation, IReadOnlyList<CountBy> ListedByProvider,
+    IReadOnlyList<IpBreakdown> ByVps)
+{
+    public const int RecentDays = 7;
+}
+
+public sealed record IpHistoryRow(
+    DateTime Changed, string Kind, string? FromStatus, string? ToStatus, string? FromReputation, string? ToReputation,
+    string? Reason, string? ChangedByName);
+
+public sealed record ProviderStatus(string Provider, bool Listed, DateTime? CheckedAt, string? Detail);
+
+public sealed record AssignmentRow(
+    Guid Id, Guid? DomainId, string? Domain, Guid? TenantId, string? Tenant, string? Status, string? WarmupState,
+    DateTime? Assigned, DateTime? Expires, DateTime? LastSent, uint Version)
+{
+    public bool IsActive => Status is Data.Entities.AssignmentStatus.Active or Data.Entities.AssignmentStatus.Warming;
+}
+
+public sealed record IpDetail(
+    Guid Id, string IpAddress, string? Status, string? Reputation, DateTime? LastCheck, bool Stale, int AssignedCount,
+    decimal? Cost, decimal? VpsShare, Guid? VpsId, string? VpsName, string? Region, string? VpsStatus, DateTime? Created, uint Version,
+    IReadOnlyList<ProviderStatus> Providers, IReadOnlyList<AssignmentRow> Assignments, IReadOnlyList<IpHistoryRow> History);
+
+public sealed record DomainOption(Guid Id, string Name, string Tenant);
+
+/// <summary>What a change to quarantined, burned or available touches before it is made.</summary>
+public sealed record BlastRadius(
+    string ToStatus, int Ips, int ActiveAssignments, IReadOnlyList<string> Domains, IReadOnlyList<string> Tenants,
+    IReadOnlyList<RegionCapacity> Regions)
+{
+    public int HealthyIps => Regions.Sum(r => r.HealthyIps);
+
+    public string Summary =>
+        $"{Ips} IP{(Ips == 1 ? "" : "s")}: ends {ActiveAssignments} active assignment{(ActiveAssignments == 1 ? "" : "s")} "
+        + $"of {Domains.Count} domain{(Domains.Count == 1 ? "" : "s")} for {Tenants.Count} tenant{(Tenants.Count == 1 ? "" : "s")}; "
+        + $"{HealthyIps} healthy IP{(HealthyIps == 1 ? "" : "s")} in the same region{(Regions.Count == 1 ? "" : "s")} could take them.";
+}
+
+public sealed record RegionCapacity(string Region, int ActiveAssignments, int HealthyIps, IReadOnlyList<string> Candidates);
+
+public enum ChangeOutcomeKind { Changed, Refused, NotFound, Conflict }
+
+public sealed record ChangeOutcome(Guid Id, string? IpAddress, ChangeOutcomeKind Kind, string Message)
+{
+    public bool Succeeded => Kind == ChangeOutcomeKind.Changed;
+}
+
+public sealed record BulkItem(Guid Id, uint Version);
+
+public sealed record WarmupIp(Guid Id, string IpAddress, string? Region, DateTime? Since, int ActiveAssignments, DateTime? LastSent);
+
+public sealed record WarmupAssignment(
+    Guid Id, Guid IpId, string IpAddress, string? Domain, string? Tenant, string? Status, string? WarmupState, DateTime? Assigned, DateTime? LastSent);
+
+public sealed record WarmupView(IReadOnlyList<WarmupIp> Ips, IReadOnlyList<WarmupAssignment> Assignments);
+
+/// <summary>A refusal of the service that the page shows as it is (bad input, a rule, a missing row).</summary>
+public sealed class IpActionException(string message) : Exception(message);

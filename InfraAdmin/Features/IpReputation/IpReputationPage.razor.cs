@@ -1,0 +1,137 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace InfraAdmin.Features.IpReputation;
+
+public partial class IpReputationPage
+{
+    [Inject] private IpReputationService Service { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private UserClock Clock { get; set; } = default!;
+    [Inject] private IAuthorizationService Authorization { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
+
+    [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
+    [SupplyParameterFromQuery(Name = "reputation")] public string? Reputation { get; set; }
+    [SupplyParameterFromQuery(Name = "region")] public string? Region { get; set; }
+    [SupplyParameterFromQuery(Name = "vps")] public Guid? Vps { get; set; }
+    [SupplyParameterFromQuery(Name = "listed")] public string? Listed { get; set; }
+    [SupplyParameterFromQuery(Name = "stale")] public bool? Stale { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "trouble")] public bool? Trouble { get; set; }
+    [SupplyParameterFromQuery(Name = "degraded_within")] public int? DegradedWithin { get; set; }
+
+    private sealed class FilterModel
+    {
+        public string? Q { get; set; }
+        public string? Status { get; set; }
+        public string? Reputation { get; set; }
+        public string? Region { get; set; }
+        public Guid? Vps { get; set; }
+        public string? Listed { get; set; }
+        public bool Stale { get; set; }
+        public bool Trouble { get; set; }
+    }
+
+    private readonly FilterModel _form = new();
+    private MudDataGrid<IpRow>? _grid;
+    private HashSet<IpRow> _selected = [];
+    private IpOverview? _overview;
+    private IReadOnlyList<string> _regions = [];
+    private IReadOnlyList<(Guid Id, string Name)> _vps = [];
+    private IReadOnlyList<string> _providers = [];
+    private IReadOnlyList<ChangeOutcome>? _outcomes;
+    private string? _bulkTarget;
+    private bool _canManage;
+    private int _tab;
+    private bool _interactive;
+    private IpFilter? _loaded;
+
+    private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale ?? false, Q, Trouble ?? false, DegradedWithin);
+
+    private string ExportUrl => "ip-reputation/export.csv" + Current.ToQueryString();
+
+    protected override async Task OnInitializedAsync()
+    {
+        await Clock.EnsureLoadedAsync();
+        if (AuthState is not null)
+            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
+        (_regions, _vps, _providers) = await Service.FilterOptionsAsync();
+        _overview = await Service.OverviewAsync();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region; _form.Vps = Vps;
+        _form.Listed = Listed; _form.Stale = Stale ?? false; _form.Trouble = Trouble ?? false;
+        _selected = [];
+        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
+    }
+
+    private async Task<GridData<IpRow>> LoadAsync(GridState<IpRow> state, CancellationToken ct)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var by = sort?.SortBy switch
+        {
+            nameof(IpRow.Status) => IpSort.Status,
+            nameof(IpRow.Reputation) => IpSort.Reputation,
+            nameof(IpRow.Region) => IpSort.Region,
+            nameof(IpRow.VpsName) => IpSort.Vps,
+            nameof(IpRow.LastCheck) => IpSort.LastCheck,
+            nameof(IpRow.AssignedCount) => IpSort.AssignedCount,
+            nameof(IpRow.Cost) => IpSort.Cost,
+            _ => IpSort.IpAddress,
+        };
+        _loaded = Current;
+        var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, state.Page, state.PageSize, ct);
+        return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
+    }
+
+    private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+    {
+        ["q"] = Blank(_form.Q), ["status"] = Blank(_form.Status), ["reputation"] = Blank(_form.Reputation), ["region"] = Blank(_form.Region),
+        ["vps"] = _form.Vps, ["listed"] = Blank(_form.Listed), ["stale"] = _form.Stale ? true : null, ["trouble"] = _form.Trouble ? true : null,
+    }));
+
+    private void ClearFilters() => Navigation.NavigateTo("ip-reputation");
+
+    private void ClearRecent() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("degraded_within", (int?)null));
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private async Task OpenBulkAsync()
+    {
+        if (_bulkTarget is null || _selected.Count == 0) return;
+        var items = _selected.Select(r => new BulkItem(r.Id, r.Version)).ToList();
+        var outcomes = await ChangeStatusDialog.ShowAsync(Dialogs, items, $"{items.Count} selected IP{(items.Count == 1 ? "" : "s")}", [_bulkTarget], _bulkTarget);
+        if (outcomes is null) return;
+        _outcomes = outcomes;
+        await RefreshAsync();
+    }
+
+    private async Task OpenImportAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<ImportChecksDialog>("Import check results", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false }) await RefreshAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        _selected = [];
+        _overview = await Service.OverviewAsync();
+        if (_grid is not null) await _grid.ReloadServerData();
+    }
+}

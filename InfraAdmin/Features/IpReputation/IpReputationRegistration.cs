@@ -1,0 +1,17 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Components.Pages;
+
+namespace InfraAdmin.Features.IpReputation;
+
+public static class IpReputationRegistration
+{
+    /// <summary>The IP reputation area's services, its overview card, and the API keys its checker uses.</summary>
+    public static IServiceCollection AddIpReputation(this IServiceCollection services)
+    {
+        services.AddScoped<IpReputationService>();
+        services.AddScoped<IpCheckService>();
+        services.AddScoped<Platform.ApiKeyService>();
+        services.AddOverviewCard<IpOverviewCard>(Policies.For(Permissions.Ip.View));
+        return services;
+    }
+}

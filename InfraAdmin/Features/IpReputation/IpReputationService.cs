@@ -1,0 +1,292 @@
+using System.Text.Json;
+using InfraAdmin.Authorization;
+using InfraAdmin.Data;
+using InfraAdmin.Data.Entities;
+using InfraAdmin.Features.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfraAdmin.Features.IpReputation;
+
+/// <summary>
+/// The IP reputation area: reads (grid, overview, detail, warm-up; ip.view) and the actions that change an IP's
+/// status or assignments (ip.manage), keeping <c>assigned_count</c> equal to the active assignments and every
+/// change in <c>smtp_ip_history</c> and the audit log.
+/// </summary>
+public sealed partial class IpReputationService(
+    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings, TimeProvider clock,
+    Costs.CostRefresher costs)
+{
+    public const int MaxExportRows = 50_000;
+
+    private static readonly string[] HealthyStatuses = [IpStatus.Available, IpStatus.Warmed, IpStatus.Assigned];
+    private static readonly string[] HealthyReputations = [ReputationState.Good, ReputationState.Fair];
+    private static readonly string[] TroubleStatuses = [IpStatus.Degraded, IpStatus.Quarantined];
+    private static readonly string[] TroubleReputations = [ReputationState.Poor, ReputationState.Critical];
+    private static readonly string[] BadStatuses = [IpStatus.Degraded, IpStatus.Burned];
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var staleBefore = await StaleBeforeAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Apply(db, filter, staleBefore);
+        var total = await query.CountAsync(ct);
+        var rows = await Project(Sort(query, sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct);
+        return new IpPage(total, rows);
+    }
+
+    public async Task<IReadOnlyList<IpRow>> ExportAsync(IpFilter filter, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        var staleBefore = await StaleBeforeAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Project(Sort(Apply(db, filter, staleBefore), IpSort.IpAddress, false).Take(MaxExportRows), staleBefore, ct);
+    }
+
+    /// <summary>Regions, VPS and blacklist providers that occur, for the filters' pick lists.</summary>
+    public async Task<(IReadOnlyList<string> Regions, IReadOnlyList<(Guid Id, string Name)> Vps, IReadOnlyList<string> Providers)> FilterOptionsAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var regions = await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
+        var vps = await db.VpsInstances.AsNoTracking().OrderBy(v => v.HostwindsInstanceId)
+            .Select(v => new { v.Id, Name = v.HostwindsInstanceId ?? v.IpAddress ?? "" }).ToListAsync(ct);
+        var providers = await db.Database.SqlQueryRaw<string>("""
+            SELECT DISTINCT e.key AS "Value" FROM smtp_ip_addresses i
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
+            ORDER BY 1
+            """).ToListAsync(ct);
+        return (regions, vps.Select(v => (v.Id, v.Name)).ToList(), providers);
+    }
+
+    public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        var staleHours = await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, ct);
+        var staleBefore = Now.AddHours(-staleHours);
+        var since = Now.AddDays(-IpOverview.RecentDays);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var byStatus = await db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byReputation = await db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byProvider = await db.Database.SqlQueryRaw<KeyCount>("""
+            SELECT e.key AS key, count(*)::int AS count FROM smtp_ip_addresses i
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
+            WHERE jsonb_typeof(e.value) = 'object' AND e.value ->> 'listed' = 'true'
+            GROUP BY e.key ORDER BY e.key
+            """).ToListAsync(ct);
+        var byVps = await db.Database.SqlQuery<BreakdownRow>($"""
+            SELECT v.region AS region, v.id AS vps_id, v.hostwinds_instance_id AS vps_name,
+                   count(*)::int AS total,
+                   count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
+                   count(*) FILTER (WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)'))::int AS listed,
+                   count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS stale,
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status'
+                                                  AND h.to_status IN ('degraded', 'burned') AND h.changed >= {since}))::int AS recently_bad
+            FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id
+            GROUP BY v.region, v.id, v.hostwinds_instance_id
+            ORDER BY v.region, v.hostwinds_instance_id
+            """).ToListAsync(ct);
+        var breakdown = byVps.Select(b => new IpBreakdown(b.Region, b.VpsId, b.VpsName, b.Total, b.InTrouble, b.Listed, b.Stale, b.RecentlyBad)).ToList();
+        return new IpOverview(
+            breakdown.Sum(b => b.Total), breakdown.Sum(b => b.InTrouble), breakdown.Sum(b => b.Listed), breakdown.Sum(b => b.Stale),
+            breakdown.Sum(b => b.RecentlyBad), staleHours,
+            IpStatus.All.Select(s => new CountBy(s, byStatus.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
+            ReputationState.All.Select(s => new CountBy(s, byReputation.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
+            byProvider.Select(p => new CountBy(p.Key, p.Count)).ToList(),
+            breakdown);
+    }
+
+    public async Task<IpDetail?> DetailAsync(Guid id, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        var staleBefore = await StaleBeforeAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ip = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.Id == id).Select(i => new
+        {
+            i.Id, i.IpAddress, i.Status, i.ReputationState, i.LastReputationCheck, i.AssignedCount, i.ApproximateCost,
+            i.ProviderBlacklistStatus, i.Created, i.Version, i.VpsInstanceId,
+            VpsName = i.VpsInstance!.HostwindsInstanceId, i.VpsInstance.Region, VpsStatus = i.VpsInstance.Status,
+            VpsCost = i.VpsInstance.ApproximateCost, VpsIps = i.VpsInstance.SmtpIpAddresses.Count(),
+        }).FirstOrDefaultAsync(ct);
+        if (ip is null) return null;
+        var assignments = await db.DomainIpAssignments.AsNoTracking().Where(a => a.SmtpIpAddressId == id)
+            .OrderByDescending(a => a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Warming).ThenByDescending(a => a.Assigned)
+            .Select(a => new AssignmentRow(a.Id, a.DomainId, a.Domain!.Name, a.Domain.TenantId, a.Domain.Tenant!.Name, a.Status, a.WarmupState,
+                a.Assigned, a.Expires, a.LastSent, a.Version))
+            .ToListAsync(ct);
+        var history = await db.SmtpIpHistory.AsNoTracking().Where(h => h.SmtpIpAddressId == id)
+            .OrderByDescending(h => h.Changed).Take(200)
+            .Select(h => new IpHistoryRow(h.Changed, h.Kind, h.FromStatus, h.ToStatus, h.FromReputation, h.ToReputation, h.Reason, h.ChangedByName))
+            .ToListAsync(ct);
+        var share = ip.VpsCost is { } cost && ip.VpsIps > 0 ? Math.Round(cost / ip.VpsIps, 2) : (decimal?)null;
+        return new IpDetail(ip.Id, ip.IpAddress, ip.Status, ip.ReputationState, ip.LastReputationCheck, IsStale(ip.LastReputationCheck, staleBefore),
+            ip.AssignedCount ?? 0, ip.ApproximateCost, share, ip.VpsInstanceId, ip.VpsName, ip.Region, ip.VpsStatus, ip.Created, ip.Version,
+            Providers(ip.ProviderBlacklistStatus), assignments, history);
+    }
+
+    /// <summary>Active domains not yet active on the IP, matching the text, for the assign form.</summary>
+    public async Task<IReadOnlyList<DomainOption>> AssignableDomainsAsync(Guid ipId, string? text, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Domains.AsNoTracking().Where(d => d.Status == "active" && !db.DomainIpAssignments.Any(a =>
+            a.DomainId == d.Id && a.SmtpIpAddressId == ipId && AssignmentStatus.ActiveSet.Contains(a.Status!)));
+        if (!string.IsNullOrWhiteSpace(text)) q = q.Where(d => EF.Functions.ILike(d.Name, "%" + EscapeLike(text.Trim()) + "%"));
+        return await q.OrderBy(d => d.Name).Take(50).Select(d => new DomainOption(d.Id, d.Name, d.Tenant!.Name)).ToListAsync(ct);
+    }
+
+    public async Task<WarmupView> WarmupAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ips = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.Status == IpStatus.Warming).OrderBy(i => i.IpAddress)
+            .Select(i => new WarmupIp(i.Id, i.IpAddress, i.VpsInstance!.Region,
+                db.SmtpIpHistory.Where(h => h.SmtpIpAddressId == i.Id && h.Kind == IpHistoryKind.Status && h.ToStatus == IpStatus.Warming)
+                    .Max(h => (DateTime?)h.Changed) ?? i.Created,
+                i.AssignedCount ?? 0,
+                i.Assignments.Max(a => a.LastSent)))
+            .Take(500).ToListAsync(ct);
+        var assignments = await db.DomainIpAssignments.AsNoTracking()
+            .Where(a => a.Status != AssignmentStatus.Expired && (a.Status == AssignmentStatus.Warming || a.WarmupState == WarmupState.Warming))
+            .OrderBy(a => a.Assigned)
+            .Select(a => new WarmupAssignment(a.Id, a.SmtpIpAddressId!.Value, a.SmtpIpAddress!.IpAddress, a.Domain!.Name, a.Domain.Tenant!.Name,
+                a.Status, a.WarmupState, a.Assigned, a.LastSent))
+            .Take(500).ToListAsync(ct);
+        return new WarmupView(ips, assignments);
+    }
+
+    /// <summary>What moving these IPs touches: their active assignments, domains, tenants, and healthy IPs nearby.</summary>
+    public async Task<BlastRadius> BlastRadiusAsync(IReadOnlyCollection<Guid> ipIds, string toStatus, CancellationToken ct = default)
+    {
+        await currentUser.RequireAsync(Permissions.Ip.View);
+        var ids = ipIds.Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var touched = await db.DomainIpAssignments.AsNoTracking()
+            .Where(a => ids.Contains(a.SmtpIpAddressId!.Value) && AssignmentStatus.ActiveSet.Contains(a.Status!))
+            .Select(a => new { Region = a.SmtpIpAddress!.VpsInstance!.Region, Domain = a.Domain!.Name, Tenant = a.Domain.Tenant!.Name })
+            .ToListAsync(ct);
+        var regions = await db.SmtpIpAddresses.AsNoTracking().Where(i => ids.Contains(i.Id))
+            .Select(i => i.VpsInstance!.Region).Distinct().ToListAsync(ct);
+        var capacity = new List<RegionCapacity>();
+        foreach (var region in regions.OrderBy(r => r))
+        {
+            var healthy = db.SmtpIpAddresses.AsNoTracking().Where(i => !ids.Contains(i.Id) && region != null
+                && i.VpsInstance!.Region == region && i.VpsInstance.Status == VpsStatus.Active
+                && HealthyStatuses.Contains(i.Status!) && HealthyReputations.Contains(i.ReputationState!));
+            var count = await healthy.CountAsync(ct);
+            var candidates = await healthy.OrderBy(i => i.AssignedCount).ThenBy(i => i.IpAddress).Take(5).Select(i => i.IpAddress).ToListAsync(ct);
+            capacity.Add(new RegionCapacity(region ?? "(no region)", touched.Count(t => t.Region == region), count, candidates));
+        }
+        return new BlastRadius(toStatus, ids.Count, touched.Count,
+            touched.Select(t => t.Domain).Distinct().Order().ToList(), touched.Select(t => t.Tenant).Distinct().Order().ToList(), capacity);
+    }
+
+    private async Task<DateTime> StaleBeforeAsync(CancellationToken ct) =>
+        Now.AddHours(-await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, ct));
+
+    private static bool IsStale(DateTime? lastCheck, DateTime staleBefore) => lastCheck is null || lastCheck < staleBefore;
+
+    private IQueryable<SmtpIpAddress> Apply(InfraAdminDbContext db, IpFilter f, DateTime staleBefore)
+    {
+        var q = db.SmtpIpAddresses.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(f.Status)) q = q.Where(i => i.Status == f.Status);
+        if (!string.IsNullOrWhiteSpace(f.Reputation)) q = q.Where(i => i.ReputationState == f.Reputation);
+        if (!string.IsNullOrWhiteSpace(f.Region)) q = q.Where(i => i.VpsInstance!.Region == f.Region);
+        if (f.Vps is { } vps) q = q.Where(i => i.VpsInstanceId == vps);
+        if (f.Listed == IpFilter.AnyProvider)
+        {
+            var listed = db.Database.SqlQuery<Guid>(
+                $"""SELECT id AS "Value" FROM smtp_ip_addresses WHERE jsonb_path_exists(provider_blacklist_status, '$.* ? (@.listed == true)')""");
+            q = q.Where(i => listed.Contains(i.Id));
+        }
+        else if (!string.IsNullOrWhiteSpace(f.Listed))
+        {
+            var provider = f.Listed.Trim();
+            var listed = db.Database.SqlQuery<Guid>(
+                $"""SELECT id AS "Value" FROM smtp_ip_addresses WHERE jsonb_typeof(provider_blacklist_status) = 'object' AND provider_blacklist_status -> {provider} ->> 'listed' = 'true'""");
+            q = q.Where(i => listed.Contains(i.Id));
+        }
+        if (f.Stale) q = q.Where(i => i.LastReputationCheck == null || i.LastReputationCheck < staleBefore);
+        if (!string.IsNullOrWhiteSpace(f.Q)) q = q.Where(i => EF.Functions.ILike(i.IpAddress, "%" + EscapeLike(f.Q.Trim()) + "%"));
+        if (f.Trouble)
+            q = q.Where(i => i.Status != IpStatus.Burned && (TroubleStatuses.Contains(i.Status!) || TroubleReputations.Contains(i.ReputationState!)));
+        if (f.DegradedWithin is { } days)
+        {
+            var since = Now.AddDays(-Math.Clamp(days, 1, 3650));
+            q = q.Where(i => db.SmtpIpHistory.Any(h => h.SmtpIpAddressId == i.Id && h.Kind == IpHistoryKind.Status
+                && BadStatuses.Contains(h.ToStatus!) && h.Changed >= since));
+        }
+        return q;
+    }
+
+    private static IQueryable<SmtpIpAddress> Sort(IQueryable<SmtpIpAddress> q, IpSort sort, bool desc)
+    {
+        IOrderedQueryable<SmtpIpAddress> ordered = sort switch
+        {
+            IpSort.Status => desc ? q.OrderByDescending(i => i.Status) : q.OrderBy(i => i.Status),
+            IpSort.Reputation => desc ? q.OrderByDescending(i => i.ReputationState) : q.OrderBy(i => i.ReputationState),
+            IpSort.Region => desc ? q.OrderByDescending(i => i.VpsInstance!.Region) : q.OrderBy(i => i.VpsInstance!.Region),
+            IpSort.Vps => desc ? q.OrderByDescending(i => i.VpsInstance!.HostwindsInstanceId) : q.OrderBy(i => i.VpsInstance!.HostwindsInstanceId),
+            IpSort.LastCheck => desc ? q.OrderByDescending(i => i.LastReputationCheck) : q.OrderBy(i => i.LastReputationCheck),
+            IpSort.AssignedCount => desc ? q.OrderByDescending(i => i.AssignedCount) : q.OrderBy(i => i.AssignedCount),
+            IpSort.Cost => desc ? q.OrderByDescending(i => i.ApproximateCost) : q.OrderBy(i => i.ApproximateCost),
+            _ => desc ? q.OrderByDescending(i => i.IpAddress) : q.OrderBy(i => i.IpAddress),
+        };
+        return ordered.ThenBy(i => i.IpAddress).ThenBy(i => i.Id);
+    }
+
+    private static async Task<IReadOnlyList<IpRow>> Project(IQueryable<SmtpIpAddress> q, DateTime staleBefore, CancellationToken ct)
+    {
+        var rows = await q.Select(i => new
+        {
+            i.Id, i.IpAddress, i.Status, i.ReputationState, i.VpsInstance!.Region, i.VpsInstanceId, VpsName = i.VpsInstance.HostwindsInstanceId,
+            i.LastReputationCheck, i.AssignedCount, i.ApproximateCost, i.ProviderBlacklistStatus, i.Version,
+        }).ToListAsync(ct);
+        return rows.Select(r => new IpRow(r.Id, r.IpAddress, r.Status, r.ReputationState, r.Region, r.VpsInstanceId, r.VpsName,
+            r.LastReputationCheck, IsStale(r.LastReputationCheck, staleBefore), r.AssignedCount ?? 0, r.ApproximateCost,
+            Providers(r.ProviderBlacklistStatus).Where(p => p.Listed).Select(p => p.Provider).ToList(), r.Version)).ToList();
+    }
+
+    /// <summary>Reads <c>provider_blacklist_status</c>, tolerating entries of the wrong shape.</summary>
+    public static IReadOnlyList<ProviderStatus> Providers(JsonDocument? doc)
+    {
+        if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object) return [];
+        var list = new List<ProviderStatus>();
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.Object) continue;
+            var listed = p.Value.TryGetProperty("listed", out var l) && l.ValueKind == JsonValueKind.True;
+            DateTime? checkedAt = p.Value.TryGetProperty("checked_at", out var c) && c.ValueKind == JsonValueKind.String
+                && DateTime.TryParse(c.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+            var detail = p.Value.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            list.Add(new ProviderStatus(p.Name, listed, checkedAt, detail));
+        }
+        return list.OrderBy(p => p.Provider, StringComparer.Ordinal).ToList();
+    }
+
+    internal static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    private sealed class KeyCount
+    {
+        public string Key { get; set; } = "";
+        public int Count { get; set; }
+    }
+
+    private sealed class BreakdownRow
+    {
+        public string? Region { get; set; }
+        public Guid? VpsId { get; set; }
+        public string? VpsName { get; set; }
+        public int Total { get; set; }
+        public int InTrouble { get; set; }
+        public int Listed { get; set; }
+        public int Stale { get; set; }
+        public int RecentlyBad { get; set; }
+    }
+}
