@@ -6,6 +6,7 @@ public static class FeatureServices
     public static IServiceCollection AddFeatureServices(this IServiceCollection services)
     {
         services.AddScoped<Audit.AuditService>();
+        Tenants.TenantsRegistration.Add(services);
         return services;
     }
 }

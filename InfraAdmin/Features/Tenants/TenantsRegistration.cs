@@ -1,0 +1,15 @@
+using InfraAdmin.Components.Layout;
+
+namespace InfraAdmin.Features.Tenants;
+
+/// <summary>The Tenants and Preferences areas' services (one line in FeatureServices).</summary>
+public static class TenantsRegistration
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.AddScoped<TenantService>();
+        services.AddScoped<TenantNotifications>();
+        services.AddScoped<TenantThemeSource>();
+        services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<TenantThemeSource>());
+    }
+}
