@@ -1,4 +1,5 @@
 using InfraAdmin.Components.Layout;
+using InfraAdmin.Features.Preferences;
 
 namespace InfraAdmin.Features.Tenants;
 
@@ -11,5 +12,8 @@ public static class TenantsRegistration
         services.AddScoped<TenantNotifications>();
         services.AddScoped<TenantThemeSource>();
         services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<TenantThemeSource>());
+        services.AddScoped<PreferencesService>();
+        services.AddScoped<PreferencesThemeSource>();
+        services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<PreferencesThemeSource>());
     }
 }

@@ -1,0 +1,25 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Components.Layout;
+using InfraAdmin.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfraAdmin.Features.Preferences;
+
+/// <summary>The user's saved theme: dark or light; "system" says nothing here and is followed in the browser (<see cref="SystemThemeFollower"/>).</summary>
+public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser) : IThemeSource
+{
+    public string? Theme { get; private set; }
+
+    public async Task<ThemeLook?> GetAsync()
+    {
+        if (await currentUser.GetUserIdAsync() is not { } userId) return null;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        Theme = await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.Theme).FirstOrDefaultAsync();
+        return Theme switch
+        {
+            PreferenceRules.Dark => new ThemeLook(true, null, null, null),
+            PreferenceRules.Light => new ThemeLook(false, null, null, null),
+            _ => null,
+        };
+    }
+}
