@@ -15,5 +15,7 @@ public static class TenantsRegistration
         services.AddScoped<PreferencesService>();
         services.AddScoped<PreferencesThemeSource>();
         services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<PreferencesThemeSource>());
+        services.AddScoped<TwoFactorEnrolment>();
+        services.AddTransient<IStartupFilter, TwoFactorEnrolmentStartupFilter>();
     }
 }
