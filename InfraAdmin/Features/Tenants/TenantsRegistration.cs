@@ -10,6 +10,7 @@ public static class TenantsRegistration
     {
         services.AddScoped<TenantService>();
         services.AddScoped<TenantNotifications>();
+        services.AddScoped<MembersService>();
         services.AddScoped<TenantThemeSource>();
         services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<TenantThemeSource>());
         services.AddScoped<PreferencesService>();
