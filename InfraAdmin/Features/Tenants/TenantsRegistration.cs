@@ -17,6 +17,7 @@ public static class TenantsRegistration
         services.AddScoped<PreferencesThemeSource>();
         services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<PreferencesThemeSource>());
         services.AddScoped<TwoFactorEnrolment>();
+        services.AddScoped<InfraAdmin.Infrastructure.Jobs.IRecurringJob, WeeklyReportJob>();
         services.AddTransient<IStartupFilter, TwoFactorEnrolmentStartupFilter>();
     }
 }
