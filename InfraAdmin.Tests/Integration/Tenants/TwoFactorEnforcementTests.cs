@@ -24,6 +24,9 @@ public sealed class TwoFactorEnforcementTests(IntegrationTest.AppFixture fixture
         Assert.Contains("otpauth://totp/InfraAdmin:", WebUtility.HtmlDecode(page));
         Assert.Contains("data:image/svg+xml;base64,", WebUtility.HtmlDecode(page));
         var key = Regex.Match(page, "data-testid=\"shared-key\">([a-z0-9 ]+)<").Groups[1].Value;
+        var again = await client.GetAsync("/account/preferences", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.StartsWith("/account/two-factor", again.Headers.Location!.OriginalString);
 
         var wrong = await PostCodeAsync(client, page, "000000");
         Assert.Contains("That code is not right", await wrong.Content.ReadAsStringAsync(Ct));

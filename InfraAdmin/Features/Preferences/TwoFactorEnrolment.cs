@@ -84,7 +84,8 @@ public sealed class TwoFactorEnrolmentGate(RequestDelegate next)
     }
 
     private static bool IsExempt(string path) =>
-        Exempt.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)) || Path.HasExtension(path);
+        !path.StartsWith("/account/preferences", StringComparison.OrdinalIgnoreCase)
+        && (Exempt.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)) || Path.HasExtension(path));
 }
 
 public sealed class TwoFactorEnrolmentStartupFilter : IStartupFilter
