@@ -61,6 +61,17 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
         Assert.Equal((world.TenantId, TenantRole.Member, UserStatus.Active, true), (user.TenantId!.Value, user.TenantRole, user.Status, user.EmailConfirmed));
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task An_unverified_email_blocks_sign_in_only_when_the_tenant_requires_verification(bool required, bool canSignIn)
+    {
+        var world = await TestTenants.CreateAsync(Db, "verify", p => p.CompanyRequireEmailVerification = required);
+        await using (var db = Db.CreateContext())
+            await db.Users.Where(u => u.Id == world.MemberId).ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailConfirmed, false), Ct);
+        Assert.Equal(canSignIn, await CanSignInAsync(world.Member, TestTenants.Password));
+    }
+
     [Fact]
     public async Task With_auto_approve_an_accepted_invitation_gets_the_default_status()
     {
