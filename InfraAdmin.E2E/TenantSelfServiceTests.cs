@@ -31,6 +31,7 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         var ui = new TenantPages(Page);
         await ui.FillAsync("primary-colour", "#AA3300");
         await ui.FillAsync("logo-url", "https://cdn.example.com/brand-logo.svg");
+        await ui.FillAsync("favicon-url", "https://cdn.example.com/brand-favicon.ico");
         await Assertions.Expect(Page.GetByTestId("preview-bar")).ToHaveCSSAsync("background-color", "rgb(170, 51, 0)");
         await Page.GetByTestId("save-settings").ClickAsync();
         await Assertions.Expect(ui.Snackbar).ToContainTextAsync("Settings saved");
@@ -38,6 +39,10 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         await OpenAsync("/account/preferences");
         await Assertions.Expect(ui.AppBar).ToHaveCSSAsync("background-color", "rgb(170, 51, 0)");
         await Assertions.Expect(ui.AppBarLogo).ToHaveAttributeAsync("src", "https://cdn.example.com/brand-logo.svg");
+        await using (var check = Fixture.Database.CreateContext())
+            Assert.Equal("https://cdn.example.com/brand-favicon.ico", await check.TenantConfigs.Where(c => c.TenantId == world.TenantId)
+                .Select(c => c.ThemeFaviconUrl).SingleAsync(TestContext.Current.CancellationToken));
+        await Page.WaitForFunctionAsync("() => [...document.querySelectorAll('link[rel=icon]')].some(l => l.href === 'https://cdn.example.com/brand-favicon.ico')");
 
         // A URL that is not https is refused beside the field and nothing is saved.
         await OpenAsync("/tenant/settings");
@@ -193,7 +198,32 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         await Assertions.Expect(Page.GetByTestId("tenants-grid")).ToContainTextAsync("Acme Outreach");
         await Assertions.Expect(Page.GetByTestId("tenants-grid")).Not.ToContainTextAsync("Globex");
         await Assertions.Expect(Page.GetByTestId("edit-acme")).ToHaveCountAsync(0); // support has tenants.view only
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Acme Outreach" }).ClickAsync();
+        await Page.WaitForURLAsync("**/settings");
+        await Assertions.Expect(Page.GetByTestId("save-settings")).ToHaveCountAsync(0);
         AssertNoSeriousViolations(await Page.RunAxe(), "/tenants");
+    }
+
+    [Fact]
+    public async Task Staff_with_tenants_manage_edit_a_tenants_plan_and_revenue()
+    {
+        var world = await NewTenantAsync("staffedit");
+        var slug = await SlugAsync(world.TenantId);
+        await SignInAsync("admin@infraadmin.local");
+        await OpenAsync($"/tenants?q={slug}");
+        await Assertions.Expect(Page.GetByTestId("tenants-grid")).ToContainTextAsync("Test staffedit");
+        AssertNoSeriousViolations(await Page.RunAxe(), "/tenants (manage)");
+        await Page.GetByTestId($"edit-{slug}").ClickAsync();
+        var ui = new TenantPages(Page);
+        await ui.FillAsync("edit-revenue", "1234.5");
+        await Page.GetByTestId("edit-save").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("tenants-grid")).ToContainTextAsync("1,234.50");
+    }
+
+    private async Task<string> SlugAsync(Guid tenantId)
+    {
+        await using var db = Fixture.Database.CreateContext();
+        return await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Slug).SingleAsync(TestContext.Current.CancellationToken);
     }
 
     private static void AssertNoSeriousViolations(AxeResult result, string where = "")

@@ -43,11 +43,14 @@ public sealed class TwoFactorEnforcementTests(IntegrationTest.AppFixture fixture
     }
 
     [Fact]
-    public async Task Users_of_a_tenant_without_the_policy_are_not_stopped()
+    public async Task Users_of_a_tenant_without_the_policy_are_not_stopped_and_see_the_tenant_favicon()
     {
         var world = await TestTenants.CreateAsync(Db, "notfa");
-        var client = await App.SignedInClientAsync(world.Member, TestTenants.Password);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/preferences", Ct)).StatusCode);
+        await using (var db = Db.CreateContext())
+            await db.TenantConfigs.Where(c => c.TenantId == world.TenantId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ThemeFaviconUrl, "https://cdn.example.com/f.ico"), Ct);
+        var probe = await App.SignedInClientAsync(world.Member, TestTenants.Password);
+        var html = await probe.GetStringAsync("/account/preferences", Ct);
+        Assert.Contains("<link rel=\"icon\" href=\"https://cdn.example.com/f.ico\" data-testid=\"tenant-favicon\" />", html); // the tenant's favicon
     }
 
     private static async Task<HttpResponseMessage> PostCodeAsync(HttpClient client, string page, string code)

@@ -8,8 +8,7 @@ namespace InfraAdmin.Features.Tenants;
 /// <summary>The signed-in user's tenant look: primary colour, logo, favicon, sidebar collapsed by default.</summary>
 public sealed class TenantThemeSource(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser) : IThemeSource
 {
-    private Branding? _branding;
-    private bool _loaded;
+    private Task<Branding?>? _branding;
 
     public sealed record Branding(string? PrimaryColor, string? LogoUrl, string? FaviconUrl, bool? SidebarCollapsed);
 
@@ -21,17 +20,17 @@ public sealed class TenantThemeSource(IDbContextFactory<InfraAdminDbContext> dbF
 
     public async Task<string?> GetFaviconAsync() => Safe((await GetBrandingAsync())?.FaviconUrl, TenantRules.IsHttpsUrl);
 
-    private async Task<Branding?> GetBrandingAsync()
+    // One load per circuit, shared by the layout's theme and the favicon even while it is still running.
+    private Task<Branding?> GetBrandingAsync() => _branding ??= LoadAsync();
+
+    private async Task<Branding?> LoadAsync()
     {
-        if (_loaded) return _branding;
-        _loaded = true;
         if (await currentUser.GetUserIdAsync() is not { } userId) return null;
         await using var db = await dbFactory.CreateDbContextAsync();
-        _branding = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.TenantId != null)
+        return await db.Users.AsNoTracking().Where(u => u.Id == userId && u.TenantId != null)
             .Join(db.TenantConfigs, u => u.TenantId, c => c.TenantId,
                 (u, c) => new Branding(c.ThemePrimaryColor, c.ThemeLogoUrl, c.ThemeFaviconUrl, c.UiSidebarDefaultCollapsed))
             .FirstOrDefaultAsync();
-        return _branding;
     }
 
     // Values written around the service (psql, seed) are checked again before they reach the page.
