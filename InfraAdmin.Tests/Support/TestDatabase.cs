@@ -49,10 +49,26 @@ public sealed class TestDatabase : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(With("postgres", pooling: false));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", conn);
-        await cmd.ExecuteNonQueryAsync();
+        // A background connection (Hangfire, the access listener) may still be closing: retry, then leave it.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                await using var conn = new NpgsqlConnection(With("postgres", pooling: false));
+                await conn.OpenAsync();
+                await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", conn);
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (NpgsqlException) when (attempt < 4)
+            {
+                await Task.Delay(500);
+            }
+            catch (NpgsqlException ex)
+            {
+                Console.Error.WriteLine($"Could not drop test database {Name}: {ex.Message}");
+            }
+        }
     }
 
     private static string With(string database, bool pooling = true) =>

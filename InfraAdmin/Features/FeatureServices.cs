@@ -18,6 +18,7 @@ public static class FeatureServices
         services.AddScoped<Staff.RoleService>();
         services.AddScoped<Staff.StaffService>();
         IpReputation.IpReputationRegistration.AddIpReputation(services);
+        Tenants.TenantsRegistration.Add(services);
         return services;
     }
 }

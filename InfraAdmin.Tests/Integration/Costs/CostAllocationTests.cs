@@ -11,7 +11,7 @@ namespace InfraAdmin.Tests.Integration.Costs;
 /// </summary>
 public sealed class CostAllocationTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture)
 {
-    private static readonly Guid A = Tenants[0], B = Tenants[1];
+    private static readonly Guid A = CostScenario.Tenants[0], B = CostScenario.Tenants[1];
     private static readonly DateOnly April1 = new(2025, 4, 1), April30 = new(2025, 4, 30);
 
     private CostScenario NewScenario() => new(Db, App);
@@ -114,11 +114,11 @@ public sealed class CostAllocationTests(IntegrationTest.AppFixture fixture) : In
         // June: IP2 and IP3 (0.15 each) exist on the 30th only (0.005 each): IP2 carries a fourth tenant, IP3 nothing
         // (idle 0.005). The month's 0.01 goes to the tenant: idle comes last in a tie.
         var s = NewScenario();
-        var three = Tenants.Take(3).OrderBy(t => t.ToString("D"), StringComparer.Ordinal).ToList();
+        var three = CostScenario.Tenants.Take(3).OrderBy(t => t.ToString("D"), StringComparer.Ordinal).ToList();
         var vps = s.AddVps(0m, At(2025, 3, 1), "decommissioned", At(2025, 5, 1));
         var ip1 = s.AddIp(1.00m, At(2025, 3, 1), vps);
         foreach (var t in three) s.Assign(ip1, s.AddDomain(t), At(2025, 3, 1));
-        var fourth = Tenants[3];
+        var fourth = CostScenario.Tenants[3];
         var ip2 = s.AddIp(0.15m, At(2025, 6, 30));
         s.Assign(ip2, s.AddDomain(fourth), At(2025, 4, 1));
         s.AddIp(0.15m, At(2025, 6, 30));
@@ -188,7 +188,7 @@ public sealed class CostAllocationTests(IntegrationTest.AppFixture fixture) : In
         }).ToList();
         var ips = Enumerable.Range(0, r.Next(4, 10))
             .Select(_ => s.AddIp(Cost(9), Time(0, 110), r.Next(5) == 0 ? null : vps[r.Next(vps.Count)])).ToList();
-        var domains = Enumerable.Range(0, r.Next(3, 9)).Select(_ => s.AddDomain(Tenants[r.Next(Tenants.Length)])).ToList();
+        var domains = Enumerable.Range(0, r.Next(3, 9)).Select(_ => s.AddDomain(CostScenario.Tenants[r.Next(CostScenario.Tenants.Length)])).ToList();
         for (var i = 0; i < r.Next(6, 25); i++)
         {
             var assigned = Time(0, 120);

@@ -18,7 +18,17 @@ public sealed class AppSignInManager(
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(AppUser user) =>
-        user.Status == UserStatus.Active && await base.CanSignInAsync(user);
+        user.Status == UserStatus.Active && (user.EmailConfirmed || !await TenantRequiresVerificationAsync(user))
+        && await base.CanSignInAsync(user);
+
+    /// <summary>company_require_email_verification: the tenant's users sign in only after following the emailed link.</summary>
+    private async Task<bool> TenantRequiresVerificationAsync(AppUser user)
+    {
+        if (user.TenantId is not { } tenantId) return false;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.TenantPolicies.AsNoTracking().Where(p => p.TenantId == tenantId)
+            .Select(p => p.CompanyRequireEmailVerification ?? true).FirstOrDefaultAsync();
+    }
 
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {

@@ -9,7 +9,8 @@ public sealed class AppUserManager(
     IUserStore<AppUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<AppUser> passwordHasher,
     IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
     ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services,
-    ILogger<UserManager<AppUser>> logger, AccountSecurity security)
+    ILogger<UserManager<AppUser>> logger, AccountSecurity security,
+    Features.Tenants.TenantNotifications alerts)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<IdentityResult> AccessFailedAsync(AppUser user)
@@ -23,6 +24,8 @@ public sealed class AppUserManager(
             Logger.LogWarning("User {UserId} is locked out after {Count} failed sign-ins", user.Id, count);
             await lockoutStore.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.Add(AccountSecurity.LockoutDuration), CancellationToken);
             await lockoutStore.ResetAccessFailedCountAsync(user, CancellationToken);
+            if (user.TenantId is { } tenantId)
+                await alerts.SecurityAlertAsync(tenantId, "an account was locked out after failed sign-ins", user, CancellationToken);
         }
         return await UpdateUserAsync(user);
     }

@@ -46,7 +46,7 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources)
     {
         PaletteLight = new PaletteLight { Primary = primary, AppbarBackground = primary },
         // In the dark a light tint of indigo keeps links and the active nav item readable (WCAG AA).
-        PaletteDark = new PaletteDark { Primary = "#9FA8DA", AppbarBackground = "#1E1E2D", TextSecondary = "rgba(255,255,255,0.78)", DrawerIcon = "rgba(255,255,255,0.78)" },
+        PaletteDark = new PaletteDark { Primary = "#9FA8DA", PrimaryContrastText = "rgba(0,0,0,0.87)", AppbarBackground = "#1E1E2D", TextSecondary = "rgba(255,255,255,0.78)", DrawerIcon = "rgba(255,255,255,0.78)" },
     };
 }
 

@@ -1,0 +1,29 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Components.Layout;
+using InfraAdmin.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfraAdmin.Features.Preferences;
+
+/// <summary>The user's saved theme: dark or light; "system" says nothing here and is followed in the browser (<see cref="SystemThemeFollower"/>).</summary>
+public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser) : IThemeSource
+{
+    private Task<string?>? _theme;
+
+    /// <summary>The saved theme, loaded once per circuit (the layout and <see cref="SystemThemeFollower"/> share it).</summary>
+    public Task<string?> GetThemeAsync() => _theme ??= LoadAsync();
+
+    public async Task<ThemeLook?> GetAsync() => await GetThemeAsync() switch
+    {
+        PreferenceRules.Dark => new ThemeLook(true, null, null, null),
+        PreferenceRules.Light => new ThemeLook(false, null, null, null),
+        _ => null,
+    };
+
+    private async Task<string?> LoadAsync()
+    {
+        if (await currentUser.GetUserIdAsync() is not { } userId) return null;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.Theme).FirstOrDefaultAsync();
+    }
+}
