@@ -2,6 +2,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.Audit;
 using InfraAdmin.Features.Costs;
+using InfraAdmin.Features.IpReputation;
 using InfraAdmin.Features.Vps;
 
 namespace InfraAdmin.Benchmarks;
@@ -17,6 +18,30 @@ public static class DashboardCases
 
     public static IReadOnlyList<(string User, Case Case)> All =>
     [
+        (Admin, new Case("IP grid (first 25, no filter)",
+            sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(), IpSort.IpAddress, false, 0, 25),
+            "SELECT count(*) FROM smtp_ip_addresses; SELECT i.*, v.region, v.hostwinds_instance_id FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id ORDER BY i.ip_address LIMIT 25", 100)),
+        (Admin, new Case("IP grid (status + region filter)",
+            sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Status: "quarantined", Region: "us-east"), IpSort.IpAddress, false, 0, 25),
+            "SELECT count(*) FROM smtp_ip_addresses i JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.status = 'quarantined' AND v.region = 'us-east'; " +
+            "SELECT i.*, v.region, v.hostwinds_instance_id FROM smtp_ip_addresses i JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.status = 'quarantined' AND v.region = 'us-east' ORDER BY i.ip_address LIMIT 25", 100)),
+        (Admin, new Case("IP grid (listed on any provider, stale)",
+            sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Listed: IpFilter.AnyProvider, Stale: true), IpSort.IpAddress, false, 0, 25),
+            "SELECT count(*) FROM smtp_ip_addresses i WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)') AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours'); " +
+            "SELECT i.*, v.region FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)') " +
+            "AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours') ORDER BY i.ip_address LIMIT 25", 100)),
+        (Admin, new Case("IP overview figures",
+            sp => sp.GetRequiredService<IpReputationService>().OverviewAsync(),
+            "SELECT status, count(*) FROM smtp_ip_addresses GROUP BY 1; SELECT reputation_state, count(*) FROM smtp_ip_addresses GROUP BY 1; " +
+            "SELECT e.key, count(*) FROM smtp_ip_addresses i CROSS JOIN LATERAL jsonb_each(i.provider_blacklist_status) e WHERE e.value ->> 'listed' = 'true' GROUP BY 1; " +
+            "SELECT v.region, v.id, count(*), count(*) FILTER (WHERE i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')), " +
+            "count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours') " +
+            "FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id GROUP BY 1, 2", 100)),
+        (Admin, new Case("IP detail",
+            sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 1234)),
+            $"SELECT i.*, v.* FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.id = '{ScaleSeeder.Id(3, 1234)}'; " +
+            $"SELECT * FROM smtp_ip_history WHERE smtp_ip_address_id = '{ScaleSeeder.Id(3, 1234)}' ORDER BY changed DESC; " +
+            $"SELECT a.*, d.name, t.name FROM domain_ip_assignments a JOIN domains d ON d.id = a.domain_id JOIN tenants t ON t.id = d.tenant_id WHERE a.smtp_ip_address_id = '{ScaleSeeder.Id(3, 1234)}' ORDER BY a.assigned DESC", 100)),
         (Admin, new Case("VPS overview",
             sp => sp.GetRequiredService<VpsService>().OverviewAsync(),
             "SELECT region, status, count(*), sum(monthly_cost), sum(approximate_cost) FROM vps_instances WHERE status <> 'decommissioned' GROUP BY 1, 2; " +

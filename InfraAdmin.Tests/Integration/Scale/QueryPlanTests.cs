@@ -1,6 +1,7 @@
 using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.Audit;
 using InfraAdmin.Features.Costs;
+using InfraAdmin.Features.IpReputation;
 using InfraAdmin.Features.Vps;
 using InfraAdmin.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,10 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
     {
         ["audit: first page"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(), 0, 25)),
         ["audit: entity filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "tenants", EntityId: Demo.AcmeTenant.ToString()), 0, 25)),
+        ["ip: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(), IpSort.IpAddress, false, 0, 25)),
+        ["ip: grid filtered by status and region"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Status: "quarantined", Region: "us-east"), IpSort.IpAddress, false, 0, 25)),
+        ["ip: detail"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 123))),
+        ["ip: blast radius"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().BlastRadiusAsync([ScaleSeeder.Id(3, 123), ScaleSeeder.Id(3, 124)], "quarantined")),
         ["vps: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().SearchAsync(new VpsFilter(), 0, 25)),
         ["vps: detail"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().GetAsync(ScaleSeeder.Id(2, 7))),
         ["vps: decommission impact"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().PreviewDecommissionAsync(ScaleSeeder.Id(2, 7))),
@@ -66,7 +71,11 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
             capture.Clear();
             await run(scope.ServiceProvider);
         }
-        var commands = capture.Commands.Where(c => !c.Sql.Contains("staff_members") && !c.Sql.Contains("FROM users")).ToList();
+        // Permission look-ups are not the dashboard's; an unfiltered total (the grid's "N rows") reads the whole table by definition.
+        var commands = capture.Commands
+            .Where(c => !c.Sql.Contains("staff_members") && !c.Sql.Contains("FROM users"))
+            .Where(c => !(c.Sql.TrimStart().StartsWith("SELECT count(*)", StringComparison.Ordinal) && !c.Sql.Contains("WHERE")))
+            .ToList();
         Assert.NotEmpty(commands);
         foreach (var command in commands)
         {
