@@ -47,7 +47,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
     {
         var (email, roleId) = await CreateAuditorAsync();
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _proxy.BaseUrl });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(45_000);
         var page = await context.NewPageAsync();
         var login = new LoginPage(page);
         await login.GotoAsync();
@@ -72,7 +72,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
             await AccessChangeListener.NotifyAsync(db, TestContext.Current.CancellationToken);
         }
         // The open page turns into access denied (circuit revalidation), and fresh requests on any instance are refused.
-        await page.WaitForURLAsync("**/Account/AccessDenied", new() { Timeout = 30_000 });
+        await page.WaitForURLAsync("**/Account/AccessDenied", new() { Timeout = 60_000 });
         for (var i = 0; i < 4; i++)
         {
             var fresh = await context.NewPageAsync();
@@ -91,7 +91,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
                 await page.GotoAsync("/audit");
                 break;
             }
-            catch (PlaywrightException) when (attempt < 10)
+            catch (PlaywrightException) when (attempt < 30)
             {
                 await Task.Delay(1000); // the proxy has not yet marked the stopped instance unhealthy
             }
