@@ -35,7 +35,9 @@ public static class DashboardCases
             "SELECT status, count(*) FROM smtp_ip_addresses GROUP BY 1; SELECT reputation_state, count(*) FROM smtp_ip_addresses GROUP BY 1; " +
             "SELECT e.key, count(*) FROM smtp_ip_addresses i CROSS JOIN LATERAL jsonb_each(i.provider_blacklist_status) e WHERE e.value ->> 'listed' = 'true' GROUP BY 1; " +
             "SELECT v.region, v.id, count(*), count(*) FILTER (WHERE i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')), " +
-            "count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours') " +
+            "count(*) FILTER (WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)')), " +
+            "count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours'), " +
+            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.to_status IN ('degraded', 'burned') AND h.changed >= now() - interval '7 days')) " +
             "FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id GROUP BY 1, 2", 100)),
         (Admin, new Case("IP detail",
             sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 1234)),

@@ -54,7 +54,8 @@ public sealed class Harness(IServiceProvider services, string connectionString, 
         var scope = services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.AppUser>>().FindByEmailAsync(email)
             ?? throw new InvalidOperationException($"No user {email}: load the demo data first (seed demo).");
-        var principal = new ClaimsPrincipal(new ClaimsIdentity([new(ClaimTypes.NameIdentifier, user.Id.ToString()), new(ClaimTypes.Name, email)], "Benchmark"));
+        // The real sign-in's principal (with its security stamp), so the revalidating state provider keeps it signed in.
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Data.Entities.AppUser>>().CreateAsync(user);
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
             .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         return scope;

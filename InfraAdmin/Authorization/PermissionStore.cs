@@ -31,23 +31,22 @@ public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFac
     public async Task<UserAccess> LoadAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One round trip: the user, their staff role and the role's permission names.
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TenantId, u.TenantRole, u.Status })
+            .Select(u => new
+            {
+                u.TenantId, u.TenantRole, u.Status,
+                Staff = db.StaffMembers.Where(s => s.UserId == u.Id).Select(s => new { RoleName = s.Role!.Name }).FirstOrDefault(),
+                Permissions = db.StaffMembers.Where(s => s.UserId == u.Id)
+                    .SelectMany(s => db.StaffRolePermissions.Where(rp => rp.RoleId == s.RoleId).Select(rp => rp.Permission!.Name!))
+                    .ToList(),
+            })
             .FirstOrDefaultAsync(ct);
         if (user is null) return UserAccess.None;
-        var staff = await db.StaffMembers.AsNoTracking().Where(s => s.UserId == userId)
-            .Select(s => new { s.RoleId, RoleName = s.Role!.Name })
-            .FirstOrDefaultAsync(ct);
-        var permissions = staff is null
-            ? []
-            : await db.StaffRolePermissions.AsNoTracking()
-                .Where(rp => rp.RoleId == staff.RoleId)
-                .Select(rp => rp.Permission!.Name!)
-                .ToListAsync(ct);
         return new UserAccess(
-            IsStaff: staff is not null,
-            RoleName: staff?.RoleName,
-            Permissions: permissions.ToHashSet(StringComparer.Ordinal),
+            IsStaff: user.Staff is not null,
+            RoleName: user.Staff?.RoleName,
+            Permissions: user.Permissions.ToHashSet(StringComparer.Ordinal),
             TenantId: user.TenantId,
             TenantRole: user.TenantRole,
             IsActive: user.Status == Data.Entities.UserStatus.Active);

@@ -62,24 +62,30 @@ public sealed partial class IpReputationService(
         return (regions, vps.Select(v => (v.Id, v.Name)).ToList(), providers);
     }
 
+    private async Task<T> QueryAsync<T>(Func<InfraAdminDbContext, Task<T>> query, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await query(db);
+    }
+
     public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Ip.View);
         var staleHours = await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, ct);
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var byStatus = await db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.Status)
-            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var byReputation = await db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
-            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var byProvider = await db.Database.SqlQueryRaw<KeyCount>("""
+        // Four independent full reads of the IPs: each on its own connection, at the same time.
+        var byStatusTask = QueryAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.Status)
+            .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
+        var byReputationTask = QueryAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
+            .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
+        var byProviderTask = QueryAsync(db => db.Database.SqlQueryRaw<KeyCount>("""
             SELECT e.key AS key, count(*)::int AS count FROM smtp_ip_addresses i
             CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
             WHERE jsonb_typeof(e.value) = 'object' AND e.value ->> 'listed' = 'true'
             GROUP BY e.key ORDER BY e.key
-            """).ToListAsync(ct);
-        var byVps = await db.Database.SqlQuery<BreakdownRow>($"""
+            """).ToListAsync(ct), ct);
+        var byVpsTask = QueryAsync(db => db.Database.SqlQuery<BreakdownRow>($"""
             SELECT v.region AS region, v.id AS vps_id, v.hostwinds_instance_id AS vps_name,
                    count(*)::int AS total,
                    count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
@@ -90,7 +96,9 @@ public sealed partial class IpReputationService(
             FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id
             GROUP BY v.region, v.id, v.hostwinds_instance_id
             ORDER BY v.region, v.hostwinds_instance_id
-            """).ToListAsync(ct);
+            """).ToListAsync(ct), ct);
+        await Task.WhenAll(byStatusTask, byReputationTask, byProviderTask, byVpsTask);
+        var (byStatus, byReputation, byProvider, byVps) = (byStatusTask.Result, byReputationTask.Result, byProviderTask.Result, byVpsTask.Result);
         var breakdown = byVps.Select(b => new IpBreakdown(b.Region, b.VpsId, b.VpsName, b.Total, b.InTrouble, b.Listed, b.Stale, b.RecentlyBad)).ToList();
         return new IpOverview(
             breakdown.Sum(b => b.Total), breakdown.Sum(b => b.InTrouble), breakdown.Sum(b => b.Listed), breakdown.Sum(b => b.Stale),
