@@ -65,7 +65,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
 
         // Revoke audit.view the way the staff service does (change + NOTIFY), then every instance refuses it.
         await page.GotoAsync("/audit");
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+        await page.Locator(".mud-layout[data-circuit='on']").WaitForAsync();
         await using (var db = _database.CreateContext())
         {
             await db.StaffRolePermissions.Where(p => p.RoleId == roleId).ExecuteDeleteAsync(TestContext.Current.CancellationToken);

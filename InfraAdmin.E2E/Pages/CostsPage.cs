@@ -37,7 +37,10 @@ public sealed class CostsPage(IPage page)
         for (var attempt = 0; attempt < 20; attempt++)
         {
             reading = (await TenantTotalsAsync(), await IdleTotalAsync(), await GrandTotalAsync());
-            if (reading.Item1.Sum(t => t.Item2) + reading.Item2 == reading.Item3) break;
+            // Settled: the figures add up and a second read a moment later sees the same rows (no render in between).
+            await page.WaitForTimeoutAsync(300);
+            var again = await TenantTotalsAsync();
+            if (reading.Item1.Sum(t => t.Item2) + reading.Item2 == reading.Item3 && again.SequenceEqual(reading.Item1)) break;
             await page.WaitForTimeoutAsync(250);
         }
         return reading;

@@ -16,6 +16,7 @@ public sealed class E2EFixture : IAsyncLifetime
         await Database.InitializeAsync();
         Server = await AppServer.StartAsync(Database);
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
@@ -45,7 +46,7 @@ public abstract class E2ETest(E2EFixture fixture) : IClassFixture<E2EFixture>, I
     public virtual async ValueTask InitializeAsync()
     {
         Context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
-        Context.SetDefaultTimeout(15_000);
+        Context.SetDefaultTimeout(30_000);
         Page = await Context.NewPageAsync();
     }
 
@@ -63,5 +64,5 @@ public abstract class E2ETest(E2EFixture fixture) : IClassFixture<E2EFixture>, I
 
     /// <summary>Waits until Blazor's interactive circuit is up, so clicks reach the server.</summary>
     protected static async Task WaitForCircuitAsync(IPage page) =>
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+        await page.Locator(".mud-layout[data-circuit='on']").WaitForAsync(new() { Timeout = 30_000 });
 }
