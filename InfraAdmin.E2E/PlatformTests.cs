@@ -24,7 +24,6 @@ public sealed class PlatformTests(E2EFixture fixture) : E2ETest(fixture)
         await page.ValueInput.FillAsync("us-west");
         await Assertions.Expect(page.Editor.GetByText("This is not valid JSON")).ToBeVisibleAsync();
         await page.SaveAsync();
-        await Assertions.Expect(Page.GetByTestId("save-config")).ToBeEnabledAsync(new() { Timeout = 30_000 }); // the refused save is done
         await Assertions.Expect(page.Editor).ToBeVisibleAsync(); // refused: still editing, nothing saved
         await Assertions.Expect(page.ValueOf("vps.default_region")).ToHaveTextAsync("\"us-east\"");
 
@@ -80,9 +79,4 @@ public sealed class PlatformTests(E2EFixture fixture) : E2ETest(fixture)
         AssertNoSeriousViolations(await Page.RunAxe());
     }
 
-    private static void AssertNoSeriousViolations(AxeResult result)
-    {
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(bad.Count == 0, string.Join("\n", bad.Select(v => $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
-    }
 }

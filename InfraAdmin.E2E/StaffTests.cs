@@ -68,9 +68,7 @@ public sealed class StaffTests(E2EFixture fixture) : E2ETest(fixture)
         await WaitForCircuitAsync(Page);
         await Page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        var result = await Page.RunAxe();
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(bad.Count == 0, string.Join("\n", bad.Select(v => $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+        AssertNoSeriousViolations(await Page.RunAxe(), route);
     }
 
     private async Task<int> RoleIdAsync(string name)

@@ -226,9 +226,4 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         return await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Slug).SingleAsync(TestContext.Current.CancellationToken);
     }
 
-    private static void AssertNoSeriousViolations(AxeResult result, string where = "")
-    {
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(bad.Count == 0, where + ": " + string.Join("\n", bad.Select(v => $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
-    }
 }

@@ -22,7 +22,14 @@ public sealed class SystemConfigPage(IPage page)
 
     public ILocator ValueInput => Editor.GetByRole(AriaRole.Textbox, new() { Name = "Value (JSON)" });
 
-    public Task SaveAsync() => page.GetByTestId("save-config").ClickAsync();
+    /// <summary>Clicks Save and waits until that attempt has finished on the server (saved or refused).</summary>
+    public async Task SaveAsync()
+    {
+        var before = int.Parse(await Editor.GetAttributeAsync("data-saves") ?? "0");
+        await page.GetByTestId("save-config").ClickAsync();
+        await page.WaitForFunctionAsync(
+            "n => { const e = document.querySelector('[data-testid=config-editor]'); return !e || Number(e.dataset.saves) > n; }", before);
+    }
 }
 
 /// <summary>/settings/feature-flags: one card per flag with its rollout controls and preview.</summary>

@@ -62,6 +62,14 @@ public abstract class E2ETest(E2EFixture fixture) : IClassFixture<E2EFixture>, I
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
     }
 
+    /// <summary>The accessibility bar every page must clear: no serious or critical axe violation.</summary>
+    protected static void AssertNoSeriousViolations(Deque.AxeCore.Commons.AxeResult result, string where = "")
+    {
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, (where.Length > 0 ? where + ": " : "") + string.Join("\n", bad.Select(v =>
+            $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html + " " + string.Join(";", n.Any.Select(c => c.Message))))}")));
+    }
+
     /// <summary>Waits until Blazor's interactive circuit is up, so clicks reach the server.</summary>
     protected static async Task WaitForCircuitAsync(IPage page) =>
         await page.Locator(".mud-layout[data-circuit='on']").WaitForAsync(new() { Timeout = 30_000 });
