@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data;
+using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Features.Audit;
@@ -61,7 +62,7 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
         if (!string.IsNullOrWhiteSpace(f.Actor))
         {
             if (Guid.TryParse(f.Actor, out var actorId)) q = q.Where(a => a.ActorId == actorId);
-            else q = q.Where(a => a.ActorName != null && EF.Functions.ILike(a.ActorName, "%" + EscapeLike(f.Actor.Trim()) + "%"));
+            else q = q.Where(a => a.ActorName != null && EF.Functions.ILike(a.ActorName, SqlLike.Containing(f.Actor)));
         }
         return q;
     }
@@ -69,8 +70,6 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
     private static AuditRow ToRow(Data.Entities.AuditLog a) =>
         new(a.Id, a.Created, a.ActorName, a.ActorId, a.Action, a.EntityType, a.EntityId, a.TenantId,
             a.Before?.RootElement.GetRawText(), a.After?.RootElement.GetRawText(), a.IpAddress);
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     /// <summary>Pretty JSON for display; the raw text when it does not parse.</summary>
     public static string Pretty(string? json)

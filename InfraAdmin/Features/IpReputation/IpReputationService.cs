@@ -1,8 +1,9 @@
 using System.Text.Json;
 using InfraAdmin.Authorization;
-using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Data;
 using InfraAdmin.Features.Platform;
+using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Features.IpReputation;
@@ -144,7 +145,7 @@ public sealed partial class IpReputationService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.Domains.AsNoTracking().Where(d => d.Status == "active" && !db.DomainIpAssignments.Any(a =>
             a.DomainId == d.Id && a.SmtpIpAddressId == ipId && AssignmentStatus.ActiveSet.Contains(a.Status!)));
-        if (!string.IsNullOrWhiteSpace(text)) q = q.Where(d => EF.Functions.ILike(d.Name, "%" + EscapeLike(text.Trim()) + "%"));
+        if (!string.IsNullOrWhiteSpace(text)) q = q.Where(d => EF.Functions.ILike(d.Name, SqlLike.Containing(text)));
         return await q.OrderBy(d => d.Name).Take(50).Select(d => new DomainOption(d.Id, d.Name, d.Tenant!.Name)).ToListAsync(ct);
     }
 
@@ -220,7 +221,7 @@ public sealed partial class IpReputationService(
             q = q.Where(i => listed.Contains(i.Id));
         }
         if (f.Stale) q = q.Where(i => i.LastReputationCheck == null || i.LastReputationCheck < staleBefore);
-        if (!string.IsNullOrWhiteSpace(f.Q)) q = q.Where(i => EF.Functions.ILike(i.IpAddress, "%" + EscapeLike(f.Q.Trim()) + "%"));
+        if (!string.IsNullOrWhiteSpace(f.Q)) q = q.Where(i => EF.Functions.ILike(i.IpAddress, SqlLike.Containing(f.Q)));
         if (f.Trouble)
             q = q.Where(i => i.Status != IpStatus.Burned && (TroubleStatuses.Contains(i.Status!) || TroubleReputations.Contains(i.ReputationState!)));
         if (f.DegradedWithin is { } days)
@@ -277,8 +278,6 @@ public sealed partial class IpReputationService(
         }
         return list.OrderBy(p => p.Provider, StringComparer.Ordinal).ToList();
     }
-
-    internal static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     private sealed class KeyCount
     {

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using InfraAdmin.Authorization;
-using InfraAdmin.Data;
 using InfraAdmin.Data.Audit;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Data;
+using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -51,7 +52,7 @@ public sealed class SystemConfigService(
         var query = db.SystemConfig.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = "%" + EscapeLike(search.Trim()) + "%";
+            var pattern = SqlLike.Containing(search);
             query = query.Where(c => EF.Functions.ILike(c.Key, pattern)
                 || c.Description != null && EF.Functions.ILike(c.Description, pattern)
                 || c.Category != null && EF.Functions.ILike(c.Category, pattern));
@@ -262,6 +263,4 @@ public sealed class SystemConfigService(
         new($"The key '{key}' no longer exists: someone deleted it. Reload the list.");
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

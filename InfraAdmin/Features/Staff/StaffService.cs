@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Encodings.Web;
+using System.Text;
 using InfraAdmin.Authorization;
-using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
@@ -29,7 +29,7 @@ public sealed class StaffService(
         var rows = db.StaffMembers.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = "%" + query.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = SqlLike.Containing(query.Search);
             rows = rows.Where(r => EF.Functions.ILike(r.User!.Email!, pattern) || (r.User.DisplayName != null && EF.Functions.ILike(r.User.DisplayName, pattern)));
         }
         if (query.RoleId is { } roleId) rows = rows.Where(r => r.RoleId == roleId);

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using InfraAdmin.Authorization;
-using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Data;
+using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Features.Tenants;
@@ -22,7 +23,7 @@ public sealed class TenantService(
         var tenants = db.Tenants.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
+            var pattern = SqlLike.Containing(query.Search);
             tenants = tenants.Where(t => EF.Functions.ILike(t.Name, pattern) || EF.Functions.ILike(t.Slug, pattern));
         }
         if (!string.IsNullOrWhiteSpace(query.Plan)) tenants = tenants.Where(t => t.Plan == query.Plan);
@@ -315,6 +316,4 @@ public sealed class TenantService(
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -1,7 +1,8 @@
 using InfraAdmin.Authorization;
-using InfraAdmin.Data;
 using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Data;
+using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -220,7 +221,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         }
         if (!string.IsNullOrWhiteSpace(f.Q))
         {
-            var pattern = "%" + EscapeLike(f.Q.Trim()) + "%";
+            var pattern = SqlLike.Containing(f.Q);
             q = q.Where(v => EF.Functions.ILike(v.HostwindsInstanceId ?? "", pattern) || EF.Functions.ILike(v.IpAddress ?? "", pattern));
         }
         return q;
@@ -301,6 +302,4 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
             throw DuplicateProviderId(providerId);
         }
     }
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
