@@ -3,7 +3,6 @@ using Deque.AxeCore.Playwright;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.E2E.Pages;
 using InfraAdmin.E2E.Support;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Playwright;
 
 namespace InfraAdmin.E2E;
@@ -82,19 +81,5 @@ public sealed class SignInTests(E2EFixture fixture) : E2ETest(fixture)
     }
 
 
-    private async Task<string> CreateStaffUserAsync(string prefix)
-    {
-        var email = $"{prefix}-{Guid.NewGuid():N}@test.local";
-        await using var db = Fixture.Database.CreateContext();
-        var user = new AppUser
-        {
-            Id = Guid.NewGuid(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-            EmailConfirmed = true, LockoutEnabled = true, SecurityStamp = Guid.NewGuid().ToString("N"), DisplayName = "E2E user",
-        };
-        user.PasswordHash = new PasswordHasher<AppUser>().HashPassword(user, "E2E-Correct-Horse-1!");
-        db.Users.Add(user);
-        db.StaffMembers.Add(new StaffMember { UserId = user.Id, RoleId = 4 });
-        await db.SaveChangesAsync();
-        return email;
-    }
+    private Task<string> CreateStaffUserAsync(string prefix) => TestUsers.CreateStaffAsync(Fixture.Database, prefix, "E2E-Correct-Horse-1!");
 }

@@ -3,7 +3,6 @@ using Deque.AxeCore.Playwright;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.E2E.Pages;
 using InfraAdmin.E2E.Support;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -77,19 +76,5 @@ public sealed class StaffTests(E2EFixture fixture) : E2ETest(fixture)
         return await db.StaffRoles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync();
     }
 
-    private async Task<string> CreateStaffUserAsync(string prefix)
-    {
-        var email = $"{prefix}-{Guid.NewGuid():N}@test.local";
-        await using var db = Fixture.Database.CreateContext();
-        var user = new AppUser
-        {
-            Id = Guid.NewGuid(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-            EmailConfirmed = true, LockoutEnabled = true, SecurityStamp = Guid.NewGuid().ToString("N"), DisplayName = "E2E staff member",
-        };
-        user.PasswordHash = new PasswordHasher<AppUser>().HashPassword(user, MemberPassword);
-        db.Users.Add(user);
-        db.StaffMembers.Add(new StaffMember { UserId = user.Id, RoleId = 4 });
-        await db.SaveChangesAsync();
-        return email;
-    }
+    private Task<string> CreateStaffUserAsync(string prefix) => TestUsers.CreateStaffAsync(Fixture.Database, prefix, MemberPassword);
 }

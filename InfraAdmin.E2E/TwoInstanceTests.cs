@@ -3,7 +3,6 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.E2E.Pages;
 using InfraAdmin.E2E.Support;
 using InfraAdmin.Tests.Support;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -102,21 +101,13 @@ public sealed class TwoInstanceTests : IAsyncLifetime
 
     private async Task<(string Email, int RoleId)> CreateAuditorAsync()
     {
-        var email = $"two-instances-{Guid.NewGuid():N}@test.local";
         await using var db = _database.CreateContext();
         var roleId = 100 + Random.Shared.Next(1000);
         db.StaffRoles.Add(new StaffRole { Id = roleId, Name = "Two-instance auditor " + roleId });
         var auditView = await db.Permissions.SingleAsync(p => p.Name == Permissions.Audit.View);
         db.StaffRolePermissions.Add(new StaffRolePermission { RoleId = roleId, PermissionId = auditView.Id });
-        var user = new AppUser
-        {
-            Id = Guid.NewGuid(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-            EmailConfirmed = true, LockoutEnabled = true, SecurityStamp = Guid.NewGuid().ToString("N"),
-        };
-        user.PasswordHash = new PasswordHasher<AppUser>().HashPassword(user, "Two-Instances-42!");
-        db.Users.Add(user);
-        db.StaffMembers.Add(new StaffMember { UserId = user.Id, RoleId = roleId });
         await db.SaveChangesAsync();
+        var email = await TestUsers.CreateStaffAsync(_database, "two-instances", "Two-Instances-42!", roleId);
         return (email, roleId);
     }
 }
