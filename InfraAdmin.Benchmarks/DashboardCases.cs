@@ -65,8 +65,8 @@ public static class DashboardCases
                 var month = await costs.GetMonthAsync(Month);
                 await costs.PageAsync(month.Value!, null, "Total", true, 0, 25);
             },
-            $"SELECT d.tenant_id, t.name, t.monthly_revenue, sum(d.ip_cost), sum(d.vps_cost) FROM tenant_cost_daily d LEFT JOIN tenants t ON t.id = d.tenant_id " +
-            $"WHERE d.day >= '{MonthStart:yyyy-MM-dd}' AND d.day < '{MonthStart.AddMonths(1):yyyy-MM-dd}' GROUP BY d.tenant_id, t.name, t.monthly_revenue", 500)),
+            $"SELECT m.tenant_id, t.name, t.monthly_revenue, round(m.ip_cost, 12), round(m.vps_cost, 12), m.days, m.last_day FROM tenant_cost_monthly m " +
+            $"LEFT JOIN tenants t ON t.id = m.tenant_id WHERE m.month = '{MonthStart:yyyy-MM-dd}'", 500)),
         (Admin, new Case("Cost of one tenant, 12 months",
             sp => sp.GetRequiredService<CostService>().GetTenantAsync(BigTenant, Month),
             $"SELECT date_trunc('month', day), sum(ip_cost), sum(vps_cost) FROM tenant_cost_daily WHERE tenant_id = '{BigTenant}' " +

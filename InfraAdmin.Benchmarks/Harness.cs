@@ -45,7 +45,12 @@ public sealed class Harness(IServiceProvider services, string connectionString, 
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await using var reader = await cmd.ExecuteReaderAsync();
-        do { while (await reader.ReadAsync()) { } } while (await reader.NextResultAsync());
+        // Every value is read (decoded), as the app must to show it.
+        do
+        {
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync()) reader.GetValues(values);
+        } while (await reader.NextResultAsync());
     }
 
     /// <summary>A DI scope whose authentication state is the given user, as in a circuit.</summary>

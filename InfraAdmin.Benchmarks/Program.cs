@@ -7,23 +7,48 @@ using InfraAdmin.Infrastructure;
 // Usage: dotnet run -c Release --project InfraAdmin.Benchmarks [-- --iterations 30]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var iterations = args.SkipWhile(a => a != "--iterations").Skip(1).Select(int.Parse).FirstOrDefault(30);
+var trace = args.Contains("--trace");
+// --only <text>: just the cases whose name contains the text (and no roll-up rebuild timing).
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var cases = DashboardCases.All.Where(c => only is null || c.Case.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark" });
 builder.Configuration["Jobs:RunServer"] = "false";
 builder.Logging.ClearProviders();
+if (trace)
+{
+    // --trace: run each case once and print the SQL the app sends, with each command's time.
+    builder.Logging.AddSimpleConsole(o => o.SingleLine = false);
+    builder.Logging.AddFilter((category, level) => category == "Microsoft.EntityFrameworkCore.Database.Command" && level >= LogLevel.Information);
+}
 builder.AddInfraAdmin();
 await using var app = builder.Build();
-var connectionString = app.Configuration.GetConnectionString("InfraAdmin")!;
+// The raw SQL shares the app's connection pool (the same, tuned connection string).
+var connectionString = InfraAdmin.Data.DbSetup.Tuned(app.Configuration.GetConnectionString("InfraAdmin")!);
 var harness = new Harness(app.Services, connectionString, iterations);
+if (trace)
+{
+    foreach (var (user, c) in cases)
+    {
+        Console.WriteLine($"===== {c.Name}");
+        await using var scope = await harness.ScopeAsAsync(user);
+        await c.App(scope.ServiceProvider); // warm
+        Console.WriteLine("----- second run");
+        await c.App(scope.ServiceProvider);
+        await Task.Delay(100);
+    }
+    return;
+}
 
 Console.WriteLine($"InfraAdmin benchmark: {iterations} runs per case after 3 warm-ups, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
 var results = new List<Result>();
-foreach (var (user, c) in DashboardCases.All)
+foreach (var (user, c) in cases)
 {
     var r = await harness.RunAsync(c, user);
     results.Add(r);
     Console.WriteLine($"  {r.Name}: {r.AppMedian:F2} ms");
 }
-foreach (var extra in await DashboardCases.ExtrasAsync(harness)) Console.WriteLine(extra);
+if (only is null)
+    foreach (var extra in await DashboardCases.ExtrasAsync(harness)) Console.WriteLine(extra);
 
 Console.WriteLine();
 Console.WriteLine("| case | app median ms | app p95 ms | raw SQL median ms | raw SQL p95 ms | ratio | budget ms | within |");

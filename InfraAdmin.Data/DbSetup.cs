@@ -12,10 +12,30 @@ public static class DbSetup
 
     /// <summary>The provider options used by the app, the commands and the tests alike.</summary>
     public static DbContextOptionsBuilder UseInfraAdminDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql
+        options.UseNpgsql(Tuned(connectionString), npgsql => npgsql
                 .MigrationsAssembly(typeof(InfraAdminDbContext).Assembly.FullName)
                 .EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), null))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// The configured connection string with PostgreSQL's JIT compilation off, unless <c>Options</c> already sets
+    /// something. The console runs many short queries; JIT (on by default above a plan-cost threshold) spent ~14 ms
+    /// compiling the IP overview's 50,000-row aggregate at 10,000 tenants and saves nothing on queries this size.
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!string.IsNullOrEmpty(builder.Options)) return connectionString;
+            builder.Options = "-c jit=off";
+            return builder.ConnectionString;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            return connectionString; // reported with a clear message at start-up (DescribeConnectionStringProblem)
+        }
+    }
 
     /// <summary>Builds a context outside dependency injection (commands, tests, seeding).</summary>
     public static InfraAdminDbContext CreateContext(string connectionString, IAuditActorAccessor? actor = null)

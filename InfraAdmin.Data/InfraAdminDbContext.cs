@@ -27,8 +27,10 @@ public class InfraAdminDbContext(DbContextOptions<InfraAdminDbContext> options)
     public DbSet<SmtpIpAddress> SmtpIpAddresses => Set<SmtpIpAddress>();
     public DbSet<DomainIpAssignment> DomainIpAssignments => Set<DomainIpAssignment>();
     public DbSet<SmtpIpHistory> SmtpIpHistory => Set<SmtpIpHistory>();
+    public DbSet<SmtpIpListing> SmtpIpListings => Set<SmtpIpListing>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TenantCostDaily> TenantCostDaily => Set<TenantCostDaily>();
+    public DbSet<TenantCostMonthly> TenantCostMonthly => Set<TenantCostMonthly>();
     public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
     public DbSet<StaffRole> StaffRoles => Set<StaffRole>();
     public DbSet<StaffRolePermission> StaffRolePermissions => Set<StaffRolePermission>();

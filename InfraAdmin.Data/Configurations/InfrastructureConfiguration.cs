@@ -104,6 +104,19 @@ internal sealed class SmtpIpHistoryConfiguration : IEntityTypeConfiguration<Smtp
     }
 }
 
+internal sealed class SmtpIpListingConfiguration : IEntityTypeConfiguration<SmtpIpListing>
+{
+    public void Configure(EntityTypeBuilder<SmtpIpListing> e)
+    {
+        e.ToTable("smtp_ip_listings");
+        e.HasKey(x => new { x.SmtpIpAddressId, x.Provider });
+        e.Property(x => x.Provider).HasMaxLength(100);
+        e.HasOne<SmtpIpAddress>().WithMany().HasForeignKey(x => x.SmtpIpAddressId).OnDelete(DeleteBehavior.Cascade);
+        // "Listed on <provider>" filter and the per-provider counts.
+        e.HasIndex(x => x.Provider).HasDatabaseName("ix_smtp_ip_listings_provider");
+    }
+}
+
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
     public void Configure(EntityTypeBuilder<ApiKey> e)
@@ -134,5 +147,24 @@ internal sealed class TenantCostDailyConfiguration : IEntityTypeConfiguration<Te
         e.HasIndex(x => new { x.Day, x.TenantId }).IsUnique().AreNullsDistinct(false)
             .HasDatabaseName("ux_tenant_cost_daily_day_tenant");
         e.HasIndex(x => new { x.TenantId, x.Day }).HasDatabaseName("ix_tenant_cost_daily_tenant_day");
+    }
+}
+
+internal sealed class TenantCostMonthlyConfiguration : IEntityTypeConfiguration<TenantCostMonthly>
+{
+    public void Configure(EntityTypeBuilder<TenantCostMonthly> e)
+    {
+        e.ToTable("tenant_cost_monthly", t => t.HasCheckConstraint("ck_tenant_cost_monthly_month", "extract(day from month) = 1"));
+        e.HasNoKey();
+        e.Property(x => x.IpCost).HasColumnType("numeric");
+        e.Property(x => x.VpsCost).HasColumnType("numeric");
+        e.Property(x => x.IpRounded).HasColumnType("numeric(14,2)");
+        e.Property(x => x.VpsRounded).HasColumnType("numeric(14,2)");
+        e.Property(x => x.TotalRounded).HasColumnType("numeric(14,2)");
+        e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+        // The month page reads one month for all tenants; the tenant page one tenant's 12 months.
+        e.HasIndex(x => new { x.Month, x.TenantId }).IsUnique().AreNullsDistinct(false)
+            .HasDatabaseName("ux_tenant_cost_monthly_month_tenant");
+        e.HasIndex(x => new { x.TenantId, x.Month }).HasDatabaseName("ix_tenant_cost_monthly_tenant_month");
     }
 }

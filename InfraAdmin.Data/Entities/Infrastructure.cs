@@ -128,6 +128,17 @@ public class SmtpIpHistory
     public DateTime Changed { get; set; }
 }
 
+/// <summary>
+/// One blacklist provider currently listing an IP: <c>provider_blacklist_status</c> read once, on write, by a trigger
+/// (<c>sync_smtp_ip_listings</c>), so "listed" filters and per-provider counts are index reads instead of parsing
+/// every IP's JSON. Never written by the app.
+/// </summary>
+public class SmtpIpListing
+{
+    public Guid SmtpIpAddressId { get; set; }
+    public string Provider { get; set; } = "";
+}
+
 public static class IpHistoryKind
 {
     public const string Status = "status";
@@ -157,4 +168,24 @@ public class TenantCostDaily
     public Guid? TenantId { get; set; }
     public decimal IpCost { get; set; }
     public decimal VpsCost { get; set; }
+}
+
+/// <summary>
+/// <c>tenant_cost_daily</c> summed per month and kept with it (same transaction): what the cost pages read, so a month
+/// of 10,000 tenants is 10,000 rows rather than 300,000, already rounded. <see cref="IpCost"/> and <see cref="VpsCost"/>
+/// are exact; the <c>*Rounded</c> columns are the cents shown, rounded once per month by largest remainder so that
+/// tenants + idle add up to the month's total in each column. <see cref="Days"/> and <see cref="LastDay"/> are the
+/// tenant's kept days in the month; on the idle row (no tenant) they are the month's kept days.
+/// </summary>
+public class TenantCostMonthly
+{
+    public DateOnly Month { get; set; }
+    public Guid? TenantId { get; set; }
+    public decimal IpCost { get; set; }
+    public decimal VpsCost { get; set; }
+    public int Days { get; set; }
+    public DateOnly LastDay { get; set; }
+    public decimal IpRounded { get; set; }
+    public decimal VpsRounded { get; set; }
+    public decimal TotalRounded { get; set; }
 }

@@ -929,6 +929,26 @@ namespace InfraAdmin.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("InfraAdmin.Data.Entities.SmtpIpListing", b =>
+                {
+                    b.Property<Guid>("SmtpIpAddressId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("smtp_ip_address_id");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.HasKey("SmtpIpAddressId", "Provider")
+                        .HasName("pk_smtp_ip_listings");
+
+                    b.HasIndex("Provider")
+                        .HasDatabaseName("ix_smtp_ip_listings_provider");
+
+                    b.ToTable("smtp_ip_listings", (string)null);
+                });
+
             modelBuilder.Entity("InfraAdmin.Data.Entities.StaffMember", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1279,6 +1299,59 @@ namespace InfraAdmin.Data.Migrations
                         .HasDatabaseName("ix_tenant_cost_daily_tenant_day");
 
                     b.ToTable("tenant_cost_daily", (string)null);
+                });
+
+            modelBuilder.Entity("InfraAdmin.Data.Entities.TenantCostMonthly", b =>
+                {
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<decimal>("IpCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("ip_cost");
+
+                    b.Property<decimal>("IpRounded")
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("ip_rounded");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date")
+                        .HasColumnName("last_day");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<decimal>("TotalRounded")
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("total_rounded");
+
+                    b.Property<decimal>("VpsCost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("vps_cost");
+
+                    b.Property<decimal>("VpsRounded")
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("vps_rounded");
+
+                    b.HasIndex("Month", "TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_tenant_cost_monthly_month_tenant");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("Month", "TenantId"), false);
+
+                    b.HasIndex("TenantId", "Month")
+                        .HasDatabaseName("ix_tenant_cost_monthly_tenant_month");
+
+                    b.ToTable("tenant_cost_monthly", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tenant_cost_monthly_month", "extract(day from month) = 1");
+                        });
                 });
 
             modelBuilder.Entity("InfraAdmin.Data.Entities.TenantPolicies", b =>
@@ -1794,6 +1867,16 @@ namespace InfraAdmin.Data.Migrations
                         .HasConstraintName("fk_smtp_ip_history_smtp_ip_addresses_smtp_ip_address_id");
                 });
 
+            modelBuilder.Entity("InfraAdmin.Data.Entities.SmtpIpListing", b =>
+                {
+                    b.HasOne("InfraAdmin.Data.Entities.SmtpIpAddress", null)
+                        .WithMany()
+                        .HasForeignKey("SmtpIpAddressId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_smtp_ip_listings_smtp_ip_addresses_smtp_ip_address_id");
+                });
+
             modelBuilder.Entity("InfraAdmin.Data.Entities.StaffMember", b =>
                 {
                     b.HasOne("InfraAdmin.Data.Entities.StaffRole", "Role")
@@ -1859,6 +1942,15 @@ namespace InfraAdmin.Data.Migrations
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_tenant_cost_daily_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("InfraAdmin.Data.Entities.TenantCostMonthly", b =>
+                {
+                    b.HasOne("InfraAdmin.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_tenant_cost_monthly_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("InfraAdmin.Data.Entities.TenantPolicies", b =>

@@ -10,7 +10,9 @@ namespace InfraAdmin.Data.Seeding;
 /// <summary>
 /// A large, deterministic data set loaded through PostgreSQL's binary COPY: per tenant 20 domains, 5 assignments per
 /// domain over the last 12 months, 2 campaigns with 3–5 steps, 100 leads; one VPS per two tenants with 10 IPs each.
-/// At 10,000 tenants: 200,000 domains, 5,000 VPS, 50,000 IPs, 1,000,000 assignments, 20,000 campaigns, 1,000,000 leads.
+/// At 10,000 tenants: 200,000 domains, 5,000 VPS, 50,000 IPs, 1,000,000 assignments, 20,000 campaigns, 1,000,000 leads,
+/// and the history the dashboards read beside them: 4 status/reputation changes per IP (200,000) and 50 audit rows per
+/// tenant over the year (500,000 sign-ins, IP actions and settings changes).
 /// Consistency rules (active assignments only on IPs that may carry them, assigned_count) are applied set-based afterwards.
 /// </summary>
 public sealed class ScaleSeeder(string connectionString, Action<string> progress)
@@ -21,6 +23,8 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
     public const int IpsPerVps = 10;
     public const int LeadsPerTenant = 100;
     public const int CampaignsPerTenant = 2;
+    public const int HistoryPerIp = 4;
+    public const int AuditRowsPerTenant = 50;
 
     private static readonly string[] Regions = ["us-east", "us-west", "eu-central", "eu-west", "ap-south", "ap-northeast"];
     private static readonly string[] Plans = ["starter", "growth", "scale", "enterprise"];
@@ -94,6 +98,8 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         }, ct);
 
         var ipCreated = new DateTime[ipCount];
+        var ipStatus = new string[ipCount];
+        var ipReputation = new string[ipCount];
         await CopyAsync(conn, "smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, approximate_cost, last_reputation_check, assigned_count, provider_blacklist_status, created, updated)", ipCount, (w, i) =>
         {
             var vps = i / IpsPerVps;
@@ -116,6 +122,7 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
                 var listed = reputation == ReputationState.Critical ? p != "sorbs" : reputation == ReputationState.Poor && p == "barracuda";
                 return new { listed, checked_at = (checkedAt ?? now.AddDays(-5)).ToString("yyyy-MM-ddTHH:mm:ssZ"), detail = listed ? $"Listed by {p}" : null };
             });
+            (ipStatus[i], ipReputation[i]) = (status, reputation);
             w.Write(Id(3, i), NpgsqlDbType.Uuid);
             w.Write(Id(2, vps), NpgsqlDbType.Uuid);
             w.Write($"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}", NpgsqlDbType.Varchar);
@@ -127,6 +134,35 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             w.Write(JsonSerializer.Serialize(blacklist), NpgsqlDbType.Jsonb);
             w.Write(created, NpgsqlDbType.TimestampTz);
             w.Write(created, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        // Each IP's path to where it is now: warming, warmed, then its reputation and status changes, the last of them
+        // recent for a few of the IPs in trouble (the overview's "degraded or burned in the last 7 days").
+        await CopyAsync(conn, "smtp_ip_history (id, smtp_ip_address_id, kind, from_status, to_status, from_reputation, to_reputation, reason, changed_by_name, changed)", ipCount * HistoryPerIp, (w, i) =>
+        {
+            var ip = i / HistoryPerIp;
+            var step = i % HistoryPerIp;
+            var span = Math.Max(1, (now - ipCreated[ip]).TotalHours);
+            var changed = ipCreated[ip].AddHours(span * (step + 1) / (HistoryPerIp + 1));
+            var troubled = ipStatus[ip] is IpStatus.Degraded or IpStatus.Burned or IpStatus.Quarantined;
+            if (step == HistoryPerIp - 1 && troubled && random.Next(8) == 0) changed = now.AddHours(-random.Next(1, 24 * 7));
+            (string Kind, string? From, string? To, string? FromRep, string? ToRep, string Reason) change = step switch
+            {
+                0 => (IpHistoryKind.Status, IpStatus.Available, IpStatus.Warming, null, null, "warm-up started"),
+                1 => (IpHistoryKind.Status, IpStatus.Warming, IpStatus.Warmed, null, null, "warm-up complete"),
+                2 => (IpHistoryKind.Reputation, null, null, ReputationState.Good, ipReputation[ip], "reputation check"),
+                _ => (IpHistoryKind.Status, IpStatus.Warmed, ipStatus[ip], null, null, troubled ? "listed by a blacklist provider" : "in service"),
+            };
+            w.Write(Id(9, i), NpgsqlDbType.Uuid);
+            w.Write(Id(3, ip), NpgsqlDbType.Uuid);
+            w.Write(change.Kind, NpgsqlDbType.Varchar);
+            WriteNullable(w, change.From, NpgsqlDbType.Varchar);
+            WriteNullable(w, change.To, NpgsqlDbType.Varchar);
+            WriteNullable(w, change.FromRep, NpgsqlDbType.Varchar);
+            WriteNullable(w, change.ToRep, NpgsqlDbType.Varchar);
+            w.Write(change.Reason, NpgsqlDbType.Text);
+            w.Write("ops@scale.example", NpgsqlDbType.Varchar);
+            w.Write(changed > now ? now : changed, NpgsqlDbType.TimestampTz);
         }, ct);
 
         var domainCreated = new DateTime[domainCount];
@@ -207,6 +243,29 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             w.Write(created, NpgsqlDbType.TimestampTz);
         }, ct);
 
+        // A year of the audit log: mostly sign-ins of the tenants' users, then IP actions and settings changes by staff.
+        await CopyAsync(conn, "audit_log (actor_name, action, entity_type, entity_id, tenant_id, after, ip_address, created)", tenants * AuditRowsPerTenant, (w, i) =>
+        {
+            var tenant = i / AuditRowsPerTenant;
+            var roll = random.Next(100);
+            var (action, entity, entityId, tenantId, actor) = roll switch
+            {
+                < 60 => ("sign_in", "users", Id(10, tenant * 5L + random.Next(5)).ToString(), (Guid?)Id(1, tenant), $"user{random.Next(5)}@t{tenant:D6}.scale.example"),
+                < 70 => ("sign_in_failed", "users", Id(10, tenant * 5L + random.Next(5)).ToString(), Id(1, tenant), $"user{random.Next(5)}@t{tenant:D6}.scale.example"),
+                < 85 => (random.Next(3) == 0 ? "ip.quarantine" : "ip.status", "smtp_ip_addresses", Id(3, random.Next(ipCount)).ToString(), null, "ops@scale.example"),
+                < 95 => ("update", "tenant_config", Id(1, tenant).ToString(), Id(1, tenant), $"admin@t{tenant:D6}.scale.example"),
+                _ => ("update", "vps_instances", Id(2, random.Next(vpsCount)).ToString(), null, "billing@scale.example"),
+            };
+            w.Write(actor, NpgsqlDbType.Varchar);
+            w.Write(action, NpgsqlDbType.Varchar);
+            w.Write(entity, NpgsqlDbType.Varchar);
+            w.Write(entityId, NpgsqlDbType.Varchar);
+            WriteNullable(w, tenantId, NpgsqlDbType.Uuid);
+            w.Write(action.StartsWith("sign_in", StringComparison.Ordinal) ? "{}" : """{"changed":"seeded"}""", NpgsqlDbType.Jsonb);
+            w.Write($"203.0.113.{random.Next(1, 255)}", NpgsqlDbType.Varchar);
+            w.Write(start.AddMinutes(random.Next(0, (int)(now - start).TotalMinutes)), NpgsqlDbType.TimestampTz);
+        }, ct);
+
         progress("Applying the consistency rules (set-based)…");
         await ExecAsync(conn, $"""
             INSERT INTO tenant_policies (tenant_id) SELECT id FROM tenants WHERE slug LIKE '{SlugPrefix}%' ON CONFLICT DO NOTHING;
@@ -255,10 +314,16 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         progress($"{table}: {count:N0} rows in {watch.Elapsed.TotalSeconds:N1} s");
     }
 
-    private static void WriteNullable(NpgsqlBinaryImporter w, DateTime? value, NpgsqlDbType type)
+    private static void WriteNullable<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type) where T : struct
     {
         if (value is null) w.WriteNull();
         else w.Write(value.Value, type);
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter w, string? value, NpgsqlDbType type)
+    {
+        if (value is null) w.WriteNull();
+        else w.Write(value, type);
     }
 
     private static async Task ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct)

@@ -127,13 +127,13 @@ public sealed class CostAllocationTests(IntegrationTest.AppFixture fixture) : In
         await using var scope = await App.ScopeAsAsync(Demo.Exec);
         var service = scope.ServiceProvider.GetRequiredService<CostService>();
         var april = (await service.GetMonthAsync("2025-04", Xunit.TestContext.Current.CancellationToken)).Value!;
-        var byTenant = april.Tenants.ToDictionary(t => t.TenantId);
+        var byTenant = (await service.AllRowsAsync(april, Xunit.TestContext.Current.CancellationToken)).ToDictionary(t => t.TenantId);
         Assert.Equal([0.34m, 0.33m, 0.33m], three.Select(t => byTenant[t].Total));
         Assert.Equal([0.34m, 0.33m, 0.33m], three.Select(t => byTenant[t].IpCost));
         Assert.Equal(1.00m, april.Totals.Total);
 
         var june = (await service.GetMonthAsync("2025-06", Xunit.TestContext.Current.CancellationToken)).Value!;
-        Assert.Equal(0.01m, june.Tenants.Single(t => t.TenantId == fourth).Total);
+        Assert.Equal(0.01m, (await service.AllRowsAsync(june, Xunit.TestContext.Current.CancellationToken)).Single(t => t.TenantId == fourth).Total);
         Assert.Equal(0.00m, june.Idle.Total);
         Assert.Equal(0.01m, june.Totals.Total);
     }
@@ -165,13 +165,31 @@ public sealed class CostAllocationTests(IntegrationTest.AppFixture fixture) : In
         var start = new DateOnly(year, month, 1);
         var total = CostAllocator.Total(s.Vps, s.Ips, start, start.AddMonths(1).AddDays(-1));
         await using var scope = await App.ScopeAsAsync(Demo.Exec);
-        var summary = (await scope.ServiceProvider.GetRequiredService<CostService>().GetMonthAsync($"{year}-{month:00}", Xunit.TestContext.Current.CancellationToken)).Value!;
+        var costs = scope.ServiceProvider.GetRequiredService<CostService>();
+        var summary = (await costs.GetMonthAsync($"{year}-{month:00}", Xunit.TestContext.Current.CancellationToken)).Value!;
+        var rows = await costs.AllRowsAsync(summary, Xunit.TestContext.Current.CancellationToken);
         // Exact values are snapped to 12 decimals before rounding (decimal division leaves noise in the 28th digit).
         Assert.Equal(Math.Round(Math.Round(total, 12), 2, MidpointRounding.AwayFromZero), summary.Totals.Total);
-        Assert.Equal(summary.Totals.Total, summary.Tenants.Sum(t => t.Total) + summary.Idle.Total);
-        Assert.Equal(summary.Totals.IpCost, summary.Tenants.Sum(t => t.IpCost) + summary.Idle.IpCost);
-        Assert.Equal(summary.Totals.VpsCost, summary.Tenants.Sum(t => t.VpsCost) + summary.Idle.VpsCost);
+        Assert.Equal(summary.Totals.Total, rows.Sum(t => t.Total) + summary.Idle.Total);
+        Assert.Equal(summary.Totals.IpCost, rows.Sum(t => t.IpCost) + summary.Idle.IpCost);
+        Assert.Equal(summary.Totals.VpsCost, rows.Sum(t => t.VpsCost) + summary.Idle.VpsCost);
         Assert.True(summary.Totals.Total > 0, $"seed {seed}: an empty scenario proves nothing");
+
+        // The rounding kept by the roll-up (in SQL) is the reference largest remainder over the exact month sums:
+        // tenants by id, idle last.
+        var exact = await s.MonthAsync(year, month);
+        var order = exact.Keys.Where(k => k != Idle).OrderBy(k => k.ToString("D"), StringComparer.Ordinal).Append(Idle).ToList();
+        var ip = LargestRemainder.Round(order.Select(k => exact[k].IpCost).ToList());
+        var vps = LargestRemainder.Round(order.Select(k => exact[k].VpsCost).ToList());
+        var all = LargestRemainder.Round(order.Select(k => exact[k].IpCost + exact[k].VpsCost).ToList());
+        var shown = rows.ToDictionary(r => r.TenantId);
+        for (var i = 0; i < order.Count; i++)
+        {
+            var (shownIp, shownVps, shownTotal) = order[i] == Idle
+                ? (summary.Idle.IpCost, summary.Idle.VpsCost, summary.Idle.Total)
+                : (shown[order[i]].IpCost, shown[order[i]].VpsCost, shown[order[i]].Total);
+            Assert.Equal((ip[i], vps[i], all[i]), (shownIp, shownVps, shownTotal));
+        }
     }
 
     /// <summary>VPS, IPs and assignments with random times around the range: created, expiring and decommissioned mid-month, open-ended.</summary>

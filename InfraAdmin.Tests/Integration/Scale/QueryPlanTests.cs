@@ -14,7 +14,8 @@ namespace InfraAdmin.Tests.Integration.Scale;
 /// </summary>
 public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClassFixture<QueryPlanTests.ScaleFixture>
 {
-    private static readonly string[] LargeTables = ["domain_ip_assignments", "domains", "leads", "smtp_ip_addresses", "campaigns", "campaign_sequence_steps"];
+    private static readonly string[] LargeTables =
+        ["domain_ip_assignments", "domains", "leads", "smtp_ip_addresses", "campaigns", "campaign_sequence_steps", "tenant_cost_daily"];
 
     public sealed class ScaleFixture : IAsyncLifetime
     {
@@ -44,6 +45,7 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
         ["audit: entity filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "tenants", EntityId: Demo.AcmeTenant.ToString()), 0, 25)),
         ["ip: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(), IpSort.IpAddress, false, 0, 25)),
         ["ip: grid filtered by status and region"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Status: "quarantined", Region: "us-east"), IpSort.IpAddress, false, 0, 25)),
+        ["ip: grid listed on one provider"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Listed: "sorbs"), IpSort.IpAddress, false, 0, 25)),
         ["ip: detail"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 123))),
         ["ip: blast radius"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().BlastRadiusAsync([ScaleSeeder.Id(3, 123), ScaleSeeder.Id(3, 124)], "quarantined")),
         ["vps: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().SearchAsync(new VpsFilter(), 0, 25)),
@@ -55,6 +57,8 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
             var month = await costs.GetMonthAsync(LastMonth);
             await costs.PageAsync(month.Value!, null, null, false, 0, 25);
         }),
+        ["costs: 12-month trend"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().TrendAsync(CostMonth.Current(TimeProvider.System))),
+        ["costs: overview card"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().OverviewAsync()),
         ["costs: tenant 12 months"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().GetTenantAsync(ScaleSeeder.Id(1, 42), LastMonth)),
     };
 

@@ -1,4 +1,4 @@
-using InfraAdmin.Features.Costs;
+using InfraAdmin.Tests.Integration.Costs;
 
 namespace InfraAdmin.Tests.Unit.Costs;
 

@@ -24,19 +24,19 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
 
     public async Task<AuditResults> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Audit.View);
+        await currentUser.RequireForReadAsync(Permissions.Audit.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Apply(db, filter);
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(a => a.Created).ThenByDescending(a => a.Id)
-            .Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct);
+        var (total, rows) = await dbFactory.CountAndPageAsync(
+            db => Apply(db, filter).CountAsync(ct),
+            db => Apply(db, filter).OrderByDescending(a => a.Created).ThenByDescending(a => a.Id)
+                .Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct),
+            ct);
         return new AuditResults(total, rows.Select(ToRow).ToList());
     }
 
     public async Task<IReadOnlyList<AuditRow>> ExportAsync(AuditFilter filter, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Audit.View);
+        await currentUser.RequireForReadAsync(Permissions.Audit.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await Apply(db, filter).OrderByDescending(a => a.Created).ThenByDescending(a => a.Id).Take(MaxExportRows).ToListAsync(ct);
         return rows.Select(ToRow).ToList();
@@ -45,7 +45,7 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
     /// <summary>The entity types that occur in the log, for the filter's pick list.</summary>
     public async Task<IReadOnlyList<string>> EntityTypesAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Audit.View);
+        await currentUser.RequireForReadAsync(Permissions.Audit.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.AuditLog.AsNoTracking().Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(ct);
     }

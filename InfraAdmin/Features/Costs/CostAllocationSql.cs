@@ -1,4 +1,5 @@
 using InfraAdmin.Data;
+using InfraAdmin.Data.Costs;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,7 +8,8 @@ namespace InfraAdmin.Features.Costs;
 
 /// <summary>
 /// The cost allocation rule of DESIGN.md ("Cost per tenant") as one set-based statement: for every day of a range,
-/// each tenant's exact IP part and VPS part, and the idle (unallocated) parts, written into <c>tenant_cost_daily</c>.
+/// each tenant's exact IP part and VPS part, and the idle (unallocated) parts, written into <c>tenant_cost_daily</c>
+/// (and summed per month into <c>tenant_cost_monthly</c> in the same transaction).
 /// Values keep 24 decimals (one division per share); rounding happens once, when a month is shown.
 /// </summary>
 public static class CostAllocationSql
@@ -98,6 +100,7 @@ public static class CostAllocationSql
                 "DELETE FROM tenant_cost_daily WHERE day BETWEEN @from AND @to", Parameters(from, to), ct);
             var written = await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO tenant_cost_daily (day, tenant_id, ip_cost, vps_cost)\n" + Allocation, Parameters(from, to), ct);
+            await db.Database.ExecuteSqlRawAsync(MonthlyCostRollUp.Sql("@from", "@to"), Parameters(from, to), ct);
             await tx.CommitAsync(ct);
             return written;
         });

@@ -17,12 +17,16 @@ public sealed record CostLine(decimal Revenue, decimal IpCost, decimal VpsCost, 
 }
 
 /// <summary>
-/// A month as the cost page shows it: every tenant and idle, rounded by largest remainder so that tenants + idle
-/// equal the totals to the cent in each of the IP, VPS and total columns. A month to date carries a projection.
+/// A month as the cost page shows it: idle, the totals and the highest-cost tenants (the rows are paged by
+/// <c>CostService.PageAsync</c>). Figures are rounded by largest remainder so that tenants + idle equal the totals to
+/// the cent in each of the IP, VPS and total columns. A month to date carries a projection.
 /// </summary>
 public sealed record CostMonthSummary(
-    CostMonth Month, DateOnly LastDay, int DaysCounted, IReadOnlyList<TenantCostRow> Tenants, CostLine Idle, CostLine Totals)
+    CostMonth Month, DateOnly LastDay, int DaysCounted, int TenantCount, CostLine Idle, CostLine Totals, IReadOnlyList<TenantCostRow> Highest)
 {
+    /// <summary>How many of the highest-cost tenants the summary carries (for the chart).</summary>
+    public const int HighestCount = 8;
+
     public bool ToDate => DaysCounted < Month.DaysInMonth;
     /// <summary>The to-date figure × days in the month ÷ days counted.</summary>
     public decimal Project(decimal toDate) =>

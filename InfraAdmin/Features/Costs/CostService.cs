@@ -1,14 +1,15 @@
 using System.Globalization;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data;
+using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace InfraAdmin.Features.Costs;
 
 /// <summary>
-/// Cost per tenant (costs.view; CSV costs.export). Reads only the kept daily allocation (<c>tenant_cost_daily</c>)
-/// and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
+/// Cost per tenant (costs.view; CSV costs.export). Reads only the kept allocation, summed per month
+/// (<c>tenant_cost_monthly</c>, kept with <c>tenant_cost_daily</c> by <see cref="CostAllocationSql"/>), and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
 /// </summary>
 public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
@@ -21,7 +22,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     /// <summary>The month's figures for every tenant, or a message: a malformed or future month, or one without kept figures.</summary>
     public async Task<CostResult<CostMonthSummary>> GetMonthAsync(string? monthText, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Costs.View);
+        await currentUser.RequireForReadAsync(Permissions.Costs.View);
         if (!TryResolveMonth(monthText, out var month, out var problem)) return CostResult<CostMonthSummary>.Problem(problem);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var summary = await SummaryAsync(db, month, ct);
@@ -30,42 +31,39 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
             : CostResult<CostMonthSummary>.Ok(summary);
     }
 
-    /// <summary>One page of the month's tenants: searched by name, sorted, with domains and IPs used for the page's rows.</summary>
+    /// <summary>One page of the month's tenants: searched by name, sorted, paged in SQL, with domains and IPs used for the page's rows.</summary>
     public async Task<CostPage> PageAsync(
         CostMonthSummary summary, string? search, string? sortBy, bool descending, int page, int pageSize, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Costs.View);
-        IEnumerable<TenantCostRow> rows = summary.Tenants;
-        if (!string.IsNullOrWhiteSpace(search))
-            rows = rows.Where(r => r.Name.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase));
-        var filtered = rows.ToList();
-        var sorted = Sort(filtered, sortBy, descending);
+        await currentUser.RequireForReadAsync(Permissions.Costs.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
-        var pageRows = sorted.Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return new CostPage(filtered.Count, await WithUsageAsync(db, summary, pageRows, ct));
+        var (total, rows) = await dbFactory.CountAndPageAsync(
+            db => CountTenantsAsync(db, summary, search, ct),
+            db => TenantRowsAsync(db, summary, search, sortBy, descending, Math.Max(0, page) * pageSize, pageSize, ct),
+            ct);
+        return new CostPage(total, await dbFactory.ReadAsync(db => WithUsageAsync(db, summary, rows, ct), ct));
     }
 
     /// <summary>The 12 months ending with <paramref name="last"/>: total cost and idle cost (the months with kept figures).</summary>
     public async Task<IReadOnlyList<CostTrendPoint>> TrendAsync(CostMonth last, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Costs.View);
+        await currentUser.RequireForReadAsync(Permissions.Costs.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var first = last.AddMonths(-(TrendMonths - 1));
         var rows = await db.Database.SqlQueryRaw<TrendRow>("""
-            SELECT date_trunc('month', day)::date AS month, max(day) AS last_day,
+            SELECT month, max(last_day) AS last_day,
                    round(sum(ip_cost + vps_cost), 12) AS total,
                    round(coalesce(sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL), 0), 12) AS idle
-            FROM tenant_cost_daily WHERE day BETWEEN @from AND @to
-            GROUP BY 1 ORDER BY 1
-            """, Range(first.Start, last.End)).ToListAsync(ct);
+            FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to
+            GROUP BY month ORDER BY month
+            """, Range(first.Start, last.Start)).ToListAsync(ct);
         return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), Cents(r.Total), Cents(r.Idle), r.LastDay < CostMonth.Of(r.Month).End)).ToList();
     }
 
     /// <summary>One tenant's 12 months ending with the given month (default: this month), and the IPs and VPS it used.</summary>
     public async Task<CostResult<TenantCostDetail>> GetTenantAsync(Guid tenantId, string? monthText, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Costs.View);
+        await currentUser.RequireForReadAsync(Permissions.Costs.View);
         if (!TryResolveMonth(monthText, out var last, out var problem)) return CostResult<TenantCostDetail>.Problem(problem);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
@@ -73,12 +71,12 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         if (tenant is null) return CostResult<TenantCostDetail>.Problem("There is no tenant with this id. Pick a tenant from the cost page.");
         var first = last.AddMonths(-(TrendMonths - 1));
         var months = await db.Database.SqlQueryRaw<TenantMonthRow>("""
-            SELECT date_trunc('month', day)::date AS month, max(day) AS last_day,
+            SELECT month, max(last_day) AS last_day,
                    round(coalesce(sum(ip_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS ip_cost,
                    round(coalesce(sum(vps_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS vps_cost
-            FROM tenant_cost_daily WHERE day BETWEEN @from AND @to AND (tenant_id = @tenant OR tenant_id IS NULL)
-            GROUP BY 1 ORDER BY 1
-            """, [.. Range(first.Start, last.End), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct);
+            FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to AND (tenant_id = @tenant OR tenant_id IS NULL)
+            GROUP BY month ORDER BY month
+            """, [.. Range(first.Start, last.Start), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct);
         var to = Min(last.End, Today);
         return CostResult<TenantCostDetail>.Ok(new TenantCostDetail(tenant.Id, tenant.Name, tenant.MonthlyRevenue, first, last,
             months.Select(m => ToTenantMonth(m, tenant.MonthlyRevenue)).ToList(),
@@ -92,17 +90,17 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var result = await GetMonthAsync(monthText, ct);
         if (result.Value is not { } summary) return CostResult<CostExport>.Problem(result.Message!);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await WithUsageAsync(db, summary, Sort(summary.Tenants, "Total", descending: true), ct);
-        return CostResult<CostExport>.Ok(new CostExport(summary, rows));
+        var rows = await TenantRowsAsync(db, summary, null, nameof(TenantCostRow.Total), descending: true, 0, int.MaxValue, ct);
+        return CostResult<CostExport>.Ok(new CostExport(summary, await WithUsageAsync(db, summary, rows, ct)));
     }
 
     /// <summary>The overview card's figures for this month, or null before any figures are kept.</summary>
     public async Task<CostOverview?> OverviewAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Costs.View);
+        await currentUser.RequireForReadAsync(Permissions.Costs.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await SummaryAsync(db, CurrentMonth, ct) is not { } s) return null;
-        var least = s.Tenants.OrderBy(t => t.Margin).ThenBy(t => t.Name, StringComparer.OrdinalIgnoreCase).Take(3).ToList();
+        var least = await TenantRowsAsync(db, s, null, nameof(TenantCostRow.Margin), descending: false, 0, 3, ct);
         return new CostOverview(s.Month, s.Totals.Total, s.Project(s.Totals.Total), s.IdleShare, least);
     }
 
@@ -133,36 +131,88 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
             : $"No cost figures are kept for {month.Label(Invariant)}: the figures cover {CostMonth.Of(kept.First).Label(Invariant)} to {CostMonth.Of(kept.Last).Label(Invariant)}.";
     }
 
-    /// <summary>Sums the month per tenant in SQL, then rounds every column by largest remainder (tenants by id, idle last).</summary>
-    private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
+    /// <summary>
+    /// The month's kept figures (already rounded by largest remainder when the month was kept): the idle row, the
+    /// totals over every tenant shown, and the highest-cost tenants for the chart.
+    /// </summary>
+    private static async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
     {
-        var sums = await db.Database.SqlQueryRaw<SumRow>("""
-            SELECT s.tenant_id AS tenant_id, t.name AS name, t.monthly_revenue AS monthly_revenue,
-                   round(s.ip, 12) AS ip_cost, round(s.vps, 12) AS vps_cost, s.days AS days, s.last_day AS last_day
-            FROM (SELECT tenant_id, sum(ip_cost) AS ip, sum(vps_cost) AS vps, count(DISTINCT day)::int AS days, max(day) AS last_day
-                  FROM tenant_cost_daily WHERE day BETWEEN @from AND @to GROUP BY tenant_id) s
-            LEFT JOIN tenants t ON t.id = s.tenant_id
-            UNION ALL
-            SELECT t.id, t.name, t.monthly_revenue, 0, 0, 0, NULL
-            FROM tenants t
-            WHERE t.created < (@to::date + 1)::timestamp AT TIME ZONE 'UTC'
-              AND NOT EXISTS (SELECT 1 FROM tenant_cost_daily c WHERE c.tenant_id = t.id AND c.day BETWEEN @from AND @to)
-            """, Range(month.Start, month.End)).ToListAsync(ct);
-        var idle = sums.FirstOrDefault(s => s.TenantId is null);
-        if (idle?.LastDay is not { } lastDay) return null;
-        var daysCounted = idle.Days;
-        var tenants = sums.Where(s => s.TenantId is not null).OrderBy(s => s.TenantId!.Value.ToString("D"), StringComparer.Ordinal).ToList();
-        var ordered = tenants.Append(idle).ToList();
-        var ip = LargestRemainder.Round(ordered.Select(s => s.IpCost).ToList());
-        var vps = LargestRemainder.Round(ordered.Select(s => s.VpsCost).ToList());
-        var total = LargestRemainder.Round(ordered.Select(s => s.IpCost + s.VpsCost).ToList());
-        var rows = tenants.Select((s, i) => new TenantCostRow(s.TenantId!.Value, s.Name ?? "", Revenue(s.MonthlyRevenue ?? 0, daysCounted, month),
-            ip[i], vps[i], total[i])).ToList();
-        var n = tenants.Count;
-        var idleLine = new CostLine(0, ip[n], vps[n], total[n]);
-        var totals = new CostLine(rows.Sum(r => r.Revenue), ip.Sum(), vps.Sum(), total.Sum());
-        return new CostMonthSummary(month, lastDay, daysCounted, rows, idleLine, totals);
+        var idle = await db.TenantCostMonthly.AsNoTracking().Where(m => m.Month == month.Start && m.TenantId == null)
+            .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
+        if (idle is null) return null;
+        var sums = await db.Database.SqlQueryRaw<TotalsRow>($"""
+            SELECT count(*)::int AS tenants, coalesce(sum(revenue), 0) AS revenue, coalesce(sum(ip_cost), 0) AS ip_cost,
+                   coalesce(sum(vps_cost), 0) AS vps_cost, coalesce(sum(total), 0) AS total
+            FROM ({MonthRowsSql}) r
+            """, MonthParameters(month, idle.Days)).SingleAsync(ct);
+        var summary = new CostMonthSummary(month, idle.LastDay, idle.Days, sums.Tenants,
+            new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded),
+            new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded), []);
+        var highest = await TenantRowsAsync(db, summary, null, nameof(TenantCostRow.Total), descending: true, 0, CostMonthSummary.HighestCount, ct);
+        return summary with { Highest = highest.Where(r => r.Total > 0).ToList() };
     }
+
+    /// <summary>
+    /// Every tenant shown for a month: those with kept figures, and those that existed by the month's end without any
+    /// (at zero). Revenue is pro rata to the month's kept days. Parameters: @month, @next (the next month's start), @days, @dim.
+    /// </summary>
+    private const string MonthRowsSql = """
+        SELECT t.id AS tenant_id, t.name AS name,
+               round(coalesce(t.monthly_revenue, 0) * @days / @dim, 2) AS revenue,
+               coalesce(m.ip_rounded, 0) AS ip_cost, coalesce(m.vps_rounded, 0) AS vps_cost, coalesce(m.total_rounded, 0) AS total
+        FROM tenants t
+        LEFT JOIN tenant_cost_monthly m ON m.tenant_id = t.id AND m.month = @month
+        WHERE m.tenant_id IS NOT NULL OR t.created < @next::timestamp AT TIME ZONE 'UTC'
+        """;
+
+    /// <summary>The SQL sort for each sortable column (whitelisted), then name and id so pages never overlap.</summary>
+    private static string OrderBy(string? sortBy, bool descending)
+    {
+        var column = sortBy switch
+        {
+            nameof(TenantCostRow.Revenue) => "revenue",
+            nameof(TenantCostRow.IpCost) => "ip_cost",
+            nameof(TenantCostRow.VpsCost) => "vps_cost",
+            nameof(TenantCostRow.Total) => "total",
+            nameof(TenantCostRow.Margin) => "revenue - total",
+            nameof(TenantCostRow.MarginPercent) => "CASE WHEN revenue = 0 THEN NULL ELSE round((revenue - total) / revenue * 100, 1) END",
+            _ => "lower(name) COLLATE \"C\"",
+        };
+        // Empty margins (no revenue) sort first ascending and last descending.
+        var direction = descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
+        return $"{column} {direction}, lower(name) COLLATE \"C\", tenant_id";
+    }
+
+    private static async Task<List<TenantCostRow>> TenantRowsAsync(InfraAdminDbContext db, CostMonthSummary summary, string? search,
+        string? sortBy, bool descending, int skip, int take, CancellationToken ct)
+    {
+        // Only constants and the whitelisted sort are spliced in; every value is a parameter.
+        var sql = $"""
+            SELECT * FROM ({MonthRowsSql}) r
+            WHERE @search::text IS NULL OR name ILIKE @search
+            ORDER BY {OrderBy(sortBy, descending)}
+            LIMIT @take OFFSET @skip
+            """;
+        var rows = await db.Database.SqlQueryRaw<MonthRow>(sql, [.. MonthParameters(summary.Month, summary.DaysCounted), Search(search), new NpgsqlParameter("take", take), new NpgsqlParameter("skip", skip)])
+            .ToListAsync(ct);
+        return rows.Select(r => new TenantCostRow(r.TenantId, r.Name ?? "", r.Revenue, r.IpCost, r.VpsCost, r.Total)).ToList();
+    }
+
+    private static Task<int> CountTenantsAsync(InfraAdminDbContext db, CostMonthSummary summary, string? search, CancellationToken ct) =>
+        db.Database.SqlQueryRaw<int>($"""
+            SELECT count(*)::int AS "Value" FROM ({MonthRowsSql}) r WHERE @search::text IS NULL OR name ILIKE @search
+            """, [.. MonthParameters(summary.Month, summary.DaysCounted), Search(search)]).SingleAsync(ct);
+
+    private static NpgsqlParameter[] MonthParameters(CostMonth month, int daysCounted) =>
+    [
+        new("month", NpgsqlTypes.NpgsqlDbType.Date) { Value = month.Start },
+        new("next", NpgsqlTypes.NpgsqlDbType.Date) { Value = month.AddMonths(1).Start },
+        new("days", NpgsqlTypes.NpgsqlDbType.Integer) { Value = daysCounted },
+        new("dim", NpgsqlTypes.NpgsqlDbType.Integer) { Value = month.DaysInMonth },
+    ];
+
+    private static NpgsqlParameter Search(string? search) =>
+        new("search", NpgsqlTypes.NpgsqlDbType.Text) { Value = string.IsNullOrWhiteSpace(search) ? DBNull.Value : SqlLike.Containing(search.Trim()) };
 
     /// <summary>Revenue is monthly_revenue for a whole month and pro rata for a month to date.</summary>
     private static decimal Revenue(decimal monthly, int daysCounted, CostMonth month) =>
@@ -174,22 +224,6 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var days = m.LastDay.Day;
         return new TenantMonth(month, Revenue(monthlyRevenue, days, month), Cents(m.IpCost), Cents(m.VpsCost),
             Cents(m.IpCost + m.VpsCost), days < month.DaysInMonth);
-    }
-
-    private static List<TenantCostRow> Sort(IReadOnlyList<TenantCostRow> rows, string? sortBy, bool descending)
-    {
-        Func<TenantCostRow, object?> key = sortBy switch
-        {
-            nameof(TenantCostRow.Revenue) => r => r.Revenue,
-            nameof(TenantCostRow.IpCost) => r => r.IpCost,
-            nameof(TenantCostRow.VpsCost) => r => r.VpsCost,
-            nameof(TenantCostRow.Total) => r => r.Total,
-            nameof(TenantCostRow.Margin) => r => r.Margin,
-            nameof(TenantCostRow.MarginPercent) => r => r.MarginPercent,
-            _ => r => r.Name.ToLowerInvariant(),
-        };
-        var sorted = descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
-        return sorted.ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.TenantId).ToList();
     }
 
     /// <summary>Fills the distinct domains and IPs each tenant's assignments covered in the month (to date).</summary>
@@ -252,15 +286,23 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private static decimal Cents(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
-    private sealed class SumRow
+    private sealed class TotalsRow
     {
-        public Guid? TenantId { get; set; }
-        public string? Name { get; set; }
-        public decimal? MonthlyRevenue { get; set; }
+        public int Tenants { get; set; }
+        public decimal Revenue { get; set; }
         public decimal IpCost { get; set; }
         public decimal VpsCost { get; set; }
-        public int Days { get; set; }
-        public DateOnly? LastDay { get; set; }
+        public decimal Total { get; set; }
+    }
+
+    private sealed class MonthRow
+    {
+        public Guid TenantId { get; set; }
+        public string? Name { get; set; }
+        public decimal Revenue { get; set; }
+        public decimal IpCost { get; set; }
+        public decimal VpsCost { get; set; }
+        public decimal Total { get; set; }
     }
 
     private sealed class TrendRow

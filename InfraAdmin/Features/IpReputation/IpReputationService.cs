@@ -29,19 +29,19 @@ public sealed partial class IpReputationService(
 
     public async Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var staleBefore = await StaleBeforeAsync(ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Apply(db, filter, staleBefore);
-        var total = await query.CountAsync(ct);
-        var rows = await Project(Sort(query, sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct);
+        var (total, rows) = await dbFactory.CountAndPageAsync(
+            db => Apply(db, filter, staleBefore).CountAsync(ct),
+            db => Project(Sort(Apply(db, filter, staleBefore), sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct),
+            ct);
         return new IpPage(total, rows);
     }
 
     public async Task<IReadOnlyList<IpRow>> ExportAsync(IpFilter filter, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         var staleBefore = await StaleBeforeAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Project(Sort(Apply(db, filter, staleBefore), IpSort.IpAddress, false).Take(MaxExportRows), staleBefore, ct);
@@ -50,7 +50,7 @@ public sealed partial class IpReputationService(
     /// <summary>Regions, VPS and blacklist providers that occur, for the filters' pick lists.</summary>
     public async Task<(IReadOnlyList<string> Regions, IReadOnlyList<(Guid Id, string Name)> Vps, IReadOnlyList<string> Providers)> FilterOptionsAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var regions = await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
         var vps = await db.VpsInstances.AsNoTracking().OrderBy(v => v.HostwindsInstanceId)
@@ -63,39 +63,35 @@ public sealed partial class IpReputationService(
         return (regions, vps.Select(v => (v.Id, v.Name)).ToList(), providers);
     }
 
-    private async Task<T> QueryAsync<T>(Func<InfraAdminDbContext, Task<T>> query, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await query(db);
-    }
-
     public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         var staleHours = await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, ct);
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);
-        // Four independent full reads of the IPs: each on its own connection, at the same time.
-        var byStatusTask = QueryAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.Status)
+        // Four independent reads: each on its own connection, at the same time.
+        var byStatusTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.Status)
             .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
-        var byReputationTask = QueryAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
+        var byReputationTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
             .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
-        var byProviderTask = QueryAsync(db => db.Database.SqlQueryRaw<KeyCount>("""
-            SELECT e.key AS key, count(*)::int AS count FROM smtp_ip_addresses i
-            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
-            WHERE jsonb_typeof(e.value) = 'object' AND e.value ->> 'listed' = 'true'
-            GROUP BY e.key ORDER BY e.key
-            """).ToListAsync(ct), ct);
-        var byVpsTask = QueryAsync(db => db.Database.SqlQuery<BreakdownRow>($"""
-            SELECT v.region AS region, v.id AS vps_id, v.hostwinds_instance_id AS vps_name,
-                   count(*)::int AS total,
-                   count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
-                   count(*) FILTER (WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)'))::int AS listed,
-                   count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS stale,
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status'
-                                                  AND h.to_status IN ('degraded', 'burned') AND h.changed >= {since}))::int AS recently_bad
-            FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id
-            GROUP BY v.region, v.id, v.hostwinds_instance_id
+        var byProviderTask = dbFactory.ReadAsync(db => db.SmtpIpListings.AsNoTracking().GroupBy(l => l.Provider)
+            .Select(g => new KeyCount { Key = g.Key, Count = g.Count() }).OrderBy(k => k.Key).ToListAsync(ct), ct);
+        // Counted per VPS first (one pass over the IPs, listings and recent history hashed beside it), then named.
+        var byVpsTask = dbFactory.ReadAsync(db => db.Database.SqlQuery<BreakdownRow>($"""
+            SELECT v.region AS region, p.vps_id AS vps_id, v.hostwinds_instance_id AS vps_name,
+                   p.total, p.in_trouble, p.listed, p.stale, p.recently_bad
+            FROM (
+                SELECT i.vps_instance_id AS vps_id, count(*)::int AS total,
+                       count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
+                       count(l.id)::int AS listed,
+                       count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS stale,
+                       count(b.id)::int AS recently_bad
+                FROM smtp_ip_addresses i
+                LEFT JOIN (SELECT DISTINCT smtp_ip_address_id AS id FROM smtp_ip_listings) l ON l.id = i.id
+                LEFT JOIN (SELECT DISTINCT smtp_ip_address_id AS id FROM smtp_ip_history
+                           WHERE kind = 'status' AND to_status IN ('degraded', 'burned') AND changed >= {since}) b ON b.id = i.id
+                GROUP BY i.vps_instance_id) p
+            LEFT JOIN vps_instances v ON v.id = p.vps_id
             ORDER BY v.region, v.hostwinds_instance_id
             """).ToListAsync(ct), ct);
         await Task.WhenAll(byStatusTask, byReputationTask, byProviderTask, byVpsTask);
@@ -112,7 +108,7 @@ public sealed partial class IpReputationService(
 
     public async Task<IpDetail?> DetailAsync(Guid id, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         var staleBefore = await StaleBeforeAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ip = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.Id == id).Select(i => new
@@ -141,7 +137,7 @@ public sealed partial class IpReputationService(
     /// <summary>Active domains not yet active on the IP, matching the text, for the assign form.</summary>
     public async Task<IReadOnlyList<DomainOption>> AssignableDomainsAsync(Guid ipId, string? text, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.Domains.AsNoTracking().Where(d => d.Status == "active" && !db.DomainIpAssignments.Any(a =>
             a.DomainId == d.Id && a.SmtpIpAddressId == ipId && AssignmentStatus.ActiveSet.Contains(a.Status!)));
@@ -151,7 +147,7 @@ public sealed partial class IpReputationService(
 
     public async Task<WarmupView> WarmupAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ips = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.Status == IpStatus.Warming).OrderBy(i => i.IpAddress)
             .Select(i => new WarmupIp(i.Id, i.IpAddress, i.VpsInstance!.Region,
@@ -172,7 +168,7 @@ public sealed partial class IpReputationService(
     /// <summary>What moving these IPs touches: their active assignments, domains, tenants, and healthy IPs nearby.</summary>
     public async Task<BlastRadius> BlastRadiusAsync(IReadOnlyCollection<Guid> ipIds, string toStatus, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Ip.View);
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
         var ids = ipIds.Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var touched = await db.DomainIpAssignments.AsNoTracking()
@@ -208,17 +204,11 @@ public sealed partial class IpReputationService(
         if (!string.IsNullOrWhiteSpace(f.Region)) q = q.Where(i => i.VpsInstance!.Region == f.Region);
         if (f.Vps is { } vps) q = q.Where(i => i.VpsInstanceId == vps);
         if (f.Listed == IpFilter.AnyProvider)
-        {
-            var listed = db.Database.SqlQuery<Guid>(
-                $"""SELECT id AS "Value" FROM smtp_ip_addresses WHERE jsonb_path_exists(provider_blacklist_status, '$.* ? (@.listed == true)')""");
-            q = q.Where(i => listed.Contains(i.Id));
-        }
+            q = q.Where(i => db.SmtpIpListings.Any(l => l.SmtpIpAddressId == i.Id));
         else if (!string.IsNullOrWhiteSpace(f.Listed))
         {
             var provider = f.Listed.Trim();
-            var listed = db.Database.SqlQuery<Guid>(
-                $"""SELECT id AS "Value" FROM smtp_ip_addresses WHERE jsonb_typeof(provider_blacklist_status) = 'object' AND provider_blacklist_status -> {provider} ->> 'listed' = 'true'""");
-            q = q.Where(i => listed.Contains(i.Id));
+            q = q.Where(i => db.SmtpIpListings.Any(l => l.SmtpIpAddressId == i.Id && l.Provider == provider));
         }
         if (f.Stale) q = q.Where(i => i.LastReputationCheck == null || i.LastReputationCheck < staleBefore);
         if (!string.IsNullOrWhiteSpace(f.Q)) q = q.Where(i => EF.Functions.ILike(i.IpAddress, SqlLike.Containing(f.Q)));
@@ -249,7 +239,7 @@ public sealed partial class IpReputationService(
         return ordered.ThenBy(i => i.IpAddress).ThenBy(i => i.Id);
     }
 
-    private static async Task<IReadOnlyList<IpRow>> Project(IQueryable<SmtpIpAddress> q, DateTime staleBefore, CancellationToken ct)
+    private static async Task<List<IpRow>> Project(IQueryable<SmtpIpAddress> q, DateTime staleBefore, CancellationToken ct)
     {
         var rows = await q.Select(i => new
         {

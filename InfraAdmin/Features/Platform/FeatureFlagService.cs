@@ -35,7 +35,7 @@ public sealed class FeatureFlagService(
 
     public async Task<IReadOnlyList<FlagRow>> ListAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Flags.View);
+        await currentUser.RequireForReadAsync(Permissions.Flags.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.FeatureFlags.AsNoTracking().OrderBy(f => f.Key)
             .Select(f => new FlagRow(f.Id, f.Key, f.Description, f.IsEnabled ?? false, f.RolloutPercentage ?? 0,
@@ -99,7 +99,7 @@ public sealed class FeatureFlagService(
 
     public async Task<IReadOnlyList<TenantChoice>> TenantsAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Flags.View);
+        await currentUser.RequireForReadAsync(Permissions.Flags.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new TenantChoice(t.Id, t.Name)).ToListAsync(ct);
     }
@@ -110,7 +110,7 @@ public sealed class FeatureFlagService(
     /// </summary>
     public async Task<RolloutPreview> PreviewAsync(string flagKey, bool isEnabled, int rolloutPercentage, Guid? chosenTenant, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Flags.View);
+        await currentUser.RequireForReadAsync(Permissions.Flags.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Bucketing is SHA-256 in the library, not SQL: only the ids are read.
         var tenantIds = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);

@@ -47,7 +47,7 @@ public sealed class SystemConfigService(
 
     public async Task<IReadOnlyList<ConfigRow>> ListAsync(string? search = null, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Config.View);
+        await currentUser.RequireForReadAsync(Permissions.Config.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.SystemConfig.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -62,7 +62,7 @@ public sealed class SystemConfigService(
 
     public async Task<ConfigRow?> GetAsync(string key, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Config.View);
+        await currentUser.RequireForReadAsync(Permissions.Config.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return (await ProjectAsync(db, db.SystemConfig.AsNoTracking().Where(c => c.Key == key), ct)).SingleOrDefault();
     }
@@ -156,7 +156,7 @@ public sealed class SystemConfigService(
     /// <summary>The key's audited changes as field-level diffs, newest first (sensitive values arrive redacted).</summary>
     public async Task<IReadOnlyList<ConfigChange>> HistoryAsync(string key, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Config.View);
+        await currentUser.RequireForReadAsync(Permissions.Config.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.AuditLog.AsNoTracking()
             .Where(a => a.EntityType == EntityType && a.EntityId == key)

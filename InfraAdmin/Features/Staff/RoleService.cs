@@ -12,14 +12,14 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
 {
     public async Task<IReadOnlyList<RoleSummary>> ListAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Summaries(db, db.StaffRoles.OrderBy(r => r.Name)).ToListAsync(ct);
     }
 
     public async Task<RoleDetail?> GetAsync(int id, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var role = await db.StaffRoles.AsNoTracking().Where(r => r.Id == id)
             .Select(r => new { r.Id, r.Name, r.Description, r.Version }).FirstOrDefaultAsync(ct);
@@ -90,7 +90,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
 
     public async Task<PermissionMatrix> GetMatrixAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await LoadMatrixAsync(db, ct);
     }
@@ -144,7 +144,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
     /// <summary>"Who can?": every role granting <paramref name="permission"/> and every staff member holding it through their role.</summary>
     public async Task<WhoCanAnswer> WhoCanAsync(string permission, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         if (!Permissions.Names.Contains(permission)) throw new StaffRuleException($"'{permission}' is not a permission of the catalog.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var roleIds = db.StaffRolePermissions.Where(rp => rp.Permission!.Name == permission).Select(rp => rp.RoleId);

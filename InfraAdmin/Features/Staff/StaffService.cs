@@ -24,7 +24,7 @@ public sealed class StaffService(
 {
     public async Task<StaffResults> ListAsync(StaffQuery query, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = db.StaffMembers.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -42,7 +42,7 @@ public sealed class StaffService(
 
     public async Task<StaffRow?> GetAsync(Guid userId, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Project(db.StaffMembers.AsNoTracking().Where(s => s.UserId == userId), clock.GetUtcNow()).FirstOrDefaultAsync(ct);
     }
@@ -198,7 +198,7 @@ public sealed class StaffService(
     /// <summary>"Why?": whether the staff member has <paramref name="permission"/> now, and through which role.</summary>
     public async Task<WhyAnswer> WhyAsync(Guid userId, string permission, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Staff.View);
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         if (!Permissions.Names.Contains(permission)) throw new StaffRuleException($"'{permission}' is not a permission of the catalog.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var member = await db.StaffMembers.AsNoTracking().Where(s => s.UserId == userId)

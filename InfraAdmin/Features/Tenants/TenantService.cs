@@ -18,7 +18,7 @@ public sealed class TenantService(
 
     public async Task<TenantListPage> ListAsync(TenantListQuery query, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Tenants.View);
+        await currentUser.RequireForReadAsync(Permissions.Tenants.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenants = db.Tenants.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -52,7 +52,7 @@ public sealed class TenantService(
 
     public async Task<TenantEditForm> GetTenantAsync(Guid tenantId, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Tenants.View);
+        await currentUser.RequireForReadAsync(Permissions.Tenants.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
             .Select(t => new TenantEditForm { Name = t.Name, Plan = t.Plan, Status = t.Status, MonthlyRevenue = t.MonthlyRevenue, Version = t.Version })

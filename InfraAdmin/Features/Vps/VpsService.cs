@@ -22,18 +22,18 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     public async Task<VpsResults> SearchAsync(
         VpsFilter filter, int page, int pageSize, string? sortBy = null, bool descending = false, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Vps.View);
+        await currentUser.RequireForReadAsync(Permissions.Vps.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Filter(db.VpsInstances.AsNoTracking(), filter);
-        var total = await query.CountAsync(ct);
-        var rows = await Project(Sort(query, sortBy, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize)).ToListAsync(ct);
+        var (total, rows) = await dbFactory.CountAndPageAsync(
+            db => Filter(db.VpsInstances.AsNoTracking(), filter).CountAsync(ct),
+            db => Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), sortBy, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize)).ToListAsync(ct),
+            ct);
         return new VpsResults(total, rows);
     }
 
     public async Task<IReadOnlyList<VpsRow>> ExportAsync(VpsFilter filter, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Vps.View);
+        await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), null, false).Take(MaxExportRows)).ToListAsync(ct);
     }
@@ -41,14 +41,14 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     /// <summary>The regions in use, for the filter and the form's suggestions.</summary>
     public async Task<IReadOnlyList<string>> RegionsAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Vps.View);
+        await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
     }
 
     public async Task<VpsOverview> OverviewAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Vps.View);
+        await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await Billed(db)
             .GroupBy(v => new { v.Region, v.Status })
@@ -64,7 +64,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
 
     public async Task<VpsHeadline> HeadlineAsync(CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Vps.View);
+        await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var spend = await Billed(db).SumAsync(v => v.MonthlyCost ?? 0m, ct);
         var horizon = Now.AddDays(RenewalWindowDays);
@@ -74,7 +74,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
 
     public async Task<VpsDetail?> GetAsync(Guid id, CancellationToken ct = default)
     {
-        await currentUser.RequireAsync(Permissions.Vps.View);
+        await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var v = await db.VpsInstances.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (v is null) return null;

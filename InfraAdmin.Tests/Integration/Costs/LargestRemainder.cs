@@ -1,6 +1,7 @@
-namespace InfraAdmin.Features.Costs;
+namespace InfraAdmin.Tests.Integration.Costs;
 
 /// <summary>
+/// The reference for the rounding that <c>MonthlyCostRollUp</c> does in SQL when it keeps a month.
 /// Rounds exact amounts to cents so that they add up to their rounded total: each part is floored to the cent,
 /// and the cents still missing go one each to the parts with the largest remainders. Ties go to the earlier part,
 /// so callers order the parts by tenant id and put idle last.
