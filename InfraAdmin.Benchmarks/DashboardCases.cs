@@ -15,6 +15,15 @@ public static class DashboardCases
     private static readonly DateTime MonthStart = new DateTime(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-1);
     private static readonly string Month = MonthStart.ToString("yyyy-MM");
     private static readonly Guid BigTenant = ScaleSeeder.Id(1, 42);
+    private static readonly int DaysInMonth = DateTime.DaysInMonth(MonthStart.Year, MonthStart.Month);
+
+    /// <summary>Days on which the tenant's domains were on each IP (or VPS) over the 12 months, the plain way.</summary>
+    private static string UsedSql(string columns) =>
+        $"SELECT {columns}, count(DISTINCT g.day) FROM domains dm JOIN domain_ip_assignments a ON a.domain_id = dm.id " +
+        "JOIN smtp_ip_addresses i ON i.id = a.smtp_ip_address_id JOIN vps_instances v ON v.id = i.vps_instance_id " +
+        $"CROSS JOIN LATERAL generate_series(greatest(a.assigned::date, i.created::date, '{MonthStart.AddMonths(-11):yyyy-MM-dd}'), " +
+        $"least(coalesce(a.expires::date, '{MonthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}'), '{MonthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}'), interval '1 day') g(day) " +
+        $"WHERE dm.tenant_id = '{BigTenant}' GROUP BY {columns} ORDER BY 4 DESC; ";
 
     public static IReadOnlyList<(string User, Case Case)> All =>
     [
@@ -27,18 +36,21 @@ public static class DashboardCases
             "SELECT i.*, v.region, v.hostwinds_instance_id FROM smtp_ip_addresses i JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.status = 'quarantined' AND v.region = 'us-east' ORDER BY i.ip_address LIMIT 25", 100)),
         (Admin, new Case("IP grid (listed on any provider, stale)",
             sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Listed: IpFilter.AnyProvider, Stale: true), IpSort.IpAddress, false, 0, 25),
-            "SELECT count(*) FROM smtp_ip_addresses i WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)') AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours'); " +
-            "SELECT i.*, v.region FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)') " +
+            "SELECT count(*) FROM smtp_ip_addresses i WHERE EXISTS (SELECT 1 FROM smtp_ip_listings l WHERE l.smtp_ip_address_id = i.id) " +
+            "AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours'); " +
+            "SELECT i.*, v.region FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id " +
+            "WHERE EXISTS (SELECT 1 FROM smtp_ip_listings l WHERE l.smtp_ip_address_id = i.id) " +
             "AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours') ORDER BY i.ip_address LIMIT 25", 100)),
         (Admin, new Case("IP overview figures",
             sp => sp.GetRequiredService<IpReputationService>().OverviewAsync(),
             "SELECT status, count(*) FROM smtp_ip_addresses GROUP BY 1; SELECT reputation_state, count(*) FROM smtp_ip_addresses GROUP BY 1; " +
-            "SELECT e.key, count(*) FROM smtp_ip_addresses i CROSS JOIN LATERAL jsonb_each(i.provider_blacklist_status) e WHERE e.value ->> 'listed' = 'true' GROUP BY 1; " +
-            "SELECT v.region, v.id, count(*), count(*) FILTER (WHERE i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')), " +
-            "count(*) FILTER (WHERE jsonb_path_exists(i.provider_blacklist_status, '$.* ? (@.listed == true)')), " +
+            "SELECT provider, count(*) FROM smtp_ip_listings GROUP BY 1; " +
+            "SELECT v.region, v.id, v.hostwinds_instance_id, count(*), " +
+            "count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical'))), " +
+            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_listings l WHERE l.smtp_ip_address_id = i.id)), " +
             "count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours'), " +
-            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.to_status IN ('degraded', 'burned') AND h.changed >= now() - interval '7 days')) " +
-            "FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id GROUP BY 1, 2", 100)),
+            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status' AND h.to_status IN ('degraded', 'burned') AND h.changed >= now() - interval '7 days')) " +
+            "FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id GROUP BY 1, 2, 3 ORDER BY 1, 3", 100)),
         (Admin, new Case("IP detail",
             sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 1234)),
             $"SELECT i.*, v.* FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.id = '{ScaleSeeder.Id(3, 1234)}'; " +
@@ -58,19 +70,31 @@ public static class DashboardCases
             "SELECT count(*) FROM vps_instances WHERE status = 'active' AND region = 'us-east' AND (hostwinds_instance_id ILIKE '%hw-scale-00%' OR ip_address ILIKE '%hw-scale-00%'); " +
             "SELECT v.*, (SELECT count(*) FROM smtp_ip_addresses i WHERE i.vps_instance_id = v.id) FROM vps_instances v WHERE status = 'active' AND region = 'us-east' " +
             "AND (hostwinds_instance_id ILIKE '%hw-scale-00%' OR ip_address ILIKE '%hw-scale-00%') ORDER BY v.hostwinds_instance_id LIMIT 25", 100)),
-        (Admin, new Case($"Cost per tenant, month {Month} (summary + first page)",
+        (Admin, new Case($"Cost per tenant, month {Month} (summary, trend, first page)",
             async sp =>
             {
                 var costs = sp.GetRequiredService<CostService>();
                 var month = await costs.GetMonthAsync(Month);
+                await costs.TrendAsync(month.Value!.Month);
                 await costs.PageAsync(month.Value!, null, "Total", true, 0, 25);
             },
-            $"SELECT m.tenant_id, t.name, t.monthly_revenue, round(m.ip_cost, 12), round(m.vps_cost, 12), m.days, m.last_day FROM tenant_cost_monthly m " +
-            $"LEFT JOIN tenants t ON t.id = m.tenant_id WHERE m.month = '{MonthStart:yyyy-MM-dd}'", 500)),
+            // Every tenant's kept month (the client sums, sorts and pages), the 12-month trend, then the first page's usage.
+            $"SELECT t.id, t.name, round(coalesce(t.monthly_revenue, 0) * m_idle.days / {DaysInMonth}, 2), m.ip_rounded, m.vps_rounded, m.total_rounded " +
+            $"FROM tenants t LEFT JOIN tenant_cost_monthly m ON m.tenant_id = t.id AND m.month = '{MonthStart:yyyy-MM-dd}' " +
+            $"CROSS JOIN (SELECT days FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL) m_idle " +
+            $"WHERE m.tenant_id IS NOT NULL OR t.created < '{MonthStart.AddMonths(1):yyyy-MM-dd}'; " +
+            $"SELECT * FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL; " +
+            $"SELECT month, max(last_day), sum(ip_cost + vps_cost), sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL) FROM tenant_cost_monthly " +
+            $"WHERE month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
+            $"SELECT dm.tenant_id, count(DISTINCT a.domain_id), count(DISTINCT a.smtp_ip_address_id) FROM domain_ip_assignments a JOIN domains dm ON dm.id = a.domain_id " +
+            $"WHERE dm.tenant_id IN (SELECT m.tenant_id FROM tenant_cost_monthly m WHERE m.month = '{MonthStart:yyyy-MM-dd}' AND m.tenant_id IS NOT NULL ORDER BY m.total_rounded DESC LIMIT 25) " +
+            $"AND a.assigned < '{MonthStart.AddMonths(1):yyyy-MM-dd}' AND (a.expires IS NULL OR a.expires > '{MonthStart:yyyy-MM-dd}') GROUP BY 1", 500)),
         (Admin, new Case("Cost of one tenant, 12 months",
             sp => sp.GetRequiredService<CostService>().GetTenantAsync(BigTenant, Month),
-            $"SELECT date_trunc('month', day), sum(ip_cost), sum(vps_cost) FROM tenant_cost_daily WHERE tenant_id = '{BigTenant}' " +
-            $"AND day >= '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND day < '{MonthStart.AddMonths(1):yyyy-MM-dd}' GROUP BY 1 ORDER BY 1", 500)),
+            $"SELECT id, name, monthly_revenue FROM tenants WHERE id = '{BigTenant}'; " +
+            $"SELECT month, max(last_day), sum(ip_cost) FILTER (WHERE tenant_id IS NOT NULL), sum(vps_cost) FILTER (WHERE tenant_id IS NOT NULL) FROM tenant_cost_monthly " +
+            $"WHERE (tenant_id = '{BigTenant}' OR tenant_id IS NULL) AND month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
+            UsedSql("i.id, i.ip_address, v.hostwinds_instance_id") + UsedSql("v.id, v.hostwinds_instance_id, v.region"), 500)),
         (Admin, new Case("Audit page (first 25, no filter)",
             sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(), 0, 25),
             "SELECT count(*) FROM audit_log; SELECT * FROM audit_log ORDER BY created DESC, id DESC LIMIT 25", 100)),

@@ -65,22 +65,24 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
         if (!TryResolveMonth(monthText, out var last, out var problem)) return CostResult<TenantCostDetail>.Problem(problem);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
-            .Select(t => new { t.Id, t.Name, t.MonthlyRevenue }).FirstOrDefaultAsync(ct);
-        if (tenant is null) return CostResult<TenantCostDetail>.Problem("There is no tenant with this id. Pick a tenant from the cost page.");
         var first = last.AddMonths(-(TrendMonths - 1));
-        var months = await db.Database.SqlQueryRaw<TenantMonthRow>("""
+        var to = Min(last.End, Today);
+        // The tenant, its months and the IPs and VPS it used: independent reads, at the same time on their own connections.
+        var tenantTask = dbFactory.ReadAsync(db => db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
+            .Select(t => new { t.Id, t.Name, t.MonthlyRevenue }).FirstOrDefaultAsync(ct), ct);
+        var ipsTask = dbFactory.ReadAsync(db => UsedIpsAsync(db, tenantId, first.Start, to, ct), ct);
+        var vpsTask = dbFactory.ReadAsync(db => UsedVpsAsync(db, tenantId, first.Start, to, ct), ct);
+        var monthsTask = dbFactory.ReadAsync(db => db.Database.SqlQueryRaw<TenantMonthRow>("""
             SELECT month, max(last_day) AS last_day,
                    round(coalesce(sum(ip_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS ip_cost,
                    round(coalesce(sum(vps_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS vps_cost
             FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to AND (tenant_id = @tenant OR tenant_id IS NULL)
             GROUP BY month ORDER BY month
-            """, [.. Range(first.Start, last.Start), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct);
-        var to = Min(last.End, Today);
+            """, [.. Range(first.Start, last.Start), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct), ct);
+        var (tenant, months, ips, vps) = (await tenantTask, await monthsTask, await ipsTask, await vpsTask);
+        if (tenant is null) return CostResult<TenantCostDetail>.Problem("There is no tenant with this id. Pick a tenant from the cost page.");
         return CostResult<TenantCostDetail>.Ok(new TenantCostDetail(tenant.Id, tenant.Name, tenant.MonthlyRevenue, first, last,
-            months.Select(m => ToTenantMonth(m, tenant.MonthlyRevenue)).ToList(),
-            await UsedIpsAsync(db, tenantId, first.Start, to, ct), await UsedVpsAsync(db, tenantId, first.Start, to, ct)));
+            months.Select(m => ToTenantMonth(m, tenant.MonthlyRevenue)).ToList(), ips, vps));
     }
 
     /// <summary>The month as CSV (costs.export): every tenant, then the idle and total rows, the same figures as the page.</summary>

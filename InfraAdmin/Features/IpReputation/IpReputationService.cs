@@ -110,6 +110,16 @@ public sealed partial class IpReputationService(
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
         var staleBefore = await StaleBeforeAsync(ct);
+        // The IP, its assignments and its history: independent reads, at the same time on their own connections.
+        var assignmentsTask = dbFactory.ReadAsync(db => db.DomainIpAssignments.AsNoTracking().Where(a => a.SmtpIpAddressId == id)
+            .OrderByDescending(a => a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Warming).ThenByDescending(a => a.Assigned)
+            .Select(a => new AssignmentRow(a.Id, a.DomainId, a.Domain!.Name, a.Domain.TenantId, a.Domain.Tenant!.Name, a.Status, a.WarmupState,
+                a.Assigned, a.Expires, a.LastSent, a.Version))
+            .ToListAsync(ct), ct);
+        var historyTask = dbFactory.ReadAsync(db => db.SmtpIpHistory.AsNoTracking().Where(h => h.SmtpIpAddressId == id)
+            .OrderByDescending(h => h.Changed).Take(200)
+            .Select(h => new IpHistoryRow(h.Changed, h.Kind, h.FromStatus, h.ToStatus, h.FromReputation, h.ToReputation, h.Reason, h.ChangedByName))
+            .ToListAsync(ct), ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ip = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.Id == id).Select(i => new
         {
@@ -118,16 +128,8 @@ public sealed partial class IpReputationService(
             VpsName = i.VpsInstance!.HostwindsInstanceId, i.VpsInstance.Region, VpsStatus = i.VpsInstance.Status,
             VpsCost = i.VpsInstance.ApproximateCost, VpsIps = i.VpsInstance.SmtpIpAddresses.Count(),
         }).FirstOrDefaultAsync(ct);
+        var (assignments, history) = (await assignmentsTask, await historyTask);
         if (ip is null) return null;
-        var assignments = await db.DomainIpAssignments.AsNoTracking().Where(a => a.SmtpIpAddressId == id)
-            .OrderByDescending(a => a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Warming).ThenByDescending(a => a.Assigned)
-            .Select(a => new AssignmentRow(a.Id, a.DomainId, a.Domain!.Name, a.Domain.TenantId, a.Domain.Tenant!.Name, a.Status, a.WarmupState,
-                a.Assigned, a.Expires, a.LastSent, a.Version))
-            .ToListAsync(ct);
-        var history = await db.SmtpIpHistory.AsNoTracking().Where(h => h.SmtpIpAddressId == id)
-            .OrderByDescending(h => h.Changed).Take(200)
-            .Select(h => new IpHistoryRow(h.Changed, h.Kind, h.FromStatus, h.ToStatus, h.FromReputation, h.ToReputation, h.Reason, h.ChangedByName))
-            .ToListAsync(ct);
         var share = ip.VpsCost is { } cost && ip.VpsIps > 0 ? Math.Round(cost / ip.VpsIps, 2) : (decimal?)null;
         return new IpDetail(ip.Id, ip.IpAddress, ip.Status, ip.ReputationState, ip.LastReputationCheck, IsStale(ip.LastReputationCheck, staleBefore),
             ip.AssignedCount ?? 0, ip.ApproximateCost, share, ip.VpsInstanceId, ip.VpsName, ip.Region, ip.VpsStatus, ip.Created, ip.Version,

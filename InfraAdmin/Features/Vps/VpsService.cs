@@ -49,14 +49,15 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     public async Task<VpsOverview> OverviewAsync(CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var groups = await Billed(db)
+        // Three independent reads, at the same time on their own connections.
+        var groupsTask = dbFactory.ReadAsync(db => Billed(db)
             .GroupBy(v => new { v.Region, v.Status })
             .Select(g => new VpsSpendGroup(g.Key.Region ?? "", g.Key.Status ?? "", g.Count(),
                 g.Sum(v => v.MonthlyCost ?? 0m), g.Sum(v => v.ApproximateCost ?? 0m)))
-            .ToListAsync(ct);
-        var savings = await ScheduledSavingsAsync(db, ct);
-        var renewals = await RenewalsAsync(db, ct);
+            .ToListAsync(ct), ct);
+        var savingsTask = dbFactory.ReadAsync(db => ScheduledSavingsAsync(db, ct), ct);
+        var renewalsTask = dbFactory.ReadAsync(db => RenewalsAsync(db, ct), ct);
+        var (groups, savings, renewals) = (await groupsTask, await savingsTask, await renewalsTask);
         return new VpsOverview(
             groups.Sum(g => g.MonthlyCost), groups.Sum(g => g.ApproximateCost), groups.Sum(g => g.Instances),
             groups.OrderBy(g => g.Region).ThenBy(g => g.Status).ToList(), savings.Sum, savings.Count, renewals);
