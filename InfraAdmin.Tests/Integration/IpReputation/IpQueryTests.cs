@@ -32,6 +32,23 @@ public sealed class IpQueryTests(IntegrationTest.AppFixture fixture) : Integrati
     }
 
     [Fact]
+    public async Task The_vps_filter_searches_by_name_and_resolves_a_bookmarked_id()
+    {
+        await using var scope = await App.ScopeAsAsync(Demo.Support);
+        var service = scope.ServiceProvider.GetRequiredService<IpReputationService>();
+        await using var db = Db.CreateContext();
+        var first = await db.VpsInstances.AsNoTracking().SingleAsync(v => v.Id == Demo.FirstVps, Ct);
+        var fragment = first.HostwindsInstanceId![^4..].ToUpperInvariant();
+
+        var found = await service.VpsOptionsAsync(fragment, null, Ct);
+        Assert.Contains(found, v => v.Id == Demo.FirstVps && v.Name == first.HostwindsInstanceId);
+        Assert.All(found, v => Assert.Contains(fragment, v.Name, StringComparison.OrdinalIgnoreCase));
+        Assert.InRange((await service.VpsOptionsAsync(null, null, Ct)).Count, 1, 20);
+        Assert.Equal(first.HostwindsInstanceId, Assert.Single(await service.VpsOptionsAsync(null, Demo.FirstVps, Ct)).Name);
+        Assert.Empty(await service.VpsOptionsAsync("%", null, Ct));
+    }
+
+    [Fact]
     public async Task Text_stale_and_listed_filters_find_exactly_the_matching_ips()
     {
         var fresh = await IpTestData.NewIpAsync(Db, IpStatus.Available, blacklist: """{"testbl": {"listed": true, "checked_at": "2026-01-01T00:00:00Z"}}""");

@@ -30,6 +30,9 @@ public sealed record IpPage(int Total, IReadOnlyList<IpRow> Rows);
 
 public sealed record CountBy(string Key, int Count);
 
+/// <summary>A VPS as the IP filter offers it.</summary>
+public sealed record VpsOption(Guid Id, string Name);
+
 /// <summary>One VPS's slice of the overview (IPs with no VPS have a null VPS).</summary>
 public sealed record IpBreakdown(
     string? Region, Guid? VpsId, string? VpsName, int Total, int InTrouble, int Listed, int Stale, int RecentlyBad);

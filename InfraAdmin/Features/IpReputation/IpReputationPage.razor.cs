@@ -26,13 +26,16 @@ public partial class IpReputationPage
     [SupplyParameterFromQuery(Name = "trouble")] public bool? Trouble { get; set; }
     [SupplyParameterFromQuery(Name = "degraded_within")] public int? DegradedWithin { get; set; }
 
+    private async Task<IEnumerable<VpsOption>> SearchVpsAsync(string? text, CancellationToken ct) =>
+        await Service.VpsOptionsAsync(text, null, ct);
+
     private sealed class FilterModel
     {
         public string? Q { get; set; }
         public string? Status { get; set; }
         public string? Reputation { get; set; }
         public string? Region { get; set; }
-        public Guid? Vps { get; set; }
+        public VpsOption? Vps { get; set; }
         public string? Listed { get; set; }
         public bool Stale { get; set; }
         public bool Trouble { get; set; }
@@ -43,7 +46,6 @@ public partial class IpReputationPage
     private HashSet<IpRow> _selected = [];
     private IpOverview? _overview;
     private IReadOnlyList<string> _regions = [];
-    private IReadOnlyList<(Guid Id, string Name)> _vps = [];
     private IReadOnlyList<string> _providers = [];
     private IReadOnlyList<ChangeOutcome>? _outcomes;
     private string? _bulkTarget;
@@ -61,13 +63,14 @@ public partial class IpReputationPage
         await Clock.EnsureLoadedAsync();
         if (AuthState is not null)
             _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
-        (_regions, _vps, _providers) = await Service.FilterOptionsAsync();
+        (_regions, _providers) = await Service.FilterOptionsAsync();
         _overview = await Service.OverviewAsync();
     }
 
     protected override async Task OnParametersSetAsync()
     {
-        _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region; _form.Vps = Vps;
+        _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
+        if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale ?? false; _form.Trouble = Trouble ?? false;
         _selected = [];
         if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
@@ -102,7 +105,7 @@ public partial class IpReputationPage
     private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
     {
         ["q"] = Blank(_form.Q), ["status"] = Blank(_form.Status), ["reputation"] = Blank(_form.Reputation), ["region"] = Blank(_form.Region),
-        ["vps"] = _form.Vps, ["listed"] = Blank(_form.Listed), ["stale"] = _form.Stale ? true : null, ["trouble"] = _form.Trouble ? true : null,
+        ["vps"] = _form.Vps?.Id, ["listed"] = Blank(_form.Listed), ["stale"] = _form.Stale ? true : null, ["trouble"] = _form.Trouble ? true : null,
     }));
 
     private void ClearFilters() => Navigation.NavigateTo("ip-reputation");

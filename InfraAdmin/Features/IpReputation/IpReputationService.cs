@@ -47,20 +47,28 @@ public sealed partial class IpReputationService(
         return await Project(Sort(Apply(db, filter, staleBefore), IpSort.IpAddress, false).Take(MaxExportRows), staleBefore, ct);
     }
 
-    /// <summary>Regions, VPS and blacklist providers that occur, for the filters' pick lists.</summary>
-    public async Task<(IReadOnlyList<string> Regions, IReadOnlyList<(Guid Id, string Name)> Vps, IReadOnlyList<string> Providers)> FilterOptionsAsync(CancellationToken ct = default)
+    /// <summary>Regions and the blacklist providers listing any IP, for the filters' pick lists (VPS are searched: <see cref="VpsOptionsAsync"/>).</summary>
+    public async Task<(IReadOnlyList<string> Regions, IReadOnlyList<string> Providers)> FilterOptionsAsync(CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var regions = await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
-        var vps = await db.VpsInstances.AsNoTracking().OrderBy(v => v.HostwindsInstanceId)
-            .Select(v => new { v.Id, Name = v.HostwindsInstanceId ?? v.IpAddress ?? "" }).ToListAsync(ct);
-        var providers = await db.Database.SqlQueryRaw<string>("""
-            SELECT DISTINCT e.key AS "Value" FROM smtp_ip_addresses i
-            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(i.provider_blacklist_status) = 'object' THEN i.provider_blacklist_status ELSE jsonb_build_object() END) e
-            ORDER BY 1
-            """).ToListAsync(ct);
-        return (regions, vps.Select(v => (v.Id, v.Name)).ToList(), providers);
+        // Providers listing at least one IP: the only ones a "listed on" filter can find anything for.
+        var providers = await db.SmtpIpListings.AsNoTracking().Select(l => l.Provider).Distinct().OrderBy(p => p).ToListAsync(ct);
+        return (regions, providers);
+    }
+
+    /// <summary>VPS whose name contains the text (the first 20 by name), or the one with the given id, for the VPS filter.</summary>
+    public async Task<IReadOnlyList<VpsOption>> VpsOptionsAsync(string? text, Guid? id = null, CancellationToken ct = default)
+    {
+        await currentUser.RequireForReadAsync(Permissions.Ip.View);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.VpsInstances.AsNoTracking();
+        if (id is { } one) q = q.Where(v => v.Id == one);
+        else if (!string.IsNullOrWhiteSpace(text))
+            q = q.Where(v => EF.Functions.ILike(v.HostwindsInstanceId ?? v.IpAddress ?? "", SqlLike.Containing(text.Trim())));
+        return await q.OrderBy(v => v.HostwindsInstanceId).Take(20)
+            .Select(v => new VpsOption(v.Id, v.HostwindsInstanceId ?? v.IpAddress ?? v.Id.ToString())).ToListAsync(ct);
     }
 
     public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
