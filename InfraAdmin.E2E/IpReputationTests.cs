@@ -41,6 +41,32 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
     }
 
     [Fact]
+    public async Task The_vps_filter_is_searched_and_the_filtered_view_is_bookmarkable()
+    {
+        await SignInAsync("support@infraadmin.local");
+        var ips = new IpReputationPage(Page);
+        await ips.GotoAsync();
+        await WaitForCircuitAsync(Page);
+
+        await ips.VpsFilter.FillAsync("use-10");
+        await Page.GetByText("hw-use-1001", new() { Exact = true }).ClickAsync();
+        await ips.ApplyFilters.ClickAsync();
+        var vps = SeedIds.For("vps:hw-use-1001");
+        await Page.WaitForURLAsync($"**/ip-reputation?vps={vps}");
+        await Assertions.Expect(ips.IpLinks.First).ToBeVisibleAsync();
+
+        // The bookmarked view names the VPS in the filter and shows only its IPs.
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(ips.VpsFilter).ToHaveValueAsync("hw-use-1001");
+        await Assertions.Expect(ips.IpLinks.First).ToBeVisibleAsync();
+        var shown = await ips.IpLinks.CountAsync();
+        await using var db = Fixture.Database.CreateContext();
+        var onVps = db.SmtpIpAddresses.Count(i => i.VpsInstanceId == vps);
+        Assert.Equal(Math.Min(onVps, 25), shown);
+    }
+
+    [Fact]
     public async Task Support_sees_no_action_and_a_direct_attempt_is_refused()
     {
         await SignInAsync("support@infraadmin.local");

@@ -13,6 +13,8 @@ public sealed class IpReputationPage(IPage page)
     public ILocator IpLink(string address) => page.GetByTestId("ip-link").Filter(new() { HasText = address });
     public ILocator BulkBar => page.GetByTestId("bulk-bar");
     public ILocator ImportButton => page.GetByTestId("import-checks");
+    public ILocator VpsFilter => page.Locator("input[data-testid='filter-vps'], [data-testid='filter-vps'] input").First;
+    public ILocator ApplyFilters => page.GetByTestId("apply-filters");
 
     public ILocator Status => page.GetByTestId("ip-status");
     public ILocator QuarantineButton => page.GetByTestId("quarantine");
