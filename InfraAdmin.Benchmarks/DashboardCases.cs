@@ -84,7 +84,7 @@ public static class DashboardCases
             $"CROSS JOIN (SELECT days FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL) m_idle " +
             $"WHERE m.tenant_id IS NOT NULL OR t.created < '{MonthStart.AddMonths(1):yyyy-MM-dd}'; " +
             $"SELECT * FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL; " +
-            $"SELECT month, max(last_day), sum(ip_cost + vps_cost), sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL) FROM tenant_cost_monthly " +
+            $"SELECT month, max(last_day), sum(total_rounded), sum(total_rounded) FILTER (WHERE tenant_id IS NULL) FROM tenant_cost_monthly " +
             $"WHERE month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
             $"SELECT dm.tenant_id, count(DISTINCT a.domain_id), count(DISTINCT a.smtp_ip_address_id) FROM domain_ip_assignments a JOIN domains dm ON dm.id = a.domain_id " +
             $"WHERE dm.tenant_id IN (SELECT m.tenant_id FROM tenant_cost_monthly m WHERE m.month = '{MonthStart:yyyy-MM-dd}' AND m.tenant_id IS NOT NULL ORDER BY m.total_rounded DESC LIMIT 25) " +
@@ -92,7 +92,7 @@ public static class DashboardCases
         (Admin, new Case("Cost of one tenant, 12 months",
             sp => sp.GetRequiredService<CostService>().GetTenantAsync(BigTenant, Month),
             $"SELECT id, name, monthly_revenue FROM tenants WHERE id = '{BigTenant}'; " +
-            $"SELECT month, max(last_day), sum(ip_cost) FILTER (WHERE tenant_id IS NOT NULL), sum(vps_cost) FILTER (WHERE tenant_id IS NOT NULL) FROM tenant_cost_monthly " +
+            $"SELECT month, max(last_day), round(sum(ip_cost) FILTER (WHERE tenant_id IS NOT NULL), 2), round(sum(vps_cost) FILTER (WHERE tenant_id IS NOT NULL), 2) FROM tenant_cost_monthly " +
             $"WHERE (tenant_id = '{BigTenant}' OR tenant_id IS NULL) AND month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
             UsedSql("i.id, i.ip_address, v.hostwinds_instance_id") + UsedSql("v.id, v.hostwinds_instance_id, v.region"), 500)),
         (Admin, new Case("Audit page (first 25, no filter)",

@@ -17,26 +17,35 @@ public sealed record Result(string Name, double AppMedian, double AppP95, double
 /// <summary>Times each case the same way: warm-up, then N runs, median and p95, app and raw SQL on the same connection pool.</summary>
 public sealed class Harness(IServiceProvider services, string connectionString, int iterations)
 {
+    /// <summary>
+    /// Warms both up, then times them in turn (app, SQL, app, SQL…) so that a noisy moment on a shared machine
+    /// weighs on both sides alike.
+    /// </summary>
     public async Task<Result> RunAsync(Case c, string userEmail)
     {
         await using var scope = await ScopeAsAsync(userEmail);
-        var app = await TimeAsync(() => c.App(scope.ServiceProvider));
-        var sql = await TimeAsync(() => RunSqlAsync(c.Sql));
-        return new Result(c.Name, Median(app), P95(app), Median(sql), P95(sql), c.BudgetMs);
-    }
-
-    public async Task<double[]> TimeAsync(Func<Task> action)
-    {
-        for (var i = 0; i < 3; i++) await action();
-        var times = new double[iterations];
+        Func<Task> app = () => c.App(scope.ServiceProvider), sql = () => RunSqlAsync(c.Sql);
+        for (var i = 0; i < 3; i++)
+        {
+            await app();
+            await sql();
+        }
+        var (appTimes, sqlTimes) = (new double[iterations], new double[iterations]);
         for (var i = 0; i < iterations; i++)
         {
-            var sw = Stopwatch.StartNew();
-            await action();
-            times[i] = sw.Elapsed.TotalMilliseconds;
+            appTimes[i] = await TimeAsync(app);
+            sqlTimes[i] = await TimeAsync(sql);
         }
-        Array.Sort(times);
-        return times;
+        Array.Sort(appTimes);
+        Array.Sort(sqlTimes);
+        return new Result(c.Name, Median(appTimes), P95(appTimes), Median(sqlTimes), P95(sqlTimes), c.BudgetMs);
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var sw = Stopwatch.StartNew();
+        await action();
+        return sw.Elapsed.TotalMilliseconds;
     }
 
     private async Task RunSqlAsync(string sql)

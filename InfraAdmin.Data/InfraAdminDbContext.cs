@@ -15,6 +15,25 @@ public class InfraAdminDbContext(DbContextOptions<InfraAdminDbContext> options)
     /// <summary>Optional verb for the audit rows of the next save (for example <c>ip.quarantine</c>).</summary>
     public string? AuditAction { get; set; }
 
+    // Contexts are pooled (AddPooledDbContextFactory): a returned context must not carry its audit switches to the next user.
+    public override void Dispose()
+    {
+        ResetAudit();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ResetAudit();
+        return base.DisposeAsync();
+    }
+
+    private void ResetAudit()
+    {
+        AuditEnabled = true;
+        AuditAction = null;
+    }
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<TenantConfig> TenantConfigs => Set<TenantConfig>();
     public DbSet<TenantPolicies> TenantPolicies => Set<TenantPolicies>();

@@ -14,6 +14,34 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_pooled_context_comes_back_with_auditing_on_and_no_leftover_verb()
+    {
+        var factory = App.Services.GetRequiredService<IDbContextFactory<InfraAdmin.Data.InfraAdminDbContext>>();
+        object first;
+        await using (var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            first = db;
+            db.AuditEnabled = false;
+            db.AuditAction = "left.over";
+        }
+        // Rent until the pool hands that instance back (it queues returned contexts behind the ones already idle).
+        var rented = new List<InfraAdmin.Data.InfraAdminDbContext>();
+        try
+        {
+            while (rented.Count < 500 && (rented.Count == 0 || !ReferenceEquals(rented[^1], first)))
+                rented.Add(await factory.CreateDbContextAsync(TestContext.Current.CancellationToken));
+            var again = rented[^1];
+            Assert.Same(first, again);
+            Assert.True(again.AuditEnabled);
+            Assert.Null(again.AuditAction);
+        }
+        finally
+        {
+            foreach (var db in rented) await db.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_change_writes_one_row_with_before_and_after()
     {
         await using var db = Db.CreateContext();

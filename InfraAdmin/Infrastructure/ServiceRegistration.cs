@@ -29,7 +29,8 @@ public static class ServiceRegistration
         services.AddScoped<CircuitHandler, ServicesAccessorCircuitHandler>();
         services.AddSingleton<IAuditActorAccessor, AmbientAuditActor>();
         services.AddSingleton<AuditInterceptor>();
-        services.AddDbContextFactory<InfraAdminDbContext>((sp, options) =>
+        // Pooled: a context per operation without building one each time (InfraAdminDbContext resets its audit switches on return).
+        services.AddPooledDbContextFactory<InfraAdminDbContext>((sp, options) =>
         {
             options.UseInfraAdminDatabase(connectionString ?? "");
             options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());

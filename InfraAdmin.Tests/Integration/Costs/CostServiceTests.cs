@@ -59,6 +59,20 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
         Assert.Equal(Math.Round(4500m * now.DaysCounted / now.Month.DaysInMonth, 2, MidpointRounding.AwayFromZero), acme.Revenue);
     }
 
+    [Fact]
+    public async Task The_trend_is_each_month_pages_total_and_idle()
+    {
+        var current = await AsAsync(Demo.Exec, s => Task.FromResult(s.CurrentMonth));
+        var trend = await AsAsync(Demo.Exec, s => s.TrendAsync(current, Ct));
+        Assert.Equal(CostService.TrendMonths, trend.Count);
+        foreach (var point in trend)
+        {
+            var month = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(point.Month.ToString(), Ct))).Value!;
+            Assert.Equal((month.Totals.Total, month.Idle.Total, month.ToDate), (point.Total, point.Idle, point.ToDate));
+        }
+        Assert.True(trend[^1].ToDate || DateTime.UtcNow.Day == current.DaysInMonth);
+    }
+
     [Theory]
     [InlineData("2999-01", "has not started yet")]
     [InlineData("2001-05", "No cost figures are kept for May 2001")]

@@ -22,9 +22,16 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
         public TestDatabase Database { get; } = new();
         public InfraAdminFactory App { get; private set; } = default!;
 
+        /// <summary>
+        /// Listening from before the first context exists: EF caches "is anyone listening?" for a second per (pooled)
+        /// context, so a listener added just before a query could miss it.
+        /// </summary>
+        public QueryCapture Capture { get; private set; } = default!;
+
         public async ValueTask InitializeAsync()
         {
             await Database.InitializeAsync();
+            Capture = new QueryCapture(Database.Name);
             await new ScaleSeeder(Database.ConnectionString, _ => { }).SeedAsync(tenants: 1000);
             App = new InfraAdminFactory(Database);
             await App.Services.GetRequiredService<CostRollup>().RebuildAllAsync();
@@ -32,6 +39,7 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
 
         public async ValueTask DisposeAsync()
         {
+            Capture.Dispose();
             await App.DisposeAsync();
             await Database.DisposeAsync();
         }
@@ -69,7 +77,7 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
     public async Task No_dashboard_query_scans_a_large_table(string dashboard)
     {
         var (user, run) = DashboardQueries[dashboard];
-        using var capture = new QueryCapture(fixture.Database.Name);
+        var capture = fixture.Capture;
         await using (var scope = await fixture.App.ScopeAsAsync(user))
         {
             capture.Clear();

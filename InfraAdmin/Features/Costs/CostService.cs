@@ -50,14 +50,14 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var first = last.AddMonths(-(TrendMonths - 1));
+        // The kept rounded figures, so each point is exactly the month page's total and idle.
         var rows = await db.Database.SqlQueryRaw<TrendRow>("""
-            SELECT month, max(last_day) AS last_day,
-                   round(sum(ip_cost + vps_cost), 12) AS total,
-                   round(coalesce(sum(ip_cost + vps_cost) FILTER (WHERE tenant_id IS NULL), 0), 12) AS idle
+            SELECT month, max(last_day) AS last_day, sum(total_rounded) AS total,
+                   coalesce(sum(total_rounded) FILTER (WHERE tenant_id IS NULL), 0) AS idle
             FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to
             GROUP BY month ORDER BY month
             """, Range(first.Start, last.Start)).ToListAsync(ct);
-        return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), Cents(r.Total), Cents(r.Idle), r.LastDay < CostMonth.Of(r.Month).End)).ToList();
+        return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), r.Total, r.Idle, r.LastDay < CostMonth.Of(r.Month).End)).ToList();
     }
 
     /// <summary>One tenant's 12 months ending with the given month (default: this month), and the IPs and VPS it used.</summary>
@@ -137,21 +137,27 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     /// The month's kept figures (already rounded by largest remainder when the month was kept): the idle row, the
     /// totals over every tenant shown, and the highest-cost tenants for the chart.
     /// </summary>
-    private static async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
+    private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
     {
         var idle = await db.TenantCostMonthly.AsNoTracking().Where(m => m.Month == month.Start && m.TenantId == null)
             .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
         if (idle is null) return null;
-        var sums = await db.Database.SqlQueryRaw<TotalsRow>($"""
+        var partial = new CostMonthSummary(month, idle.LastDay, idle.Days, 0,
+            new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded), new CostLine(0, 0, 0, 0), []);
+        // The tenants' sums and the highest-cost tenants: independent reads, at the same time on their own connections.
+        var sumsTask = dbFactory.ReadAsync(other => other.Database.SqlQueryRaw<TotalsRow>($"""
             SELECT count(*)::int AS tenants, coalesce(sum(revenue), 0) AS revenue, coalesce(sum(ip_cost), 0) AS ip_cost,
                    coalesce(sum(vps_cost), 0) AS vps_cost, coalesce(sum(total), 0) AS total
             FROM ({MonthRowsSql}) r
-            """, MonthParameters(month, idle.Days)).SingleAsync(ct);
-        var summary = new CostMonthSummary(month, idle.LastDay, idle.Days, sums.Tenants,
-            new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded),
-            new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded), []);
-        var highest = await TenantRowsAsync(db, summary, null, nameof(TenantCostRow.Total), descending: true, 0, CostMonthSummary.HighestCount, ct);
-        return summary with { Highest = highest.Where(r => r.Total > 0).ToList() };
+            """, MonthParameters(month, idle.Days)).SingleAsync(ct), ct);
+        var highest = await TenantRowsAsync(db, partial, null, nameof(TenantCostRow.Total), descending: true, 0, CostMonthSummary.HighestCount, ct);
+        var sums = await sumsTask;
+        return partial with
+        {
+            TenantCount = sums.Tenants,
+            Totals = new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded),
+            Highest = highest.Where(r => r.Total > 0).ToList(),
+        };
     }
 
     /// <summary>
