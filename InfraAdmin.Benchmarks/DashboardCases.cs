@@ -53,7 +53,8 @@ public static class DashboardCases
             "FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id GROUP BY 1, 2, 3 ORDER BY 1, 3", 100)),
         (Admin, new Case("IP detail",
             sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 1234)),
-            $"SELECT i.*, v.* FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.id = '{ScaleSeeder.Id(3, 1234)}'; " +
+            $"SELECT i.*, v.*, (SELECT count(*) FROM smtp_ip_addresses x WHERE x.vps_instance_id = i.vps_instance_id) FROM smtp_ip_addresses i " +
+            $"LEFT JOIN vps_instances v ON v.id = i.vps_instance_id WHERE i.id = '{ScaleSeeder.Id(3, 1234)}'; " +
             $"SELECT * FROM smtp_ip_history WHERE smtp_ip_address_id = '{ScaleSeeder.Id(3, 1234)}' ORDER BY changed DESC; " +
             $"SELECT a.*, d.name, t.name FROM domain_ip_assignments a JOIN domains d ON d.id = a.domain_id JOIN tenants t ON t.id = d.tenant_id WHERE a.smtp_ip_address_id = '{ScaleSeeder.Id(3, 1234)}' ORDER BY a.assigned DESC", 100)),
         (Admin, new Case("VPS overview",
