@@ -49,7 +49,7 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         await WaitForCircuitAsync(Page);
 
         await ips.VpsFilter.FillAsync("use-10");
-        await Page.GetByText("hw-use-1001", new() { Exact = true }).ClickAsync();
+        await Page.Locator(".mud-popover-open").GetByText("hw-use-1001", new() { Exact = true }).ClickAsync();
         await ips.ApplyFilters.ClickAsync();
         var vps = SeedIds.For("vps:hw-use-1001");
         await Page.WaitForURLAsync($"**/ip-reputation?vps={vps}");
