@@ -37,6 +37,32 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
     }
 
     [Fact]
+    public async Task A_resent_invitation_works_and_the_earlier_link_no_longer_does()
+    {
+        var world = await TestTenants.CreateAsync(Db, "rsd");
+        var other = await TestTenants.CreateAsync(Db, "rso");
+        var email = $"again-{Guid.NewGuid():N}@example.test";
+        var (userId, firstCode) = await InviteAsync(world.Admin, email);
+
+        // Only the tenant's admin, only for their tenant, only before acceptance.
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(world.Member, s => s.ResendInviteAsync(userId, "http://localhost/", Ct)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(other.Admin, s => s.ResendInviteAsync(userId, "http://localhost/", Ct)));
+        await AsAsync(world.Admin, s => s.ResendInviteAsync(userId, "http://localhost/", Ct));
+
+        var mails = Mail.For(email, App).ToList();
+        Assert.Equal(2, mails.Count);
+        var link = WebUtility.HtmlDecode(Regex.Match(mails[^1], "href='([^']+)'").Groups[1].Value);
+        var newCode = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(link).Query)["code"].ToString();
+        Assert.NotEqual(firstCode, newCode);
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var members = scope.ServiceProvider.GetRequiredService<MembersService>();
+        Assert.False((await members.AcceptAsync(userId, firstCode, "Long-enough-password-1")).Result.Succeeded);
+        Assert.True((await members.AcceptAsync(userId, newCode, "Long-enough-password-1")).Result.Succeeded);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => AsAsync(world.Admin, s => s.ResendInviteAsync(userId, "http://localhost/", Ct)));
+    }
+
+    [Fact]
     public async Task An_invited_member_verifies_by_the_link_and_waits_for_approval()
     {
         var world = await TestTenants.CreateAsync(Db, "inv", p => p.PasswordMinLength = 12);

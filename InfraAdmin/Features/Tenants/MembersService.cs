@@ -72,10 +72,29 @@ public sealed class MembersService(
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
             throw new ValidationFailedException(new Dictionary<string, string> { ["Email"] = string.Join(" ", created.Errors.Select(e => e.Description)) });
+        await SendInvitationAsync(users, user, baseUri, ct);
+    }
+
+    /// <summary>
+    /// Mails a new invitation link to someone invited who has not accepted yet (tenant admin). The earlier links stop
+    /// working: the security stamp changes, and the link is a password-reset token bound to it.
+    /// </summary>
+    public async Task ResendInviteAsync(Guid userId, string baseUri, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = Users(scope);
+        var user = await MemberOfMyTenantAsync(users, userId);
+        if (user.EmailConfirmed) throw new InvalidOperationException("This person has already accepted the invitation.");
+        await users.UpdateSecurityStampAsync(user);
+        await SendInvitationAsync(users, user, baseUri, ct);
+    }
+
+    private async Task SendInvitationAsync(UserManager<AppUser> users, AppUser user, string baseUri, CancellationToken ct)
+    {
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
         var link = $"{baseUri.TrimEnd('/')}/tenant/accept-invite?userId={user.Id}&code={token}";
-        var tenantName = await TenantNameAsync(access.TenantId!.Value, ct);
-        await mail.SendAsync(email, $"You are invited to {tenantName} on InfraAdmin",
+        var tenantName = await TenantNameAsync(user.TenantId!.Value, ct);
+        await mail.SendAsync(user.Email!, $"You are invited to {tenantName} on InfraAdmin",
             $"<p>You have been invited to <strong>{HtmlEncoder.Default.Encode(tenantName)}</strong>.</p>" +
             $"<p><a href='{HtmlEncoder.Default.Encode(link)}'>Accept the invitation and choose a password</a></p>" +
             "<p>Following the link also confirms your email address. It works once and expires in a day.</p>", ct);
