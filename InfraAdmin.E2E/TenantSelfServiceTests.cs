@@ -95,6 +95,8 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         await Assertions.Expect(Page.GetByTestId("policy-impact")).ToContainTextAsync("2 of 2 users have not enrolled");
         await Page.GetByTestId("confirm-policies").ClickAsync();
         await Assertions.Expect(new TenantPages(Page).Snackbar).ToContainTextAsync("Policies saved");
+        // The admin has not enrolled either: their open page moves to enrolment at the next revalidation (every 10 s).
+        await Page.WaitForURLAsync("**/account/two-factor?returnUrl=%2Ftenant%2Fpolicies", new() { Timeout = 30_000 });
 
         var member = await Fixture.Browser.NewContextAsync(new() { BaseURL = BaseUrl });
         var page = await member.NewPageAsync();

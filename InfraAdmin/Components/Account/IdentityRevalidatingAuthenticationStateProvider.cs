@@ -11,7 +11,8 @@ namespace InfraAdmin.Components.Account;
 /// <summary>
 /// Every few seconds while a circuit is open: signs the user out when their security stamp changed (removed,
 /// password reset, sessions ended), and re-announces their state when their access changed, so an open page
-/// re-runs its authorization and turns into the access-denied page when a permission is revoked.
+/// re-runs its authorization and turns into the access-denied page when a permission is revoked (or moves to the
+/// authenticator enrolment when the user must now enrol).
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
@@ -38,7 +39,9 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         if (principalStamp != await userManager.GetSecurityStampAsync(user)) return false;
 
         var access = await permissions.LoadAsync(user.Id, cancellationToken);
-        var fingerprint = string.Join(",", access.Permissions.Order()) + "|" + access.TenantId + "|" + access.TenantRole;
+        // "Must enrol an authenticator app" is part of it: TwoFactorEnrolmentWatcher then moves the open page to enrolment.
+        var mustEnrol = await scope.ServiceProvider.GetRequiredService<Features.Preferences.TwoFactorEnrolment>().MustEnrolAsync(user);
+        var fingerprint = string.Join(",", access.Permissions.Order()) + "|" + access.TenantId + "|" + access.TenantRole + "|" + mustEnrol;
         // The first check re-announces too: access may have changed between the page's render and now.
         if (_accessFingerprint != fingerprint)
         {

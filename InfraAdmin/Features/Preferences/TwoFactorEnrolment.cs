@@ -83,7 +83,7 @@ public sealed class TwoFactorEnrolmentGate(RequestDelegate next)
         await next(context);
     }
 
-    private static bool IsExempt(string path) =>
+    public static bool IsExempt(string path) =>
         !path.StartsWith("/account/preferences", StringComparison.OrdinalIgnoreCase)
         && (Exempt.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)) || Path.HasExtension(path));
 }
