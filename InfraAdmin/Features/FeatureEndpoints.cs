@@ -9,6 +9,8 @@ public static class FeatureEndpoints
         Vps.VpsEndpoints.Map(endpoints);
         Costs.CostEndpoints.Map(endpoints);
         IpReputation.IpReputationEndpoints.Map(endpoints);
+        Staff.StaffEndpoints.Map(endpoints);
+        Tenants.TenantEndpoints.Map(endpoints);
         return endpoints;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -17,6 +18,11 @@ public partial class StaffPage
 
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
     [SupplyParameterFromQuery(Name = "role")] public int? RoleId { get; set; }
+
+    /// <summary>The export with the list's current search and role.</summary>
+    private string ExportUrl => QueryHelpers.AddQueryString("staff/export.csv",
+        new Dictionary<string, string?> { ["q"] = string.IsNullOrWhiteSpace(Search) ? null : Search, ["role"] = RoleId?.ToString() }
+            .Where(p => p.Value is not null));
 
     private sealed class FilterModel
     {

@@ -25,7 +25,25 @@ public sealed class StaffService(
     public async Task<StaffResults> ListAsync(StaffQuery query, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Staff.View);
+        var pageSize = Math.Clamp(query.PageSize, 1, 200);
+        var (total, page) = await dbFactory.CountAndPageAsync(
+            db => Filter(db, query).CountAsync(ct),
+            db => Project(Sort(Filter(db, query), query.SortBy, query.Descending)
+                .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize), clock.GetUtcNow()).ToListAsync(ct),
+            ct);
+        return new StaffResults(total, page);
+    }
+
+    /// <summary>Every staff member the list's search and role filter find, in its order, for the CSV export.</summary>
+    public async Task<IReadOnlyList<StaffRow>> ExportAsync(StaffQuery query, CancellationToken ct = default)
+    {
+        await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Project(Sort(Filter(db, query), query.SortBy, query.Descending).Take(50_000), clock.GetUtcNow()).ToListAsync(ct);
+    }
+
+    private static IQueryable<StaffMember> Filter(InfraAdminDbContext db, StaffQuery query)
+    {
         var rows = db.StaffMembers.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -33,11 +51,7 @@ public sealed class StaffService(
             rows = rows.Where(r => EF.Functions.ILike(r.User!.Email!, pattern) || (r.User.DisplayName != null && EF.Functions.ILike(r.User.DisplayName, pattern)));
         }
         if (query.RoleId is { } roleId) rows = rows.Where(r => r.RoleId == roleId);
-        var total = await rows.CountAsync(ct);
-        var pageSize = Math.Clamp(query.PageSize, 1, 200);
-        var page = await Project(Sort(rows, query.SortBy, query.Descending)
-            .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize), clock.GetUtcNow()).ToListAsync(ct);
-        return new StaffResults(total, page);
+        return rows;
     }
 
     public async Task<StaffRow?> GetAsync(Guid userId, CancellationToken ct = default)

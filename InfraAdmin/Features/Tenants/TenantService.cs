@@ -19,7 +19,25 @@ public sealed class TenantService(
     public async Task<TenantListPage> ListAsync(TenantListQuery query, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Tenants.View);
+        var pageSize = Math.Clamp(query.PageSize, 1, 200);
+        var (total, page) = await dbFactory.CountAndPageAsync(
+            db => Rows(db, query).CountAsync(ct),
+            db => Sort(Rows(db, query), query.SortBy, query.Descending).ThenBy(r => r.Id)
+                .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToListAsync(ct),
+            ct);
+        return new TenantListPage(total, page);
+    }
+
+    /// <summary>Every tenant the list's search and filters find, in its order, for the CSV export.</summary>
+    public async Task<IReadOnlyList<TenantListRow>> ExportAsync(TenantListQuery query, CancellationToken ct = default)
+    {
+        await currentUser.RequireForReadAsync(Permissions.Tenants.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Sort(Rows(db, query), query.SortBy, query.Descending).ThenBy(r => r.Id).Take(50_000).ToListAsync(ct);
+    }
+
+    private static IQueryable<TenantListRow> Rows(InfraAdminDbContext db, TenantListQuery query)
+    {
         var tenants = db.Tenants.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -28,16 +46,11 @@ public sealed class TenantService(
         }
         if (!string.IsNullOrWhiteSpace(query.Plan)) tenants = tenants.Where(t => t.Plan == query.Plan);
         if (!string.IsNullOrWhiteSpace(query.Status)) tenants = tenants.Where(t => t.Status == query.Status);
-        var rows = tenants.Select(t => new TenantListRow
+        return tenants.Select(t => new TenantListRow
         {
             Id = t.Id, Name = t.Name, Slug = t.Slug, Plan = t.Plan, Status = t.Status, MonthlyRevenue = t.MonthlyRevenue,
             Users = db.Users.Count(u => u.TenantId == t.Id), Domains = db.Domains.Count(d => d.TenantId == t.Id),
         });
-        var total = await rows.CountAsync(ct);
-        var page = await Sort(rows, query.SortBy, query.Descending).ThenBy(r => r.Id)
-            .Skip(Math.Max(0, query.Page) * Math.Clamp(query.PageSize, 1, 200)).Take(Math.Clamp(query.PageSize, 1, 200))
-            .ToListAsync(ct);
-        return new TenantListPage(total, page);
     }
 
     private static IOrderedQueryable<TenantListRow> Sort(IQueryable<TenantListRow> q, string? by, bool desc) => by switch

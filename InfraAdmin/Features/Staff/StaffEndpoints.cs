@@ -1,0 +1,19 @@
+using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
+
+namespace InfraAdmin.Features.Staff;
+
+public static class StaffEndpoints
+{
+    /// <summary><c>GET /staff/export.csv</c> with the list's search and role: the staff as CSV (staff.view).</summary>
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/staff/export.csv", async (string? q, int? role, StaffService service, CancellationToken ct) =>
+            {
+                var rows = await service.ExportAsync(new StaffQuery(q, role), ct);
+                var file = Csv.Build(
+                    ["user_id", "email", "name", "role", "status", "locked_out", "added", "last_sign_in", "notes"],
+                    rows.Select(r => new object?[] { r.UserId, r.Email, r.DisplayName, r.RoleName, r.Status, r.Locked, r.Added, r.LastSignIn, r.Notes }));
+                return Results.File(file, "text/csv; charset=utf-8", $"staff-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+            })
+            .RequireAuthorization(Policies.For(Permissions.Staff.View));
+}
