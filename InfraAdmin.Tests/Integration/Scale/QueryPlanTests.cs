@@ -15,7 +15,14 @@ namespace InfraAdmin.Tests.Integration.Scale;
 public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClassFixture<QueryPlanTests.ScaleFixture>
 {
     private static readonly string[] LargeTables =
-        ["domain_ip_assignments", "domains", "leads", "smtp_ip_addresses", "campaigns", "campaign_sequence_steps", "tenant_cost_daily"];
+        ["domain_ip_assignments", "domains", "leads", "smtp_ip_addresses", "campaigns", "campaign_sequence_steps", "tenant_cost_daily",
+         "audit_log", "smtp_ip_history"];
+
+    /// <summary>
+    /// Tables a dashboard reads whole by definition: the IP overview counts every IP (by status, reputation and VPS), so a
+    /// sequential scan of the IPs is its plan; it must still not scan the history or anything else large.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> ReadWhole = new() { ["ip: overview figures"] = ["smtp_ip_addresses"] };
 
     public sealed class ScaleFixture : IAsyncLifetime
     {
@@ -54,8 +61,11 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
         ["ip: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(), IpSort.IpAddress, false, 0, 25)),
         ["ip: grid filtered by status and region"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Status: "quarantined", Region: "us-east"), IpSort.IpAddress, false, 0, 25)),
         ["ip: grid listed on one provider"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Listed: "sorbs"), IpSort.IpAddress, false, 0, 25)),
+        ["ip: overview figures"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().OverviewAsync()),
+        ["ip: vps filter search"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().VpsOptionsAsync("scale-0001")),
         ["ip: detail"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 123))),
         ["ip: blast radius"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().BlastRadiusAsync([ScaleSeeder.Id(3, 123), ScaleSeeder.Id(3, 124)], "quarantined")),
+        ["vps: overview"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().OverviewAsync()),
         ["vps: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().SearchAsync(new VpsFilter(), 0, 25)),
         ["vps: detail"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().GetAsync(ScaleSeeder.Id(2, 7))),
         ["vps: decommission impact"] = (Demo.Admin, sp => sp.GetRequiredService<VpsService>().PreviewDecommissionAsync(ScaleSeeder.Id(2, 7))),
@@ -92,7 +102,8 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
         foreach (var command in commands)
         {
             var plan = await command.PlanAsync(fixture.Database.ConnectionString);
-            var scans = plan.Where(n => n.Node == "Seq Scan" && LargeTables.Contains(n.Relation)).ToList();
+            var allowed = ReadWhole.GetValueOrDefault(dashboard, []);
+            var scans = plan.Where(n => n.Node == "Seq Scan" && LargeTables.Contains(n.Relation) && !allowed.Contains(n.Relation)).ToList();
             Assert.True(scans.Count == 0, $"{dashboard}: sequential scan of {string.Join(", ", scans.Select(s => s.Relation))} in\n{command.Sql}");
         }
     }
