@@ -69,15 +69,22 @@ public sealed class SignInTests(E2EFixture fixture) : E2ETest(fixture)
     }
 
     [Fact]
-    public async Task The_overview_and_nav_pass_axe_in_light_and_dark_mode()
+    public async Task The_overview_and_nav_pass_axe_in_light_and_dark_mode_and_the_switch_is_kept()
     {
-        await SignInAsync("admin@infraadmin.local");
+        // Its own administrator: the switch is saved as the user's theme, and demo accounts stay as they are.
+        var email = await TestUsers.CreateStaffAsync(Fixture.Database, "e2e-theme", "E2E-Correct-Horse-1!", roleId: 1);
+        await SignInAsync(email, "E2E-Correct-Horse-1!");
         await WaitForCircuitAsync(Page);
         await new Shell(Page).NavLinksAsync();
         AssertNoSeriousViolations(await Page.RunAxe());
         await Page.GetByLabel("Switch to dark mode").ClickAsync();
         await Page.GetByLabel("Switch to light mode").WaitForAsync();
         AssertNoSeriousViolations(await Page.RunAxe());
+
+        // The next visit opens dark.
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync(Page);
+        await Assertions.Expect(Page.GetByLabel("Switch to light mode")).ToBeVisibleAsync();
     }
 
 

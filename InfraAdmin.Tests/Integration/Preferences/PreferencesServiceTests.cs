@@ -46,6 +46,35 @@ public sealed class PreferencesServiceTests(IntegrationTest.AppFixture fixture) 
     }
 
     [Fact]
+    public async Task The_app_bar_switch_is_kept_as_the_theme_for_the_next_visit()
+    {
+        var world = await TestTenants.CreateAsync(Db, "switch");
+        await using (var scope = await App.ScopeAsAsync(world.Member))
+        {
+            var theme = scope.ServiceProvider.GetRequiredService<ThemeState>();
+            await theme.InitializeAsync();
+            Assert.False(theme.IsDarkMode);
+            await theme.ToggleDarkModeAsync();
+            Assert.True(theme.IsDarkMode);
+        }
+        await using (var db = Db.CreateContext())
+        {
+            var row = await db.UserPreferences.AsNoTracking().SingleAsync(p => p.UserId == world.MemberId, Ct);
+            Assert.Equal(PreferenceRules.Dark, row.Theme);
+            Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "preferences.update" && a.EntityType == "user_preferences", Ct));
+        }
+        await using (var next = await App.ScopeAsAsync(world.Member))
+        {
+            var theme = next.ServiceProvider.GetRequiredService<ThemeState>();
+            await theme.InitializeAsync();
+            Assert.True(theme.IsDarkMode);
+            await theme.ToggleDarkModeAsync();
+        }
+        await using var check = Db.CreateContext();
+        Assert.Equal(PreferenceRules.Light, await check.UserPreferences.Where(p => p.UserId == world.MemberId).Select(p => p.Theme).SingleAsync(Ct));
+    }
+
+    [Fact]
     public async Task Dark_preference_and_the_tenant_colour_reach_the_theme()
     {
         var world = await TestTenants.CreateAsync(Db, "look");

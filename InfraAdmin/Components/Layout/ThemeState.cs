@@ -6,7 +6,7 @@ namespace InfraAdmin.Components.Layout;
 /// The look of the app for this user: dark or light, the tenant's primary colour and logo. The Preferences and
 /// Tenants areas supply the saved values through <see cref="IThemeSource"/>; without one the defaults apply.
 /// </summary>
-public sealed class ThemeState(IEnumerable<IThemeSource> sources)
+public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IThemeChoiceStore> stores)
 {
     public static readonly string DefaultPrimary = "#3949AB";
 
@@ -30,10 +30,12 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources)
         }
     }
 
-    public void ToggleDarkMode()
+    /// <summary>The app bar's switch: flips at once, then keeps the choice for the user's next visits.</summary>
+    public async Task ToggleDarkModeAsync()
     {
         IsDarkMode = !IsDarkMode;
         Changed?.Invoke();
+        foreach (var store in stores) await store.SaveDarkModeAsync(IsDarkMode);
     }
 
     public void Apply(bool darkMode)
@@ -56,4 +58,10 @@ public sealed record ThemeLook(bool? DarkMode, string? PrimaryColor, string? Log
 public interface IThemeSource
 {
     Task<ThemeLook?> GetAsync();
+}
+
+/// <summary>Keeps a light/dark choice made with the app bar's switch (the Preferences area saves it as the user's theme).</summary>
+public interface IThemeChoiceStore
+{
+    Task SaveDarkModeAsync(bool darkMode);
 }

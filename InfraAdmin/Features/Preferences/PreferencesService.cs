@@ -104,6 +104,27 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
         return row.Version;
     }
 
+    /// <summary>Keeps only the theme (the app bar's light/dark switch), creating the row with defaults if there is none.</summary>
+    public async Task SaveThemeAsync(string theme, CancellationToken ct = default)
+    {
+        var userId = await RequireUserAsync();
+        if (!PreferenceRules.Themes.Contains(theme)) throw new ArgumentOutOfRangeException(nameof(theme), "Pick light, dark or system.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.UserPreferences.FirstOrDefaultAsync(p => p.UserId == userId, ct);
+        if (row is null) db.UserPreferences.Add(row = new UserPreferences { UserId = userId });
+        if (row.Theme == theme) return;
+        row.Theme = theme;
+        db.AuditAction = "preferences.update";
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Created at the same moment in another tab: that row stands.
+        }
+    }
+
     private async Task<Guid> RequireUserAsync() =>
         await currentUser.GetUserIdAsync() ?? throw new PermissionDeniedException("Sign in to change your preferences.");
 }

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace InfraAdmin.Features.Preferences;
 
 /// <summary>The user's saved theme: dark or light; "system" says nothing here and is followed in the browser (<see cref="SystemThemeFollower"/>).</summary>
-public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser) : IThemeSource
+public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, PreferencesService preferences)
+    : IThemeSource, IThemeChoiceStore
 {
     private Task<string?>? _theme;
 
@@ -19,6 +20,15 @@ public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext
         PreferenceRules.Light => new ThemeLook(false, null, null, null),
         _ => null,
     };
+
+    /// <summary>The app bar's switch, for a signed-in user: saved as their theme (light or dark).</summary>
+    public async Task SaveDarkModeAsync(bool darkMode)
+    {
+        if (await currentUser.GetUserIdAsync() is null) return;
+        var theme = darkMode ? PreferenceRules.Dark : PreferenceRules.Light;
+        await preferences.SaveThemeAsync(theme);
+        _theme = Task.FromResult<string?>(theme);
+    }
 
     private async Task<string?> LoadAsync()
     {

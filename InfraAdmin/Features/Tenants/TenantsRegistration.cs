@@ -16,6 +16,7 @@ public static class TenantsRegistration
         services.AddScoped<PreferencesService>();
         services.AddScoped<PreferencesThemeSource>();
         services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<PreferencesThemeSource>());
+        services.AddScoped<IThemeChoiceStore>(sp => sp.GetRequiredService<PreferencesThemeSource>());
         services.AddScoped<TwoFactorEnrolment>();
         services.AddScoped<InfraAdmin.Infrastructure.Jobs.IRecurringJob, WeeklyReportJob>();
         services.AddTransient<IStartupFilter, TwoFactorEnrolmentStartupFilter>();
