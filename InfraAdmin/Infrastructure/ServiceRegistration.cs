@@ -36,9 +36,14 @@ public static class ServiceRegistration
             options.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
         });
 
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("InfraAdmin")
             .PersistKeysToDbContext<InfraAdminDbContext>();
+        // The keys at rest: encrypted with a certificate when one is configured (every instance needs the same one);
+        // without one, ASP.NET Core logs that they are stored unencrypted.
+        if (builder.Configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath, builder.Configuration["DataProtection:CertificatePassword"]));
 
         // Identity: cookie sign-in, lockout, per-user password rules and sign-in lifetime.
         services.AddAuthentication(options =>
