@@ -93,7 +93,8 @@ public static class DashboardCases
         (Admin, new Case("Cost of one tenant, 12 months",
             sp => sp.GetRequiredService<CostService>().GetTenantAsync(BigTenant, Month),
             $"SELECT id, name, monthly_revenue FROM tenants WHERE id = '{BigTenant}'; " +
-            $"SELECT month, max(last_day), round(sum(ip_cost) FILTER (WHERE tenant_id IS NOT NULL), 2), round(sum(vps_cost) FILTER (WHERE tenant_id IS NOT NULL), 2) FROM tenant_cost_monthly " +
+            $"SELECT month, max(last_day), sum(ip_rounded) FILTER (WHERE tenant_id IS NOT NULL), sum(vps_rounded) FILTER (WHERE tenant_id IS NOT NULL), " +
+            $"sum(total_rounded) FILTER (WHERE tenant_id IS NOT NULL) FROM tenant_cost_monthly " +
             $"WHERE (tenant_id = '{BigTenant}' OR tenant_id IS NULL) AND month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
             UsedSql("i.id, i.ip_address, v.hostwinds_instance_id") + UsedSql("v.id, v.hostwinds_instance_id, v.region"), 500)),
         (Admin, new Case("Audit page (first 25, no filter)",

@@ -102,7 +102,8 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
         Assert.All(detail.Ips, ip => Assert.InRange(ip.Days, 1, 366));
         var month = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(null, Ct))).Value!;
         var row = (await AsAsync(Demo.Exec, s => s.AllRowsAsync(month, Ct))).Single(t => t.TenantId == Demo.GlobexTenant);
-        Assert.True(Math.Abs(row.Total - detail.Months[^1].Total) <= 0.01m, "the tenant page and the month table agree to the cent");
+        // The tenant page shows exactly the tenant's row of the month table.
+        Assert.Equal((row.IpCost, row.VpsCost, row.Total), (detail.Months[^1].IpCost, detail.Months[^1].VpsCost, detail.Months[^1].Total));
     }
 
     [Fact]

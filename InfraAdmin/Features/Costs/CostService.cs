@@ -73,9 +73,11 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var ipsTask = dbFactory.ReadAsync(db => UsedIpsAsync(db, tenantId, first.Start, to, ct), ct);
         var vpsTask = dbFactory.ReadAsync(db => UsedVpsAsync(db, tenantId, first.Start, to, ct), ct);
         var monthsTask = dbFactory.ReadAsync(db => db.Database.SqlQueryRaw<TenantMonthRow>("""
+            -- The kept rounded figures, so each month is exactly the tenant's row in that month's table.
             SELECT month, max(last_day) AS last_day,
-                   round(coalesce(sum(ip_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS ip_cost,
-                   round(coalesce(sum(vps_cost) FILTER (WHERE tenant_id = @tenant), 0), 12) AS vps_cost
+                   coalesce(sum(ip_rounded) FILTER (WHERE tenant_id = @tenant), 0) AS ip_cost,
+                   coalesce(sum(vps_rounded) FILTER (WHERE tenant_id = @tenant), 0) AS vps_cost,
+                   coalesce(sum(total_rounded) FILTER (WHERE tenant_id = @tenant), 0) AS total
             FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to AND (tenant_id = @tenant OR tenant_id IS NULL)
             GROUP BY month ORDER BY month
             """, [.. Range(first.Start, last.Start), new NpgsqlParameter("tenant", tenantId)]).ToListAsync(ct), ct);
@@ -230,8 +232,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     {
         var month = CostMonth.Of(m.Month);
         var days = m.LastDay.Day;
-        return new TenantMonth(month, Revenue(monthlyRevenue, days, month), Cents(m.IpCost), Cents(m.VpsCost),
-            Cents(m.IpCost + m.VpsCost), days < month.DaysInMonth);
+        return new TenantMonth(month, Revenue(monthlyRevenue, days, month), m.IpCost, m.VpsCost, m.Total, days < month.DaysInMonth);
     }
 
     /// <summary>Fills the distinct domains and IPs each tenant's assignments covered in the month (to date).</summary>
@@ -291,7 +292,6 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private static NpgsqlParameter[] Range(DateOnly from, DateOnly to) =>
         [new("from", NpgsqlTypes.NpgsqlDbType.Date) { Value = from }, new("to", NpgsqlTypes.NpgsqlDbType.Date) { Value = to }];
 
-    private static decimal Cents(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     private sealed class TotalsRow
@@ -327,6 +327,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         public DateOnly LastDay { get; set; }
         public decimal IpCost { get; set; }
         public decimal VpsCost { get; set; }
+        public decimal Total { get; set; }
     }
 
     private sealed class UsedRow
