@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Tests.Integration;
 
-/// <summary>The staff and tenant lists export what they show (their filters), only to those who may see the list.</summary>
+/// <summary>The staff, tenant and member lists export what they show (their filters), only to those who may see the list.</summary>
 public sealed class ListExportTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -53,5 +53,21 @@ public sealed class ListExportTests(IntegrationTest.AppFixture fixture) : Integr
 
         using var tenantAdmin = await App.SignedInClientAsync(Demo.AcmeAdmin);
         Assert.NotEqual(HttpStatusCode.OK, (await tenantAdmin.GetAsync("/tenants/export.csv", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_members_csv_is_the_admins_own_tenant_only()
+    {
+        await using var db = Db.CreateContext();
+        var acme = await db.Users.AsNoTracking().Where(u => u.TenantId == Demo.AcmeTenant).Select(u => u.Email!).ToListAsync(Ct);
+        using var acmeAdmin = await App.SignedInClientAsync(Demo.AcmeAdmin);
+        var lines = Lines(await acmeAdmin.GetStringAsync("/tenant/members/export.csv", Ct));
+        Assert.Equal("user_id,email,name,role,status,accepted,two_factor,last_sign_in,locked_out", lines[0]);
+        Assert.Equal(acme.Order(), lines.Skip(1).Select(l => l.Split(',')[1]).Order());
+
+        using var member = await App.SignedInClientAsync(Demo.AcmeMember);
+        Assert.NotEqual(HttpStatusCode.OK, (await member.GetAsync("/tenant/members/export.csv", Ct)).StatusCode);
+        using var staff = await App.SignedInClientAsync(Demo.Admin);
+        Assert.NotEqual(HttpStatusCode.OK, (await staff.GetAsync("/tenant/members/export.csv", Ct)).StatusCode);
     }
 }

@@ -31,16 +31,29 @@ public sealed class MembersService(
     public async Task<MemberPage> ListAsync(int page, int pageSize, CancellationToken ct = default)
     {
         var tenantId = await RequireAdminAsync();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow();
-        var q = db.Users.AsNoTracking().Where(u => u.TenantId == tenantId);
-        var total = await q.CountAsync(ct);
-        var rows = await q.OrderBy(u => u.Status == UserStatus.Pending ? 0 : 1).ThenBy(u => u.Email)
-            .Skip(Math.Max(0, page) * Math.Clamp(pageSize, 1, 200)).Take(Math.Clamp(pageSize, 1, 200))
-            .Select(u => new MemberRow(u.Id, u.Email!, u.DisplayName, u.TenantRole ?? TenantRole.Member, u.Status, u.EmailConfirmed,
-                u.TwoFactorEnabled, u.LastSignIn, u.LockoutEnd != null && u.LockoutEnd > now))
-            .ToListAsync(ct);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var (total, rows) = await dbFactory.CountAndPageAsync(
+            db => db.Users.Where(u => u.TenantId == tenantId).CountAsync(ct),
+            db => Rows(db, tenantId).Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct),
+            ct);
         return new MemberPage(total, rows);
+    }
+
+    /// <summary>Every member of the caller's tenant, in the list's order, for the CSV export (tenant admin).</summary>
+    public async Task<IReadOnlyList<MemberRow>> ExportAsync(CancellationToken ct = default)
+    {
+        var tenantId = await RequireAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Rows(db, tenantId).Take(50_000).ToListAsync(ct);
+    }
+
+    private IQueryable<MemberRow> Rows(InfraAdminDbContext db, Guid tenantId)
+    {
+        var now = clock.GetUtcNow();
+        return db.Users.AsNoTracking().Where(u => u.TenantId == tenantId)
+            .OrderBy(u => u.Status == UserStatus.Pending ? 0 : 1).ThenBy(u => u.Email)
+            .Select(u => new MemberRow(u.Id, u.Email!, u.DisplayName, u.TenantRole ?? TenantRole.Member, u.Status, u.EmailConfirmed,
+                u.TwoFactorEnabled, u.LastSignIn, u.LockoutEnd != null && u.LockoutEnd > now));
     }
 
     /// <summary>Whether the caller may invite, and as which roles.</summary>

@@ -5,8 +5,14 @@ namespace InfraAdmin.Features.Tenants;
 
 public static class TenantEndpoints
 {
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        MapTenants(endpoints);
+        MapMembers(endpoints);
+    }
+
     /// <summary><c>GET /tenants/export.csv</c> with the list's search, plan and status: the tenants as CSV (tenants.view).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapTenants(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/tenants/export.csv", async (string? q, string? plan, string? status, TenantService service, CancellationToken ct) =>
             {
                 var rows = await service.ExportAsync(new TenantListQuery(q, plan, status), ct);
@@ -16,4 +22,16 @@ public static class TenantEndpoints
                 return Results.File(file, "text/csv; charset=utf-8", $"tenants-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
             })
             .RequireAuthorization(Policies.For(Permissions.Tenants.View));
+
+    /// <summary><c>GET /tenant/members/export.csv</c>: the caller's tenant's members as CSV (its admin).</summary>
+    public static void MapMembers(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/tenant/members/export.csv", async (MembersService service, CancellationToken ct) =>
+            {
+                var rows = await service.ExportAsync(ct);
+                var file = Csv.Build(
+                    ["user_id", "email", "name", "role", "status", "accepted", "two_factor", "last_sign_in", "locked_out"],
+                    rows.Select(r => new object?[] { r.Id, r.Email, r.DisplayName, r.Role, r.Status, r.Accepted, r.TwoFactorEnabled, r.LastSignIn, r.LockedOut }));
+                return Results.File(file, "text/csv; charset=utf-8", $"members-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+            })
+            .RequireAuthorization("TenantAdmin");
 }
