@@ -103,6 +103,9 @@ public static class DashboardCases
         (Admin, new Case("Audit page (entity filter)",
             sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "users", Action: "sign_in"), 0, 25),
             "SELECT count(*) FROM audit_log WHERE entity_type = 'users' AND action = 'sign_in'; SELECT * FROM audit_log WHERE entity_type = 'users' AND action = 'sign_in' ORDER BY created DESC, id DESC LIMIT 25", 100)),
+        (Admin, new Case("Audit page (action filter)",
+            sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Action: "ip.quarantine"), 0, 25),
+            "SELECT count(*) FROM audit_log WHERE action = 'ip.quarantine'; SELECT * FROM audit_log WHERE action = 'ip.quarantine' ORDER BY created DESC, id DESC LIMIT 25", 100)),
         (Admin, new Case("Permission check (cached)",
             async sp =>
             {

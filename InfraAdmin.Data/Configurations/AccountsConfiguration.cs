@@ -174,6 +174,8 @@ internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>
         e.HasIndex(x => x.Created).HasDatabaseName("ix_audit_log_created");
         e.HasIndex(x => new { x.EntityType, x.EntityId, x.Created }).HasDatabaseName("ix_audit_log_entity");
         e.HasIndex(x => new { x.ActorId, x.Created }).HasDatabaseName("ix_audit_log_actor");
+        // "Every ip.quarantine": an action filter alone counted 500,000 rows by a sequential scan (~85 ms).
+        e.HasIndex(x => new { x.Action, x.Created }).HasDatabaseName("ix_audit_log_action");
         e.HasIndex(x => new { x.TenantId, x.Created }).HasDatabaseName("ix_audit_log_tenant");
     }
 }

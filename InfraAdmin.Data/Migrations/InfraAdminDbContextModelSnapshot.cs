@@ -278,6 +278,9 @@ namespace InfraAdmin.Data.Migrations
                     b.HasIndex("Created")
                         .HasDatabaseName("ix_audit_log_created");
 
+                    b.HasIndex("Action", "Created")
+                        .HasDatabaseName("ix_audit_log_action");
+
                     b.HasIndex("ActorId", "Created")
                         .HasDatabaseName("ix_audit_log_actor");
 

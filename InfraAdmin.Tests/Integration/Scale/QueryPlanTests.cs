@@ -58,6 +58,7 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
     {
         ["audit: first page"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(), 0, 25)),
         ["audit: entity filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "tenants", EntityId: Demo.AcmeTenant.ToString()), 0, 25)),
+        ["audit: action filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Action: "ip.quarantine"), 0, 25)),
         ["ip: grid page"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(), IpSort.IpAddress, false, 0, 25)),
         ["ip: grid filtered by status and region"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Status: "quarantined", Region: "us-east"), IpSort.IpAddress, false, 0, 25)),
         ["ip: grid listed on one provider"] = (Demo.Admin, sp => sp.GetRequiredService<IpReputationService>().SearchAsync(new IpFilter(Listed: "sorbs"), IpSort.IpAddress, false, 0, 25)),
