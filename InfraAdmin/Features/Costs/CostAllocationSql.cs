@@ -91,19 +91,16 @@ public static class CostAllocationSql
     {
         if (to < from) return 0;
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        return await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [LockKey], ct);
             await db.Database.ExecuteSqlRawAsync(
                 "DELETE FROM tenant_cost_daily WHERE day BETWEEN @from AND @to", Parameters(from, to), ct);
             var written = await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO tenant_cost_daily (day, tenant_id, ip_cost, vps_cost)\n" + Allocation, Parameters(from, to), ct);
             await db.Database.ExecuteSqlRawAsync(MonthlyCostRollUp.Sql("@from", "@to"), Parameters(from, to), ct);
-            await tx.CommitAsync(ct);
             return written;
-        });
+        }, ct);
     }
 
     private static NpgsqlParameter[] Parameters(DateOnly from, DateOnly to) =>

@@ -47,10 +47,8 @@ public sealed partial class IpReputationService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         try
         {
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            await db.InTransactionAsync(async () =>
             {
-                db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var ip = await LockIpAsync(db, ipId, ct);
                 if (!IpTransitions.MayTakeAssignments.Contains(ip.Status ?? ""))
                     throw new IpActionException($"{ip.IpAddress} is {ip.Status}: only available, warming, warmed or assigned IPs may take a domain.");
@@ -70,8 +68,7 @@ public sealed partial class IpReputationService
                 db.AuditAction = "ip.assign";
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, ipId, ct);
-                await tx.CommitAsync(ct);
-            });
+            }, ct);
             costs.AfterAssignmentsChanged();
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -88,10 +85,8 @@ public sealed partial class IpReputationService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         try
         {
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            await db.InTransactionAsync(async () =>
             {
-                db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var ipId = await db.DomainIpAssignments.Where(a => a.Id == assignmentId).Select(a => a.SmtpIpAddressId).FirstOrDefaultAsync(ct)
                     ?? throw new IpActionException("That assignment does not exist (any more).");
                 var ip = await LockIpAsync(db, ipId, ct);
@@ -111,8 +106,7 @@ public sealed partial class IpReputationService
                 db.AuditAction = "ip.expire_assignment";
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, ipId, ct);
-                await tx.CommitAsync(ct);
-            });
+            }, ct);
             costs.AfterAssignmentsChanged();
         }
         catch (DbUpdateConcurrencyException)
@@ -129,10 +123,8 @@ public sealed partial class IpReputationService
         var endedAssignments = 0;
         try
         {
-            var outcome = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            var outcome = await db.InTransactionAsync(async () =>
             {
-                db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var ip = await db.SmtpIpAddresses.FirstOrDefaultAsync(i => i.Id == id, ct);
                 if (ip is null) return new ChangeOutcome(id, null, ChangeOutcomeKind.NotFound, "This IP does not exist (any more).");
                 address = ip.IpAddress;
@@ -152,10 +144,9 @@ public sealed partial class IpReputationService
                 db.AuditAction = AuditVerb(from, toStatus);
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, id, ct);
-                await tx.CommitAsync(ct);
                 endedAssignments = ended.Count;
                 return new ChangeOutcome(id, address, ChangeOutcomeKind.Changed, $"{from} → {toStatus}{note}");
-            });
+            }, ct);
             if (endedAssignments > 0) costs.AfterAssignmentsChanged();
             return outcome;
         }

@@ -24,16 +24,13 @@ internal static class StaffAccess
     public static async Task<T> ChangeAsync<T>(
         InfraAdminDbContext db, PermissionStore store, Func<Task<T>> work, CancellationToken ct)
     {
-        var result = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        var result = await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LockKey})", ct);
             var value = await work();
             await AccessChangeListener.NotifyAsync(db, ct);
-            await tx.CommitAsync(ct);
             return value;
-        });
+        }, ct);
         store.Invalidate();
         return result;
     }

@@ -226,10 +226,8 @@ public sealed class TenantService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await TenantNameAsync(db, scope.TenantId, ct);
         uint version = 0;
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var policies = await db.TenantPolicies.FirstOrDefaultAsync(p => p.TenantId == scope.TenantId, ct);
             var current = ToForm(policies);
             if (policies is null)
@@ -250,9 +248,8 @@ public sealed class TenantService(
             }
             db.AuditAction = "tenant.policies.update";
             await SaveAsync(db, ct);
-            await tx.CommitAsync(ct);
             version = policies.Version;
-        });
+        }, ct);
         return version;
     }
 

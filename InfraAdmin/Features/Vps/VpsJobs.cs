@@ -32,7 +32,7 @@ public sealed class VpsBillingRollForwardJob(IDbContextFactory<InfraAdminDbConte
         foreach (var v in due)
         {
             var period = BillingPeriod.Containing(now, v.Day);
-            var changed = await VpsJobAudit.InTransactionAsync(db, async () =>
+            var changed = await db.InTransactionAsync(async () =>
             {
                 var target = db.VpsInstances.Where(x => x.Id == v.Id && x.Status != VpsStatus.Decommissioned);
                 target = v.CurrentBillingPeriodEnd is { } seenEnd
@@ -79,7 +79,7 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
         int instances = 0, expired = 0;
         foreach (var v in due)
         {
-            var result = await VpsJobAudit.InTransactionAsync(db, () => DecommissionAsync(db, v.Id, v.When, now, ct), ct);
+            var result = await db.InTransactionAsync(() => DecommissionAsync(db, v.Id, v.When, now, ct), ct);
             if (result < 0) continue;
             instances++;
             expired += result;
@@ -153,16 +153,5 @@ internal static class VpsJobAudit
             ActorName = SystemAuditActor.System.Name, Action = action, EntityType = entityType, EntityId = entityId.ToString(),
             TenantId = tenantId, Before = JsonSerializer.SerializeToDocument(before), After = JsonSerializer.SerializeToDocument(after),
             Created = DateTime.UtcNow,
-        });
-
-    /// <summary>Runs one due item in its own transaction under the retrying execution strategy.</summary>
-    public static Task<int> InTransactionAsync(InfraAdminDbContext db, Func<Task<int>> work, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var result = await work();
-            await tx.CommitAsync(ct);
-            return result;
         });
 }
