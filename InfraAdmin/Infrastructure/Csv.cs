@@ -9,6 +9,9 @@ namespace InfraAdmin.Infrastructure;
 /// </summary>
 public static class Csv
 {
+    /// <summary>The most rows an export writes (every list's CSV).</summary>
+    public const int MaxRows = 50_000;
+
     public static string Cell(object? value)
     {
         var text = value switch

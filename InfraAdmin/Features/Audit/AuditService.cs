@@ -20,8 +20,6 @@ public sealed record AuditResults(int Total, IReadOnlyList<AuditRow> Rows);
 /// <summary>Reads the audit log (audit.view), filtered and paged in the database, newest first.</summary>
 public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser)
 {
-    public const int MaxExportRows = 50_000;
-
     public async Task<AuditResults> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Audit.View);
@@ -38,7 +36,7 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
     {
         await currentUser.RequireForReadAsync(Permissions.Audit.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await Apply(db, filter).OrderByDescending(a => a.Created).ThenByDescending(a => a.Id).Take(MaxExportRows).ToListAsync(ct);
+        var rows = await Apply(db, filter).OrderByDescending(a => a.Created).ThenByDescending(a => a.Id).Take(Csv.MaxRows).ToListAsync(ct);
         return rows.Select(ToRow).ToList();
     }
 

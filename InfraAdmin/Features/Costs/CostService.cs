@@ -38,8 +38,8 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var (total, rows) = await dbFactory.CountAndPageAsync(
-            db => CountTenantsAsync(db, summary, search, ct),
-            db => TenantRowsAsync(db, summary, search, sortBy, descending, Math.Max(0, page) * pageSize, pageSize, ct),
+            db => CountTenantsAsync(db, summary.Month, summary.DaysCounted, search, ct),
+            db => TenantRowsAsync(db, summary.Month, summary.DaysCounted, search, sortBy, descending, Math.Max(0, page) * pageSize, pageSize, ct),
             ct);
         return new CostPage(total, await dbFactory.ReadAsync(db => WithUsageAsync(db, summary, rows, ct), ct));
     }
@@ -94,7 +94,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var result = await GetMonthAsync(monthText, ct);
         if (result.Value is not { } summary) return CostResult<CostExport>.Problem(result.Message!);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await TenantRowsAsync(db, summary, null, nameof(TenantCostRow.Total), descending: true, 0, int.MaxValue, ct);
+        var rows = await TenantRowsAsync(db, summary.Month, summary.DaysCounted, null, nameof(TenantCostRow.Total), descending: true, 0, int.MaxValue, ct);
         return CostResult<CostExport>.Ok(new CostExport(summary, await WithUsageAsync(db, summary, rows, ct)));
     }
 
@@ -104,7 +104,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await SummaryAsync(db, CurrentMonth, ct) is not { } s) return null;
-        var least = await TenantRowsAsync(db, s, null, nameof(TenantCostRow.Margin), descending: false, 0, 3, ct);
+        var least = await TenantRowsAsync(db, s.Month, s.DaysCounted, null, nameof(TenantCostRow.Margin), descending: false, 0, 3, ct);
         return new CostOverview(s.Month, s.Totals.Total, s.Project(s.Totals.Total), s.IdleShare, least);
     }
 
@@ -144,22 +144,18 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var idle = await db.TenantCostMonthly.AsNoTracking().Where(m => m.Month == month.Start && m.TenantId == null)
             .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
         if (idle is null) return null;
-        var partial = new CostMonthSummary(month, idle.LastDay, idle.Days, 0,
-            new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded), new CostLine(0, 0, 0, 0), []);
         // The tenants' sums and the highest-cost tenants: independent reads, at the same time on their own connections.
         var sumsTask = dbFactory.ReadAsync(other => other.Database.SqlQueryRaw<TotalsRow>($"""
             SELECT count(*)::int AS tenants, coalesce(sum(revenue), 0) AS revenue, coalesce(sum(ip_cost), 0) AS ip_cost,
                    coalesce(sum(vps_cost), 0) AS vps_cost, coalesce(sum(total), 0) AS total
             FROM ({MonthRowsSql}) r
             """, MonthParameters(month, idle.Days)).SingleAsync(ct), ct);
-        var highest = await TenantRowsAsync(db, partial, null, nameof(TenantCostRow.Total), descending: true, 0, CostMonthSummary.HighestCount, ct);
+        var highest = await TenantRowsAsync(db, month, idle.Days, null, nameof(TenantCostRow.Total), descending: true, 0, CostMonthSummary.HighestCount, ct);
         var sums = await sumsTask;
-        return partial with
-        {
-            TenantCount = sums.Tenants,
-            Totals = new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded),
-            Highest = highest.Where(r => r.Total > 0).ToList(),
-        };
+        return new CostMonthSummary(month, idle.LastDay, idle.Days, sums.Tenants,
+            new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded),
+            new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded),
+            highest.Where(r => r.Total > 0).ToList());
     }
 
     /// <summary>
@@ -193,7 +189,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         return $"{column} {direction}, lower(name) COLLATE \"C\", tenant_id";
     }
 
-    private static async Task<List<TenantCostRow>> TenantRowsAsync(InfraAdminDbContext db, CostMonthSummary summary, string? search,
+    private static async Task<List<TenantCostRow>> TenantRowsAsync(InfraAdminDbContext db, CostMonth month, int daysCounted, string? search,
         string? sortBy, bool descending, int skip, int take, CancellationToken ct)
     {
         // Only constants and the whitelisted sort are spliced in; every value is a parameter.
@@ -203,15 +199,15 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
             ORDER BY {OrderBy(sortBy, descending)}
             LIMIT @take OFFSET @skip
             """;
-        var rows = await db.Database.SqlQueryRaw<MonthRow>(sql, [.. MonthParameters(summary.Month, summary.DaysCounted), Search(search), new NpgsqlParameter("take", take), new NpgsqlParameter("skip", skip)])
+        var rows = await db.Database.SqlQueryRaw<MonthRow>(sql, [.. MonthParameters(month, daysCounted), Search(search), new NpgsqlParameter("take", take), new NpgsqlParameter("skip", skip)])
             .ToListAsync(ct);
         return rows.Select(r => new TenantCostRow(r.TenantId, r.Name ?? "", r.Revenue, r.IpCost, r.VpsCost, r.Total)).ToList();
     }
 
-    private static Task<int> CountTenantsAsync(InfraAdminDbContext db, CostMonthSummary summary, string? search, CancellationToken ct) =>
+    private static Task<int> CountTenantsAsync(InfraAdminDbContext db, CostMonth month, int daysCounted, string? search, CancellationToken ct) =>
         db.Database.SqlQueryRaw<int>($"""
             SELECT count(*)::int AS "Value" FROM ({MonthRowsSql}) r WHERE @search::text IS NULL OR name ILIKE @search
-            """, [.. MonthParameters(summary.Month, summary.DaysCounted), Search(search)]).SingleAsync(ct);
+            """, [.. MonthParameters(month, daysCounted), Search(search)]).SingleAsync(ct);
 
     private static NpgsqlParameter[] MonthParameters(CostMonth month, int daysCounted) =>
     [

@@ -17,8 +17,6 @@ public sealed partial class IpReputationService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings, TimeProvider clock,
     Costs.CostRefresher costs)
 {
-    public const int MaxExportRows = 50_000;
-
     private static readonly string[] HealthyStatuses = [IpStatus.Available, IpStatus.Warmed, IpStatus.Assigned];
     private static readonly string[] HealthyReputations = [ReputationState.Good, ReputationState.Fair];
     private static readonly string[] TroubleStatuses = [IpStatus.Degraded, IpStatus.Quarantined];
@@ -44,7 +42,7 @@ public sealed partial class IpReputationService(
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
         var staleBefore = await StaleBeforeAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Project(Sort(Apply(db, filter, staleBefore), IpSort.IpAddress, false).Take(MaxExportRows), staleBefore, ct);
+        return await Project(Sort(Apply(db, filter, staleBefore), IpSort.IpAddress, false).Take(Csv.MaxRows), staleBefore, ct);
     }
 
     /// <summary>Regions and the blacklist providers listing any IP, for the filters' pick lists (VPS are searched: <see cref="VpsOptionsAsync"/>).</summary>

@@ -39,7 +39,7 @@ public sealed class StaffService(
     {
         await currentUser.RequireForReadAsync(Permissions.Staff.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Project(Sort(Filter(db, query), query.SortBy, query.Descending).Take(50_000), clock.GetUtcNow()).ToListAsync(ct);
+        return await Project(Sort(Filter(db, query), query.SortBy, query.Descending).Take(Csv.MaxRows), clock.GetUtcNow()).ToListAsync(ct);
     }
 
     private static IQueryable<StaffMember> Filter(InfraAdminDbContext db, StaffQuery query)

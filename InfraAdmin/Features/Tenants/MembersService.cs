@@ -33,7 +33,7 @@ public sealed class MembersService(
         var tenantId = await RequireAdminAsync();
         pageSize = Math.Clamp(pageSize, 1, 200);
         var (total, rows) = await dbFactory.CountAndPageAsync(
-            db => db.Users.Where(u => u.TenantId == tenantId).CountAsync(ct),
+            db => Rows(db, tenantId).CountAsync(ct),
             db => Rows(db, tenantId).Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct),
             ct);
         return new MemberPage(total, rows);
@@ -44,7 +44,7 @@ public sealed class MembersService(
     {
         var tenantId = await RequireAdminAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Rows(db, tenantId).Take(50_000).ToListAsync(ct);
+        return await Rows(db, tenantId).Take(Csv.MaxRows).ToListAsync(ct);
     }
 
     private IQueryable<MemberRow> Rows(InfraAdminDbContext db, Guid tenantId)

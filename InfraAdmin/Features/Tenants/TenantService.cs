@@ -33,7 +33,7 @@ public sealed class TenantService(
     {
         await currentUser.RequireForReadAsync(Permissions.Tenants.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Sort(Rows(db, query), query.SortBy, query.Descending).ThenBy(r => r.Id).Take(50_000).ToListAsync(ct);
+        return await Sort(Rows(db, query), query.SortBy, query.Descending).ThenBy(r => r.Id).Take(Csv.MaxRows).ToListAsync(ct);
     }
 
     private static IQueryable<TenantListRow> Rows(InfraAdminDbContext db, TenantListQuery query)

@@ -14,7 +14,6 @@ namespace InfraAdmin.Features.Vps;
 /// </summary>
 public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, Costs.CostRefresher costs)
 {
-    public const int MaxExportRows = 50_000;
     public const int RenewalWindowDays = 7;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -35,7 +34,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), null, false).Take(MaxExportRows)).ToListAsync(ct);
+        return await Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), null, false).Take(Csv.MaxRows)).ToListAsync(ct);
     }
 
     /// <summary>The regions in use, for the filter and the form's suggestions.</summary>
