@@ -64,7 +64,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             role.Name = cleanName;
             role.Description = cleanDescription;
             db.AuditAction = "staff.role.update";
-            await SaveOrStaleAsync(db, ct);
+            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             return true;
         }, ct);
     }
@@ -83,7 +83,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             db.StaffRolePermissions.RemoveRange(await db.StaffRolePermissions.Where(rp => rp.RoleId == id).ToListAsync(ct));
             db.StaffRoles.Remove(role);
             db.AuditAction = "staff.role.delete";
-            await SaveOrStaleAsync(db, ct);
+            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             return true;
         }, ct);
     }
@@ -190,18 +190,6 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var clash = await db.StaffRoles.AsNoTracking()
             .Where(r => r.Name!.ToLower() == lower && r.Id != exceptId).Select(r => r.Name).FirstOrDefaultAsync(ct);
         if (clash is not null) throw new StaffRuleException($"A role named '{clash}' already exists (names are compared without regard to case).");
-    }
-
-    private static async Task SaveOrStaleAsync(InfraAdminDbContext db, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw Stale();
-        }
     }
 
     private static StaffRuleException Stale() =>

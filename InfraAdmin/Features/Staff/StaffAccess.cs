@@ -35,6 +35,19 @@ internal static class StaffAccess
         return result;
     }
 
+    /// <summary>Saves; a concurrent change of the same rows becomes the caller's stale-edit refusal.</summary>
+    public static async Task SaveOrStaleAsync(InfraAdminDbContext db, Func<StaffRuleException> stale, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw stale();
+        }
+    }
+
     /// <summary>
     /// Refuses a change after which nobody active holds staff.manage, or after which the caller no longer does.
     /// <paramref name="manageRolesAfter"/> are the roles granting staff.manage after the change; <paramref name="member"/>

@@ -137,7 +137,7 @@ public sealed class StaffService(
             await StaffAccess.EnsureManageSurvivesAsync(db, callerId, await StaffAccess.ManageRolesAsync(db, ct), (userId, roleId, false), ct);
             member.RoleId = roleId;
             db.AuditAction = "staff.role_change";
-            await SaveOrStaleAsync(db, ct);
+            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             return true;
         }, ct);
     }
@@ -150,7 +150,7 @@ public sealed class StaffService(
         var member = await FindAsync(db, userId, seenVersion, ct);
         member.Notes = cleanNotes;
         db.AuditAction = "staff.notes";
-        await SaveOrStaleAsync(db, ct);
+        await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
     }
 
     /// <summary>Removes the staff membership and changes the security stamp, which ends the user's sign-ins.</summary>
@@ -167,7 +167,7 @@ public sealed class StaffService(
             await StaffAccess.EnsureManageSurvivesAsync(db, callerId, await StaffAccess.ManageRolesAsync(db, ct), (userId, null, true), ct);
             db.StaffMembers.Remove(member);
             db.AuditAction = "staff.remove";
-            await SaveOrStaleAsync(db, ct);
+            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             var user = await users.FindByIdAsync(userId.ToString()) ?? throw new StaffRuleException("That user no longer exists.");
             db.AuditAction = "staff.sessions_end";
             await users.UpdateSecurityStampAsync(user);
@@ -285,18 +285,6 @@ public sealed class StaffService(
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
         return $"{root.GetLeftPart(UriPartial.Path).TrimEnd('/')}/Account/ResetPassword?code={code}";
-    }
-
-    private static async Task SaveOrStaleAsync(InfraAdminDbContext db, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw Stale();
-        }
     }
 
     private static StaffRuleException Stale() =>
