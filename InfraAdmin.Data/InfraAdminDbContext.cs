@@ -58,6 +58,7 @@ public class InfraAdminDbContext(DbContextOptions<InfraAdminDbContext> options)
     public DbSet<FeatureFlag> FeatureFlags => Set<FeatureFlag>();
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<AuditLog> AuditLog => Set<AuditLog>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -7,6 +7,7 @@ using InfraAdmin.Infrastructure.Jobs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Environment.IsProduction()) builder.Logging.AddJsonConsole();
@@ -23,9 +24,11 @@ try
     {
         await DatabaseStartup.SyncPermissionsAsync(db);
     }
+    app.Services.GetRequiredService<PublicLinks>();
+    _ = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
     app.Services.ScheduleRecurringJobs();
 }
-catch (DatabaseSetupException ex)
+catch (Exception ex) when (ex is DatabaseSetupException or ConfigurationProblemException)
 {
     Console.Error.WriteLine($"InfraAdmin cannot start: {ex.Message}");
     return 1;
@@ -34,9 +37,11 @@ catch (DatabaseSetupException ex)
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
 }
-// Behind a reverse proxy (loopback by default; see README), take scheme, host and client address from X-Forwarded-*.
-app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.All });
+// Behind a reverse proxy (loopback unless configured; see README), take the scheme and client address from X-Forwarded-*.
+app.UseForwardedHeaders();
+app.UseInfraAdminRateLimits();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseSecurityHeaders();
 app.UseAuthentication();

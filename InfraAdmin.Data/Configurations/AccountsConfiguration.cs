@@ -179,3 +179,20 @@ internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>
         e.HasIndex(x => new { x.TenantId, x.Created }).HasDatabaseName("ix_audit_log_tenant");
     }
 }
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> e)
+    {
+        e.ToTable("user_sessions");
+        e.Property(x => x.Id).HasDefaultValueSql(NewUuid);
+        e.Property(x => x.Created).HasDefaultValueSql(Now);
+        e.Property(x => x.LastSeen).HasDefaultValueSql(Now);
+        e.Property(x => x.IpAddress).HasMaxLength(45);
+        e.Property(x => x.UserAgent).HasMaxLength(512);
+        e.Property(x => x.EndReason).HasMaxLength(30);
+        e.HasValueSet("user_sessions", "end_reason", SessionEndReason.All);
+        e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        e.HasIndex(x => new { x.UserId, x.Created }).HasDatabaseName("ix_user_sessions_user_id_created").HasFilter("ended IS NULL");
+    }
+}

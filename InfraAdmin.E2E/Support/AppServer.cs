@@ -38,6 +38,13 @@ public sealed class AppServer : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["ConnectionStrings__InfraAdmin"] = database.ConnectionString;
         info.Environment["Mail__PickupFolder"] = mail;
+        info.Environment["PublicUrl"] = baseUrl;
+        // Tests sign in far more often than people do.
+        foreach (var kind in new[] { "SignIn", "Api" })
+        {
+            info.Environment[$"RateLimits__{kind}__PerClient"] = "100000";
+            info.Environment[$"RateLimits__{kind}__PerAccount"] = "100000";
+        }
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the app");
         var server = new AppServer(process, baseUrl) { MailFolder = mail, Port = port.Value };

@@ -79,6 +79,29 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
     }
 
     [Fact]
+    public async Task Weakened_password_policies_are_visible_in_the_log_while_secrets_stay_hidden()
+    {
+        await using var db = Db.CreateContext();
+        var policy = await db.TenantPolicies.FirstAsync(Ct);
+        var before = policy.PasswordMinLength;
+        policy.PasswordMinLength = 6;
+        policy.PasswordRequireSymbols = !(policy.PasswordRequireSymbols ?? false);
+        db.UserTokens.Add(new Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>
+        {
+            UserId = (await db.Users.FirstAsync(Ct)).Id, LoginProvider = "[AspNetUserStore]", Name = "RecoveryCodes", Value = "CODE-1;CODE-2",
+        });
+        await db.SaveChangesAsync(Ct);
+
+        var row = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "tenant_policies").OrderByDescending(a => a.Id).FirstAsync(Ct);
+        Assert.Equal(6, row.After!.RootElement.GetProperty("password_min_length").GetInt32());
+        Assert.Equal(before, row.Before!.RootElement.GetProperty("password_min_length").GetInt32());
+        Assert.Equal(policy.PasswordRequireSymbols, row.After.RootElement.GetProperty("password_require_symbols").GetBoolean());
+        var token = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "user_tokens").OrderByDescending(a => a.Id).FirstAsync(Ct);
+        Assert.Equal("[redacted]", token.After!.RootElement.GetProperty("value").GetString());
+        Assert.DoesNotContain("CODE-1", token.After.RootElement.GetRawText());
+    }
+
+    [Fact]
     public async Task Seeding_and_bookkeeping_are_not_audited()
     {
         await using var db = Db.CreateContext();

@@ -14,7 +14,17 @@ public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFac
         builder.UseSetting("ConnectionStrings:InfraAdmin", database.ConnectionString);
         builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Mail:PickupFolder", Path.Combine(Path.GetTempPath(), "infraadmin-test-mail", database.Name));
+        builder.UseSetting("PublicUrl", PublicUrl);
+        // Tests sign in far more often than people do; the rate-limit tests set tight limits of their own.
+        foreach (var kind in new[] { "SignIn", "Api" })
+        {
+            builder.UseSetting($"RateLimits:{kind}:PerClient", "100000");
+            builder.UseSetting($"RateLimits:{kind}:PerAccount", "100000");
+        }
     }
+
+    /// <summary>The configured public address every mailed link starts with.</summary>
+    public const string PublicUrl = "http://console.test/";
 
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see where they point.</summary>
     public HttpClient CreateBrowserClient() =>

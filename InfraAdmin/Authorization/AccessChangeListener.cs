@@ -5,10 +5,11 @@ using Npgsql;
 namespace InfraAdmin.Authorization;
 
 /// <summary>
-/// Relays "who may do what changed" between app instances: a change sends NOTIFY on
-/// <see cref="Channel"/>, and every instance LISTENs and clears its <see cref="PermissionStore"/> cache.
+/// Relays "who may do what changed" between app instances: a change sends NOTIFY on <see cref="Channel"/> (or a
+/// session's end on <see cref="SessionStore.Channel"/>), and every instance LISTENs and clears its
+/// <see cref="PermissionStore"/> (or <see cref="SessionStore"/>) cache.
 /// </summary>
-public sealed class AccessChangeListener(PermissionStore store, IConfiguration configuration, ILogger<AccessChangeListener> logger)
+public sealed class AccessChangeListener(PermissionStore store, SessionStore sessions, IConfiguration configuration, ILogger<AccessChangeListener> logger)
     : BackgroundService
 {
     public const string Channel = "infraadmin_access_changed";
@@ -26,13 +27,18 @@ public sealed class AccessChangeListener(PermissionStore store, IConfiguration c
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => store.Invalidate();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == SessionStore.Channel) sessions.Forget();
+                    else store.Invalidate();
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SessionStore.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
                 // Anything may have changed while we were not listening.
                 store.Invalidate();
+                sessions.Forget();
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);

@@ -8,6 +8,9 @@ namespace InfraAdmin.Authorization;
 
 public sealed record PermissionRequirement(string Permission) : IAuthorizationRequirement;
 
+/// <summary>The user is active and not held at the authenticator enrolment step (<see cref="UserAccess.MayUseConsole"/>).</summary>
+public sealed class ConsoleUserRequirement : IAuthorizationRequirement;
+
 /// <summary>The user is the admin of their own tenant.</summary>
 public sealed class TenantAdminRequirement : IAuthorizationRequirement;
 
@@ -24,7 +27,7 @@ public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> opti
             var permission = policyName[Policies.PermissionPrefix.Length..];
             if (!Permissions.Names.Contains(permission)) return null;
             return new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
-                .AddRequirements(new PermissionRequirement(permission)).Build();
+                .AddRequirements(new ConsoleUserRequirement(), new PermissionRequirement(permission)).Build();
         }
         return await base.GetPolicyAsync(policyName);
     }
@@ -43,6 +46,7 @@ public sealed class InfraAdminAuthorizationHandler(PermissionStore store, IDbCon
             access ??= await store.GetAsync(userId);
             var ok = requirement switch
             {
+                ConsoleUserRequirement => access.MayUseConsole,
                 PermissionRequirement p => access.Has(p.Permission),
                 TenantAdminRequirement => access.IsTenantAdmin,
                 TenantInviteRequirement => access.IsTenantAdmin || access.IsTenantUser && await MembersMayInviteAsync(access.TenantId!.Value),

@@ -9,7 +9,7 @@ namespace InfraAdmin.Authorization;
 /// Cached per user for a few seconds; a change through this app clears the cache at once on every
 /// instance (<see cref="AccessChangeListener"/> relays it over PostgreSQL NOTIFY).
 /// </summary>
-public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider clock)
+public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFactory, Features.Platform.SystemSettings settings, TimeProvider clock)
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
@@ -35,7 +35,8 @@ public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFac
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new
             {
-                u.TenantId, u.TenantRole, u.Status,
+                u.TenantId, u.TenantRole, u.Status, u.TwoFactorEnabled,
+                TenantRequires2fa = db.TenantPolicies.Where(p => p.TenantId == u.TenantId).Select(p => p.TwoFactorRequired ?? false).FirstOrDefault(),
                 Staff = db.StaffMembers.Where(s => s.UserId == u.Id).Select(s => new { RoleName = s.Role!.Name }).FirstOrDefault(),
                 Permissions = db.StaffMembers.Where(s => s.UserId == u.Id)
                     .SelectMany(s => db.StaffRolePermissions.Where(rp => rp.RoleId == s.RoleId).Select(rp => rp.Permission!.Name!))
@@ -43,13 +44,18 @@ public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFac
             })
             .FirstOrDefaultAsync(ct);
         if (user is null) return UserAccess.None;
+        // Tenant users follow their tenant's two_factor_required, everyone else the staff setting (as AccountSecurity does).
+        var required = user.TenantId is null
+            ? await settings.GetBoolAsync(Features.Platform.SettingKeys.Staff2faRequired, ct)
+            : user.TenantRequires2fa;
         return new UserAccess(
             IsStaff: user.Staff is not null,
             RoleName: user.Staff?.RoleName,
             Permissions: user.Permissions.ToHashSet(StringComparer.Ordinal),
             TenantId: user.TenantId,
             TenantRole: user.TenantRole,
-            IsActive: user.Status == Data.Entities.UserStatus.Active);
+            IsActive: user.Status == Data.Entities.UserStatus.Active,
+            MustEnrol: required && !user.TwoFactorEnabled);
     }
 
     public void Invalidate(Guid? userId = null)
@@ -60,12 +66,19 @@ public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFac
     }
 }
 
+/// <summary>
+/// What a user may do now. A user who must enrol an authenticator app first (<see cref="MustEnrol"/>) may do nothing
+/// but enrol: every permission, tenant role and signed-in page is refused until they do.
+/// </summary>
 public sealed record UserAccess(
-    bool IsStaff, string? RoleName, IReadOnlySet<string> Permissions, Guid? TenantId, string? TenantRole, bool IsActive)
+    bool IsStaff, string? RoleName, IReadOnlySet<string> Permissions, Guid? TenantId, string? TenantRole, bool IsActive,
+    bool MustEnrol = false)
 {
     public static readonly UserAccess None = new(false, null, new HashSet<string>(), null, null, false);
 
-    public bool Has(string permission) => IsActive && Permissions.Contains(permission);
-    public bool IsTenantAdmin => IsActive && TenantId is not null && TenantRole == Data.Entities.TenantRole.Admin;
-    public bool IsTenantUser => IsActive && TenantId is not null;
+    /// <summary>Active and not held at the enrolment step: may use the signed-in pages.</summary>
+    public bool MayUseConsole => IsActive && !MustEnrol;
+    public bool Has(string permission) => MayUseConsole && Permissions.Contains(permission);
+    public bool IsTenantAdmin => MayUseConsole && TenantId is not null && TenantRole == Data.Entities.TenantRole.Admin;
+    public bool IsTenantUser => MayUseConsole && TenantId is not null;
 }

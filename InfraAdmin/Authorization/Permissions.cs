@@ -84,5 +84,11 @@ public static class Policies
     public const string TenantAdmin = "TenantAdmin";
     public const string TenantInvite = "TenantInvite";
 
+    /// <summary>
+    /// Signed in, even if still held at the authenticator enrolment step: only the enrolment page uses it. Every
+    /// other signed-in page (the default and fallback policies) also needs <see cref="ConsoleUserRequirement"/>.
+    /// </summary>
+    public const string SignedIn = "SignedIn";
+
     public static string For(string permission) => PermissionPrefix + permission;
 }

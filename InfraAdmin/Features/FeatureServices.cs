@@ -19,6 +19,7 @@ public static class FeatureServices
         services.AddScoped<Staff.StaffService>();
         IpReputation.IpReputationRegistration.AddIpReputation(services);
         Tenants.TenantsRegistration.Add(services);
+        services.AddScoped<Sessions.SessionService>();
         return services;
     }
 }

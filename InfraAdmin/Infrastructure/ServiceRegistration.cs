@@ -6,6 +6,7 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Features;
 using InfraAdmin.Features.Platform;
 using InfraAdmin.Infrastructure.Jobs;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -73,7 +74,17 @@ public static class ServiceRegistration
             .AddPasswordValidator<PolicyPasswordValidator>()
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddDefaultTokenProviders();
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            // The principal rebuilt from the user keeps its server-side session.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(SessionStore.ClaimType) is { } sid && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                    identity.AddClaim(new System.Security.Claims.Claim(SessionStore.ClaimType, sid.Value));
+                return Task.CompletedTask;
+            };
+        });
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/Account/Login";
@@ -85,14 +96,50 @@ public static class ServiceRegistration
             options.SlidingExpiration = false;
             options.Events.OnSigningIn = async context =>
             {
-                // The sign-in lasts the user's session_timeout_hours (tenant) or security.staff_session_hours (staff).
-                var userManager = context.HttpContext.RequestServices.GetRequiredService<UserManager<AppUser>>();
-                var security = context.HttpContext.RequestServices.GetRequiredService<AccountSecurity>();
-                if (await userManager.GetUserAsync(context.Principal!) is { } user)
+                var http = context.HttpContext;
+                var userManager = http.RequestServices.GetRequiredService<UserManager<AppUser>>();
+                if (await userManager.GetUserAsync(context.Principal!) is not { } user) return;
+                var sessions = http.RequestServices.GetRequiredService<SessionStore>();
+                // A refreshed sign-in (2FA turned on, the principal rebuilt) keeps its session and its end.
+                var sid = SessionStore.SessionIdOf(http.User) is { } current && InfraAdminAuthorizationHandler.UserIdOf(http.User) == user.Id
+                    && context.Properties.ExpiresUtc is not null && await sessions.IsActiveAsync(http.User)
+                    ? current
+                    : (Guid?)null;
+                if (sid is null)
                 {
-                    var rules = await security.ForUserAsync(user);
-                    context.Properties.ExpiresUtc = DateTimeOffset.UtcNow.AddHours(Math.Max(1, rules.SessionHours));
+                    // The sign-in lasts the user's session_timeout_hours (tenant) or security.staff_session_hours (staff).
+                    var rules = await http.RequestServices.GetRequiredService<AccountSecurity>().ForUserAsync(user);
+                    var expires = DateTimeOffset.UtcNow.AddHours(Math.Max(1, rules.SessionHours));
+                    context.Properties.ExpiresUtc = expires;
+                    sid = await sessions.StartAsync(user.Id, expires, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
                 }
+                context.Principal!.Identities.First().AddClaim(new System.Security.Claims.Claim(SessionStore.ClaimType, sid.Value.ToString()));
+            };
+            // Every request: the sign-in's server-side session must still be active (signed out, removed, password
+            // reset or ended from "Your sign-ins" ends it everywhere within seconds), then Identity's stamp check.
+            var validateStamp = options.Events.OnValidatePrincipal;
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                if (context.Principal is null || !await context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsActiveAsync(context.Principal))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+                await validateStamp(context);
+            };
+            // A user held at the authenticator enrolment step is refused everything else: send a page load there.
+            var accessDenied = options.Events.OnRedirectToAccessDenied;
+            options.Events.OnRedirectToAccessDenied = async context =>
+            {
+                var access = context.HttpContext.RequestServices.GetRequiredService<PermissionStore>();
+                if (InfraAdminAuthorizationHandler.UserIdOf(context.HttpContext.User) is { } id && (await access.GetAsync(id)).MustEnrol)
+                {
+                    context.Response.Redirect(Features.Preferences.TwoFactorEnrolment.EnrolUrl(
+                        context.Request.PathBase + context.Request.Path + context.Request.QueryString));
+                    return;
+                }
+                await accessDenied(context);
             };
         });
         services.AddScoped<AccountSecurity>();
@@ -102,13 +149,19 @@ public static class ServiceRegistration
 
         // Authorization: deny by default; permission policies read fresh from the database.
         services.AddSingleton<PermissionStore>();
+        services.AddSingleton<SessionStore>();
         services.AddHostedService<AccessChangeListener>();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddScoped<IAuthorizationHandler, InfraAdminAuthorizationHandler>();
+        // Every signed-in page needs an active user who is not held at the authenticator enrolment step; only the
+        // enrolment page itself (Policies.SignedIn) lets such a user in.
+        var consoleUser = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement()).Build();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.TenantAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new TenantAdminRequirement()))
-            .AddPolicy(Policies.TenantInvite, p => p.RequireAuthenticatedUser().AddRequirements(new TenantInviteRequirement()));
+            .SetDefaultPolicy(consoleUser)
+            .SetFallbackPolicy(consoleUser)
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.TenantAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(), new TenantAdminRequirement()))
+            .AddPolicy(Policies.TenantInvite, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(), new TenantInviteRequirement()));
         services.AddScoped<CurrentUser>();
         services.AddScoped<UserClock>();
 
@@ -122,6 +175,9 @@ public static class ServiceRegistration
         services.AddSingleton<SystemSettings>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        services.AddSingleton<PublicLinks>();
+        services.AddInfraAdminRateLimits(builder.Configuration);
+        services.AddInfraAdminHosting(builder);
         services.AddJobs(builder.Configuration);
         services.AddFeatureServices();
         return builder;

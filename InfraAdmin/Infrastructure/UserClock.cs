@@ -42,6 +42,9 @@ public sealed class UserClock(IDbContextFactory<InfraAdminDbContext> dbFactory, 
         return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
     }
 
+    /// <summary>The zone times are shown in, for column headings and labels ("UTC", "Europe/Berlin").</summary>
+    public string ZoneLabel => Zone.Id is "Etc/UTC" or "UTC" ? "UTC" : Zone.Id;
+
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
     public string Format(DateTime? utc)

@@ -22,10 +22,10 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
 
     private async Task<(Guid UserId, string Code)> InviteAsync(string inviter, string email, string role = TenantRole.Member)
     {
-        await AsAsync(inviter, s => s.InviteAsync(email, role, "http://localhost/", Ct));
+        await AsAsync(inviter, s => s.InviteAsync(email, role, Ct));
         var mail = Assert.Single(Mail.For(email, App));
         var link = WebUtility.HtmlDecode(Regex.Match(mail, "href='([^']+)'").Groups[1].Value);
-        Assert.StartsWith("http://localhost/tenant/accept-invite?userId=", link);
+        Assert.StartsWith(InfraAdminFactory.PublicUrl + "tenant/accept-invite?userId=", link);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(link).Query);
         return (Guid.Parse(query["userId"]!), query["code"]!);
     }
@@ -45,9 +45,9 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
         var (userId, firstCode) = await InviteAsync(world.Admin, email);
 
         // Only the tenant's admin, only for their tenant, only before acceptance.
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(world.Member, s => s.ResendInviteAsync(userId, "http://localhost/", Ct)));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(other.Admin, s => s.ResendInviteAsync(userId, "http://localhost/", Ct)));
-        await AsAsync(world.Admin, s => s.ResendInviteAsync(userId, "http://localhost/", Ct));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(world.Member, s => s.ResendInviteAsync(userId, Ct)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(other.Admin, s => s.ResendInviteAsync(userId, Ct)));
+        await AsAsync(world.Admin, s => s.ResendInviteAsync(userId, Ct));
 
         var mails = Mail.For(email, App).ToList();
         Assert.Equal(2, mails.Count);
@@ -59,7 +59,7 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
         var members = scope.ServiceProvider.GetRequiredService<MembersService>();
         Assert.False((await members.AcceptAsync(userId, firstCode, "Long-enough-password-1")).Result.Succeeded);
         Assert.True((await members.AcceptAsync(userId, newCode, "Long-enough-password-1")).Result.Succeeded);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => AsAsync(world.Admin, s => s.ResendInviteAsync(userId, "http://localhost/", Ct)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => AsAsync(world.Admin, s => s.ResendInviteAsync(userId, Ct)));
     }
 
     [Fact]
@@ -114,12 +114,12 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
     public async Task Members_invite_only_when_the_tenant_allows_it_and_never_as_admin()
     {
         var closed = await TestTenants.CreateAsync(Db, "closed");
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(closed.Member, s => s.InviteAsync($"x-{Guid.NewGuid():N}@example.test", TenantRole.Member, "http://localhost/", Ct)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(closed.Member, s => s.InviteAsync($"x-{Guid.NewGuid():N}@example.test", TenantRole.Member, Ct)));
         var open = await TestTenants.CreateAsync(Db, "open", p => p.CompanyAllowMemberInvites = true);
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(open.Member, s => s.InviteAsync($"y-{Guid.NewGuid():N}@example.test", TenantRole.Admin, "http://localhost/", Ct)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(open.Member, s => s.InviteAsync($"y-{Guid.NewGuid():N}@example.test", TenantRole.Admin, Ct)));
         await InviteAsync(open.Member, $"z-{Guid.NewGuid():N}@example.test");
-        await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(open.Admin, s => s.InviteAsync(open.Member, TenantRole.Member, "http://localhost/", Ct)));
-        await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(open.Admin, s => s.InviteAsync("not an email", TenantRole.Member, "http://localhost/", Ct)));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(open.Admin, s => s.InviteAsync(open.Member, TenantRole.Member, Ct)));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(open.Admin, s => s.InviteAsync("not an email", TenantRole.Member, Ct)));
     }
 
     [Fact]

@@ -218,6 +218,12 @@ public sealed class TenantServiceTests(IntegrationTest.AppFixture fixture) : Int
         Assert.NotEqual(memberStamp, Stamp(world.MemberId));
         Assert.Equal(adminStamp, Stamp(world.AdminId));
 
+        // The admin now has to enrol an authenticator app like everyone else before anything else answers them.
+        await Assert.ThrowsAsync<InfraAdmin.Authorization.PermissionDeniedException>(() => AsAsync(world.Admin, s => s.GetPoliciesAsync(null, Ct)));
+        await using (var db = Db.CreateContext())
+            await db.Users.Where(u => u.Id == world.AdminId).ExecuteUpdateAsync(s => s.SetProperty(u => u.TwoFactorEnabled, true), Ct);
+        App.Services.GetRequiredService<InfraAdmin.Authorization.PermissionStore>().Invalidate();
+
         var relaxed = (await AsAsync(world.Admin, s => s.GetPoliciesAsync(null, Ct))).Form;
         relaxed.SessionTimeoutHours = 24;
         Assert.False((await AsAsync(world.Admin, s => s.PreviewPoliciesAsync(null, relaxed, Ct))).IsStricter);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using InfraAdmin.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InfraAdmin.Tests.Integration.Tenants;
 
@@ -40,6 +41,26 @@ public sealed class TwoFactorEnforcementTests(IntegrationTest.AppFixture fixture
         var next = App.CreateBrowserClient();
         var signIn = await InfraAdminFactory.SignInAsync(next, world.Member, TestTenants.Password);
         Assert.Contains("Account/LoginWith2fa", signIn.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task Until_enrolled_no_page_export_or_service_answers_not_even_the_not_found_page()
+    {
+        var world = await TestTenants.CreateAsync(Db, "tfagate", p => p.TwoFactorRequired = true);
+        var client = await App.SignedInClientAsync(world.Admin, TestTenants.Password);
+        foreach (var path in new[] { "/tenant/members/export.csv", "/tenant/members", "/tenant/policies", "/not-found", "/Error", "/", "/account/sessions" })
+        {
+            var response = await client.GetAsync(path, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{path} answered {(int)response.StatusCode}");
+            Assert.StartsWith("/account/two-factor?returnUrl=", response.Headers.Location!.OriginalString);
+        }
+        // Inside an open circuit the services refuse too: the user could not turn the requirement off.
+        await using var scope = await App.ScopeAsAsync(world.Admin);
+        await Assert.ThrowsAsync<InfraAdmin.Authorization.PermissionDeniedException>(() =>
+            scope.ServiceProvider.GetRequiredService<InfraAdmin.Features.Tenants.MembersService>().ListAsync(1, 10, Ct));
+        await Assert.ThrowsAsync<InfraAdmin.Authorization.PermissionDeniedException>(() =>
+            scope.ServiceProvider.GetRequiredService<InfraAdmin.Features.Tenants.TenantService>().GetPoliciesAsync(null, Ct));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/two-factor", Ct)).StatusCode);
     }
 
     [Fact]

@@ -14,9 +14,12 @@ namespace InfraAdmin.Components.Account;
 public sealed class AppSignInManager(
     UserManager<AppUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<AppUser> claimsFactory,
     IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<AppUser>> logger, IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<AppUser> confirmation, IDbContextFactory<InfraAdminDbContext> dbFactory)
+    IUserConfirmation<AppUser> confirmation, IDbContextFactory<InfraAdminDbContext> dbFactory,
+    Authorization.SessionStore sessions)
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    private static string? _unknownAccountHash;
+
     public override async Task<bool> CanSignInAsync(AppUser user) =>
         user.Status == UserStatus.Active && (user.EmailConfirmed || !await TenantRequiresVerificationAsync(user))
         && await base.CanSignInAsync(user);
@@ -35,6 +38,9 @@ public sealed class AppSignInManager(
         var user = await UserManager.FindByEmailAsync(userName) ?? await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
+            // The same work as a wrong password for a known account, so the answer's timing does not tell which emails exist.
+            _unknownAccountHash ??= UserManager.PasswordHasher.HashPassword(new AppUser(), Guid.NewGuid().ToString());
+            UserManager.PasswordHasher.VerifyHashedPassword(new AppUser(), _unknownAccountHash, password);
             await AuditAsync("sign_in_failed", null, null, userName, "unknown account");
             return SignInResult.Failed;
         }
@@ -84,7 +90,12 @@ public sealed class AppSignInManager(
     {
         var user = Context.User;
         if (user.Identity?.IsAuthenticated == true && Guid.TryParse(UserManager.GetUserId(user), out var id))
+        {
             await AuditAsync("sign_out", id, null, user.Identity.Name, null);
+            // The cookie's session ends on the server too: a copy of the cookie stops working everywhere.
+            if (Authorization.SessionStore.SessionIdOf(user) is { } sid)
+                await sessions.EndAsync(id, SessionEndReason.SignedOut, only: sid);
+        }
         await base.SignOutAsync();
     }
 

@@ -10,9 +10,25 @@ public sealed class AppUserManager(
     IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
     ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services,
     ILogger<UserManager<AppUser>> logger, AccountSecurity security,
-    Features.Tenants.TenantNotifications alerts)
+    Features.Tenants.TenantNotifications alerts, Authorization.SessionStore sessions)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
+    /// <summary>A password reset ends every sign-in of the user, on every instance.</summary>
+    public override async Task<IdentityResult> ResetPasswordAsync(AppUser user, string token, string newPassword)
+    {
+        var result = await base.ResetPasswordAsync(user, token, newPassword);
+        if (result.Succeeded) await sessions.EndAsync(user.Id, SessionEndReason.PasswordReset, ct: CancellationToken);
+        return result;
+    }
+
+    /// <summary>A new security stamp (removed from staff or a tenant, invitation sent again) ends every sign-in too.</summary>
+    public override async Task<IdentityResult> UpdateSecurityStampAsync(AppUser user)
+    {
+        var result = await base.UpdateSecurityStampAsync(user);
+        if (result.Succeeded) await sessions.EndAsync(user.Id, SessionEndReason.AccessChanged, ct: CancellationToken);
+        return result;
+    }
+
     public override async Task<IdentityResult> AccessFailedAsync(AppUser user)
     {
         ThrowIfDisposed();

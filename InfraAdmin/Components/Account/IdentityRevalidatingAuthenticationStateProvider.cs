@@ -18,6 +18,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
         PermissionStore permissions,
+        SessionStore sessions,
         IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
@@ -33,15 +34,16 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var principal = authenticationState.User;
+        // Signed out, removed, password reset or ended from "Your sign-ins" (on any instance): the open page ends too.
+        if (!await sessions.IsActiveAsync(principal, cancellationToken)) return false;
         var user = await userManager.GetUserAsync(principal);
         if (user is null || user.Status != UserStatus.Active) return false;
         var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
         if (principalStamp != await userManager.GetSecurityStampAsync(user)) return false;
 
         var access = await permissions.LoadAsync(user.Id, cancellationToken);
-        // "Must enrol an authenticator app" is part of it: TwoFactorEnrolmentWatcher then moves the open page to enrolment.
-        var mustEnrol = await scope.ServiceProvider.GetRequiredService<Features.Preferences.TwoFactorEnrolment>().MustEnrolAsync(user);
-        var fingerprint = string.Join(",", access.Permissions.Order()) + "|" + access.TenantId + "|" + access.TenantRole + "|" + mustEnrol;
+        // "Must enrol an authenticator app" is part of it: the open page's authorization then fails and moves it to enrolment.
+        var fingerprint = string.Join(",", access.Permissions.Order()) + "|" + access.TenantId + "|" + access.TenantRole + "|" + access.MustEnrol;
         // The first check re-announces too: access may have changed between the page's render and now.
         if (_accessFingerprint != fingerprint)
         {

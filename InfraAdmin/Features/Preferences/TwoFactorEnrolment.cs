@@ -12,9 +12,19 @@ namespace InfraAdmin.Features.Preferences;
 public sealed record AuthenticatorSetup(string SharedKey, string AuthenticatorUri, string QrSvgDataUri);
 
 /// <summary>Authenticator-app (TOTP) enrolment with Identity's authenticator key.</summary>
-public sealed class TwoFactorEnrolment(UserManager<AppUser> users, AccountSecurity security)
+/// <remarks>
+/// A user who must enrol is refused everywhere else by authorization itself (<see cref="Authorization.UserAccess.MustEnrol"/>):
+/// pages, exports, API calls and navigation inside an open circuit alike; a refused page load goes to <see cref="EnrolPath"/>.
+/// </remarks>
+public sealed class TwoFactorEnrolment(
+    UserManager<AppUser> users, AccountSecurity security, Authorization.PermissionStore access,
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Data.InfraAdminDbContext> dbFactory)
 {
     public const string Issuer = "InfraAdmin";
+    public const string EnrolPath = "/account/two-factor";
+
+    /// <summary>The enrolment page, returning to <paramref name="returnUrl"/> (a local path) afterwards.</summary>
+    public static string EnrolUrl(string returnUrl) => EnrolPath + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
 
     public async Task<bool> MustEnrolAsync(AppUser user) => !user.TwoFactorEnabled && (await security.ForUserAsync(user)).TwoFactorRequired;
 
@@ -36,6 +46,10 @@ public sealed class TwoFactorEnrolment(UserManager<AppUser> users, AccountSecuri
         code = code.Replace(" ", "").Replace("-", "");
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)) return null;
         await users.SetTwoFactorEnabledAsync(user, true);
+        // The next page must not send them back to enrolment: clear the cached "must enrol" here and on every instance.
+        access.Invalidate(user.Id);
+        await using (var db = await dbFactory.CreateDbContextAsync())
+            await Authorization.AccessChangeListener.NotifyAsync(db);
         return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
     }
 
@@ -56,43 +70,4 @@ public sealed class TwoFactorEnrolment(UserManager<AppUser> users, AccountSecuri
         var svg = new SvgQRCode(data).GetGraphic(5);
         return "data:image/svg+xml;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(svg));
     }
-}
-
-/// <summary>
-/// Sends a signed-in user who must enrol an authenticator app (tenant two_factor_required, or the staff setting)
-/// to the enrolment page before any other page. Registered as a startup filter so it needs no line in Program.
-/// </summary>
-public sealed class TwoFactorEnrolmentGate(RequestDelegate next)
-{
-    public const string EnrolPath = "/account/two-factor";
-
-    private static readonly string[] Exempt = ["/account/two-factor", "/Account/", "/_blazor", "/_framework", "/_content", "/assets", "/health", "/not-found", "/Error"];
-
-    public async Task InvokeAsync(HttpContext context, UserManager<AppUser> users, TwoFactorEnrolment enrolment)
-    {
-        var path = context.Request.Path.Value ?? "/";
-        if (HttpMethods.IsGet(context.Request.Method) && !IsExempt(path))
-        {
-            var auth = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-            if (auth.Succeeded && await users.GetUserAsync(auth.Principal) is { } user && await enrolment.MustEnrolAsync(user))
-            {
-                context.Response.Redirect(EnrolPath + "?returnUrl=" + Uri.EscapeDataString(path + context.Request.QueryString));
-                return;
-            }
-        }
-        await next(context);
-    }
-
-    public static bool IsExempt(string path) =>
-        !path.StartsWith("/account/preferences", StringComparison.OrdinalIgnoreCase)
-        && (Exempt.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)) || Path.HasExtension(path));
-}
-
-public sealed class TwoFactorEnrolmentStartupFilter : IStartupFilter
-{
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-    {
-        app.UseMiddleware<TwoFactorEnrolmentGate>();
-        next(app);
-    };
 }

@@ -104,7 +104,7 @@ public partial class StaffPage
         _addError = null;
         var ok = await RunAsync(async () =>
         {
-            if (_add.Invite) await Staff.InviteAsync(_add.Email, _add.DisplayName, _add.RoleId, _add.Notes, Navigation.BaseUri);
+            if (_add.Invite) await Staff.InviteAsync(_add.Email, _add.DisplayName, _add.RoleId, _add.Notes);
             else await Staff.AddExistingAsync(_add.Email, _add.RoleId, _add.Notes);
         }, error => _addError = error);
         if (!ok) return;
@@ -158,7 +158,7 @@ public partial class StaffPage
     private async Task SendResetAsync()
     {
         var m = _selected!;
-        if (await RunAsync(() => Staff.SendPasswordResetAsync(m.UserId, Navigation.BaseUri)))
+        if (await RunAsync(() => Staff.SendPasswordResetAsync(m.UserId)))
             Snackbar.Add($"A password reset link was mailed to {m.Email}.", Severity.Success);
     }
 

@@ -20,6 +20,7 @@ public sealed class StaffService(
     PermissionStore store,
     IServiceScopeFactory scopeFactory,
     IAppEmailSender mail,
+    PublicLinks links,
     TimeProvider clock)
 {
     public async Task<StaffResults> ListAsync(StaffQuery query, CancellationToken ct = default)
@@ -92,7 +93,7 @@ public sealed class StaffService(
     /// Creates a user without a password (nothing can sign in as them yet), makes them staff and mails a link to
     /// set their password (<c>/Account/ResetPassword</c>, valid as long as Identity's reset tokens: one day).
     /// </summary>
-    public async Task InviteAsync(string? email, string? displayName, int roleId, string? notes, string baseUri, CancellationToken ct = default)
+    public async Task InviteAsync(string? email, string? displayName, int roleId, string? notes, CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Staff.Manage);
         var normalized = NormalizeEmail(email);
@@ -116,7 +117,7 @@ public sealed class StaffService(
             await db.SaveChangesAsync(ct);
             return created;
         }, ct);
-        var link = await ResetLinkAsync(users, user, baseUri);
+        var link = await ResetLinkAsync(users, user);
         await mail.SendAsync(address, "You are invited to InfraAdmin",
             $"<p>An administrator added you to the InfraAdmin staff console.</p>" +
             $"<p><a href=\"{HtmlEncoder.Default.Encode(link)}\">Set your password</a> to sign in. The link works for one day; " +
@@ -194,14 +195,14 @@ public sealed class StaffService(
     }
 
     /// <summary>Mails the staff member a link to set a new password.</summary>
-    public async Task SendPasswordResetAsync(Guid userId, string baseUri, CancellationToken ct = default)
+    public async Task SendPasswordResetAsync(Guid userId, CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Staff.Manage);
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var db = scope.ServiceProvider.GetRequiredService<InfraAdminDbContext>();
         var user = await FindStaffUserAsync(db, users, userId, ct);
-        var link = await ResetLinkAsync(users, user, baseUri);
+        var link = await ResetLinkAsync(users, user);
         await mail.SendAsync(user.Email!, "Reset your InfraAdmin password",
             $"<p>An administrator asked for a password reset for your InfraAdmin account.</p>" +
             $"<p><a href=\"{HtmlEncoder.Default.Encode(link)}\">Choose a new password</a>. The link works for one day.</p>", ct);
@@ -278,13 +279,10 @@ public sealed class StaffService(
         return await users.FindByIdAsync(userId.ToString()) ?? throw new StaffRuleException("That user no longer exists.");
     }
 
-    private static async Task<string> ResetLinkAsync(UserManager<AppUser> users, AppUser user, string baseUri)
+    private async Task<string> ResetLinkAsync(UserManager<AppUser> users, AppUser user)
     {
-        if (!Uri.TryCreate(baseUri, UriKind.Absolute, out var root) || root.Scheme is not ("https" or "http"))
-            throw new InvalidOperationException("The console's base address must be an absolute http(s) URL.");
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        return $"{root.GetLeftPart(UriPartial.Path).TrimEnd('/')}/Account/ResetPassword?code={code}";
+        return links.To("Account/ResetPassword", new Dictionary<string, string?> { ["code"] = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)) });
     }
 
     private static StaffRuleException Stale() =>

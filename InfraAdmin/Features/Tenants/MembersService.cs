@@ -26,7 +26,7 @@ public enum AcceptResult { Active, AwaitingApproval, Suspended }
 /// </summary>
 public sealed class MembersService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, IServiceScopeFactory scopes,
-    IAppEmailSender mail, TenantNotifications notifications, PermissionStore permissions, TimeProvider clock)
+    IAppEmailSender mail, PublicLinks links, TenantNotifications notifications, PermissionStore permissions, TimeProvider clock)
 {
     public async Task<MemberPage> ListAsync(int page, int pageSize, CancellationToken ct = default)
     {
@@ -65,7 +65,7 @@ public sealed class MembersService(
     }
 
     /// <summary>Creates the invited user (pending, no password) and mails them the link to accept.</summary>
-    public async Task InviteAsync(string email, string role, string baseUri, CancellationToken ct = default)
+    public async Task InviteAsync(string email, string role, CancellationToken ct = default)
     {
         var access = await currentUser.GetAccessAsync();
         var roles = await InvitableRolesAsync();
@@ -85,27 +85,27 @@ public sealed class MembersService(
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
             throw new ValidationFailedException(new Dictionary<string, string> { ["Email"] = string.Join(" ", created.Errors.Select(e => e.Description)) });
-        await SendInvitationAsync(users, user, baseUri, ct);
+        await SendInvitationAsync(users, user, ct);
     }
 
     /// <summary>
     /// Mails a new invitation link to someone invited who has not accepted yet (tenant admin). The earlier links stop
     /// working: the security stamp changes, and the link is a password-reset token bound to it.
     /// </summary>
-    public async Task ResendInviteAsync(Guid userId, string baseUri, CancellationToken ct = default)
+    public async Task ResendInviteAsync(Guid userId, CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = Users(scope);
         var user = await MemberOfMyTenantAsync(users, userId);
         if (user.EmailConfirmed) throw new InvalidOperationException("This person has already accepted the invitation.");
         await users.UpdateSecurityStampAsync(user);
-        await SendInvitationAsync(users, user, baseUri, ct);
+        await SendInvitationAsync(users, user, ct);
     }
 
-    private async Task SendInvitationAsync(UserManager<AppUser> users, AppUser user, string baseUri, CancellationToken ct)
+    private async Task SendInvitationAsync(UserManager<AppUser> users, AppUser user, CancellationToken ct)
     {
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-        var link = $"{baseUri.TrimEnd('/')}/tenant/accept-invite?userId={user.Id}&code={token}";
+        var link = links.To("tenant/accept-invite", new Dictionary<string, string?> { ["userId"] = user.Id.ToString(), ["code"] = token });
         var tenantName = await TenantNameAsync(user.TenantId!.Value, ct);
         await mail.SendAsync(user.Email!, $"You are invited to {tenantName} on InfraAdmin",
             $"<p>You have been invited to <strong>{HtmlEncoder.Default.Encode(tenantName)}</strong>.</p>" +

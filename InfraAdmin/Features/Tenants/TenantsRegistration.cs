@@ -19,6 +19,5 @@ public static class TenantsRegistration
         services.AddScoped<IThemeChoiceStore>(sp => sp.GetRequiredService<PreferencesThemeSource>());
         services.AddScoped<TwoFactorEnrolment>();
         services.AddScoped<InfraAdmin.Infrastructure.Jobs.IRecurringJob, WeeklyReportJob>();
-        services.AddTransient<IStartupFilter, TwoFactorEnrolmentStartupFilter>();
     }
 }
