@@ -10,6 +10,8 @@ public sealed class CsvTests
     [InlineData("+cmd", "'+cmd")]
     [InlineData("-2+3", "'-2+3")]
     [InlineData("@x", "'@x")]
+    [InlineData("\tcmd", "'\tcmd")]
+    [InlineData("\r=1+1", "\"'\r=1+1\"")]
     [InlineData("plain", "plain")]
     [InlineData("a,b", "\"a,b\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]

@@ -5,7 +5,7 @@ namespace InfraAdmin.Infrastructure;
 
 /// <summary>
 /// CSV as our exports promise: UTF-8, a header row, invariant culture, ISO-8601 UTC times, and cells that a
-/// spreadsheet would run as a formula (starting with =, +, - or @) prefixed with a quote.
+/// spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR) prefixed with a quote.
 /// </summary>
 public static class Csv
 {
@@ -24,7 +24,7 @@ public static class Csv
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' && value is string) text = "'" + text;
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && value is string) text = "'" + text;
         return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 

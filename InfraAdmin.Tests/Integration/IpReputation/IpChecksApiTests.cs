@@ -162,4 +162,38 @@ public sealed class IpChecksApiTests(IntegrationTest.AppFixture fixture) : Integ
             await Assert.ThrowsAsync<PermissionDeniedException>(() => keys.CreateAsync("sneaky", Ct));
         }
     }
+
+    [Fact]
+    public async Task Other_methods_get_405_with_allow_post_not_a_sign_in_redirect()
+    {
+        var client = App.CreateBrowserClient();
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Put, HttpMethod.Delete })
+        {
+            using var request = new HttpRequestMessage(method, "/api/ip-checks");
+            var response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+            Assert.Contains("POST", response.Content.Headers.Allow);
+            Assert.Contains("Only POST", await ErrorOf(response));
+        }
+    }
+
+    [Fact]
+    public async Task A_body_over_the_configured_limit_gets_413_with_or_without_a_declared_length()
+    {
+        var key = await NewKeyAsync("big");
+        var client = App.CreateClient();
+        var big = "{\"checks\": [" + string.Join(",", Enumerable.Repeat("{}", 600_000)) + "]}"; // about 1.8 MB, over the 1 MB default
+        var declared = await client.SendAsync(Post(null, bearer: key.Secret, raw: big), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
+        Assert.Contains("larger than 1000000 bytes", await ErrorOf(declared));
+
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/ip-checks")
+        {
+            Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big))), // no Content-Length: read and cut off at the limit
+        };
+        chunked.Content.Headers.ContentType = new("application/json");
+        chunked.Headers.Authorization = new("Bearer", key.Secret);
+        chunked.Headers.TransferEncodingChunked = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.SendAsync(chunked, Ct)).StatusCode);
+    }
 }

@@ -142,4 +142,12 @@ public sealed class HardeningTests(IntegrationTest.AppFixture fixture) : Integra
             return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
         }
     }
+
+    [Fact]
+    public void Kestrel_sends_no_server_header()
+    {
+        // TestServer never adds the header, so check the option the real Kestrel server is built with.
+        var kestrel = App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
+        Assert.False(kestrel.AddServerHeader);
+    }
 }

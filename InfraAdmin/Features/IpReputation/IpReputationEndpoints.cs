@@ -7,7 +7,8 @@ namespace InfraAdmin.Features.IpReputation;
 
 public static class IpReputationEndpoints
 {
-    public const int MaxBodyBytes = 1_000_000;
+    /// <summary>The default for <c>Api:MaxBodyBytes</c>, the largest body POST /api/ip-checks reads (about 5,000 checks).</summary>
+    public const int DefaultMaxBodyBytes = 1_000_000;
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -27,17 +28,27 @@ public static class IpReputationEndpoints
 
         // POST /api/ip-checks: the platform's checker, authenticated by an API key (not by a cookie).
         endpoints.MapPost("/api/ip-checks", PostChecksAsync).AllowAnonymous().DisableAntiforgery();
+        // Any other method is 405 with Allow: POST, not the sign-in redirect the cookie fallback would give.
+        endpoints.MapMethods("/api/ip-checks", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete], (HttpContext http) =>
+            {
+                http.Response.Headers.Allow = HttpMethods.Post;
+                return Error(StatusCodes.Status405MethodNotAllowed, "Only POST is allowed on /api/ip-checks.");
+            })
+            .AllowAnonymous();
     }
 
-    private static async Task<IResult> PostChecksAsync(HttpContext http, ApiKeyService keys, IpCheckService checks, CancellationToken ct)
+    private static async Task<IResult> PostChecksAsync(HttpContext http, ApiKeyService keys, IpCheckService checks, IConfiguration config, CancellationToken ct)
     {
+        var maxBytes = config.GetValue<int?>("Api:MaxBodyBytes") ?? DefaultMaxBodyBytes;
+        if (http.Request.ContentLength > maxBytes) return TooLarge(maxBytes); // refused before anything is read
         var key = await keys.AuthenticateAsync(PresentedKey(http.Request), ct);
         if (key is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Error(StatusCodes.Status401Unauthorized, "A valid API key is required: 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
         }
-        var (inputs, parseError) = await ReadBodyAsync(http.Request, ct);
+        var (inputs, tooLarge, parseError) = await ReadBodyAsync(http.Request, maxBytes, ct);
+        if (tooLarge) return TooLarge(maxBytes);
         if (parseError is not null) return Error(StatusCodes.Status400BadRequest, parseError);
         try
         {
@@ -65,11 +76,10 @@ public static class IpReputationEndpoints
     }
 
     /// <summary>Reads <c>{"checks": [{"ip", "provider", "listed", "checked_at", "detail"?, "reputation"?}]}</c>.</summary>
-    private static async Task<(IReadOnlyList<CheckInput>? Checks, string? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<(IReadOnlyList<CheckInput>? Checks, bool TooLarge, string? Error)> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return (null, $"The body is larger than {MaxBodyBytes} bytes.");
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return (null, "Send the checks as application/json.");
+            return (null, false, "Send the checks as application/json.");
         JsonDocument doc;
         try
         {
@@ -78,35 +88,38 @@ public static class IpReputationEndpoints
             int read;
             while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
             {
-                if (limited.Length + read > MaxBodyBytes) return (null, $"The body is larger than {MaxBodyBytes} bytes.");
+                if (limited.Length + read > maxBytes) return (null, true, null);
                 limited.Write(buffer, 0, read);
             }
             doc = JsonDocument.Parse(limited.ToArray());
         }
         catch (JsonException ex)
         {
-            return (null, "The body is not valid JSON: " + ex.Message);
+            return (null, false, "The body is not valid JSON: " + ex.Message);
         }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("checks", out var array) || array.ValueKind != JsonValueKind.Array)
-                return (null, "The body must be an object with a 'checks' array.");
+                return (null, false, "The body must be an object with a 'checks' array.");
             var list = new List<CheckInput>();
             var index = 0;
             foreach (var item in array.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.Object) return (null, $"checks[{index}] is not an object.");
+                if (item.ValueKind != JsonValueKind.Object) return (null, false, $"checks[{index}] is not an object.");
                 if (!item.TryGetProperty("listed", out var listed) || listed.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                    return (null, $"checks[{index}].listed must be true or false.");
+                    return (null, false, $"checks[{index}].listed must be true or false.");
                 string? Text(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
                 foreach (var name in new[] { "ip", "provider", "checked_at" })
-                    if (Text(name) is null) return (null, $"checks[{index}].{name} must be a string.");
+                    if (Text(name) is null) return (null, false, $"checks[{index}].{name} must be a string.");
                 list.Add(new CheckInput(Text("ip"), Text("provider"), listed.GetBoolean() ? "true" : "false", Text("checked_at"), Text("detail"), Text("reputation")));
                 index++;
             }
-            return (list, null);
+            return (list, false, null);
         }
     }
+
+    private static IResult TooLarge(int maxBytes) =>
+        Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {maxBytes} bytes (Api:MaxBodyBytes); send the checks in smaller batches.");
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 }
