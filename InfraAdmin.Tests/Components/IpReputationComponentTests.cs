@@ -86,4 +86,16 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Assert.Equal(manage, cut.FindAll("input[type=checkbox]").Count > 2);
         Assert.NotEmpty(cut.FindAll("[data-testid=kpi-trouble]"));
     }
+
+    [Fact]
+    public void The_stale_and_trouble_figures_say_they_count_live_ips_only()
+    {
+        SignIn(Demo.Support, Permissions.Ip.View);
+        Render<MudPopoverProvider>();
+        var cut = Render<IpReputationPage>();
+        cut.WaitForState(() => cut.FindAll("[data-testid=kpi-stale]").Count > 0, TimeSpan.FromSeconds(30));
+        Assert.Contains("Stale checks (live IPs", cut.Find("[data-testid=kpi-stale]").TextContent);
+        Assert.Contains("In trouble (live IPs)", cut.Find("[data-testid=kpi-trouble]").TextContent);
+        Assert.Contains("burned", cut.Find("[data-testid=live-note]").TextContent);
+    }
 }

@@ -90,7 +90,8 @@ public sealed partial class IpReputationService(
                 SELECT i.vps_instance_id AS vps_id, count(*)::int AS total,
                        count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
                        count(l.id)::int AS listed,
-                       count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS stale,
+                       count(*) FILTER (WHERE i.status IS DISTINCT FROM 'burned'
+                                        AND (i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore}))::int AS stale,
                        count(b.id)::int AS recently_bad
                 FROM smtp_ip_addresses i
                 LEFT JOIN (SELECT DISTINCT smtp_ip_address_id AS id FROM smtp_ip_listings) l ON l.id = i.id
@@ -218,7 +219,8 @@ public sealed partial class IpReputationService(
             var provider = f.Listed.Trim();
             q = q.Where(i => db.SmtpIpListings.Any(l => l.SmtpIpAddressId == i.Id && l.Provider == provider));
         }
-        if (f.Stale) q = q.Where(i => i.LastReputationCheck == null || i.LastReputationCheck < staleBefore);
+        // Stale and in trouble count live IPs only: a burned IP is retired for good (DESIGN's terminal state).
+        if (f.Stale) q = q.Where(i => i.Status != IpStatus.Burned && (i.LastReputationCheck == null || i.LastReputationCheck < staleBefore));
         if (!string.IsNullOrWhiteSpace(f.Q)) q = q.Where(i => EF.Functions.ILike(i.IpAddress, SqlLike.Containing(f.Q)));
         if (f.Trouble)
             q = q.Where(i => i.Status != IpStatus.Burned && (TroubleStatuses.Contains(i.Status!) || TroubleReputations.Contains(i.ReputationState!)));
