@@ -35,6 +35,7 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<UserClock>();
         Services.AddScoped<IpReputationService>();
+        Services.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Options.IOptions<IpReputationOptions>>());
         Services.AddScoped<IpCheckService>();
     }
 
@@ -108,6 +109,20 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Assert.StartsWith(burned.IpAddress + ": A burned IP is retired", refused.TextContent.Trim());
         Assert.Contains("1 IP moves to warming", provider.Find("[data-testid=blast-radius]").TextContent);
         Assert.Contains("Move 1 of 2 IPs to warming", provider.Find("[data-testid=confirm-change]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_check_form_offers_the_configured_providers_highest_weight_first()
+    {
+        SignIn(Demo.Ops, Permissions.Ip.View, Permissions.Ip.Manage);
+        var popovers = Render<MudPopoverProvider>();
+        var cut = Render<CheckForm>(p => p.Add(x => x.IpId, Demo.FirstIp));
+        var select = cut.FindComponent<MudSelect<string>>();
+        await cut.InvokeAsync(() => select.Instance.OpenMenu());
+        popovers.WaitForState(() => popovers.FindAll(".mud-list-item").Count >= 4, TimeSpan.FromSeconds(10));
+        var labels = popovers.FindAll(".mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Equal(["Spamhaus", "Barracuda", "SpamCop", "SORBS"], labels);
+        Assert.Empty(cut.FindAll("[data-testid=check-provider] input[type=text]:not([readonly])"));
     }
 
     [Fact]
