@@ -33,10 +33,17 @@ public static class DemoSeeder
         (4, "Support", "Looks things up for tenants", ["ip.view", "vps.view", "tenants.view"]),
     ];
 
-    public static async Task SeedAsync(InfraAdminDbContext db, DateTime? today = null, CancellationToken ct = default)
+    /// <summary>The demo tenants (a dozen, so the cost charts mean something).</summary>
+    public const int TenantCount = 12;
+
+    /// <summary>
+    /// Loads the demo data as of <paramref name="clock"/>'s now (default: the system clock). Everything that has happened
+    /// lies before now; only scheduled work (scheduled assignments, assignment expiries, decommissions, billing renewals) lies ahead.
+    /// </summary>
+    public static async Task SeedAsync(InfraAdminDbContext db, TimeProvider? clock = null, CancellationToken ct = default)
     {
         db.AuditEnabled = false;
-        var data = Build((today ?? DateTime.UtcNow).Date);
+        var data = Build((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime.Date);
         await AddMissingAsync(db, db.Tenants, data.Tenants, t => t.Id, ct);
         await AddMissingAsync(db, db.TenantConfigs, data.Configs, c => c.TenantId, ct);
         await AddMissingAsync(db, db.TenantPolicies, data.Policies, p => p.TenantId, ct);
@@ -84,6 +91,8 @@ public static class DemoSeeder
         var monthStart = new DateTime(today.Year, today.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         var yearAgo = monthStart.AddMonths(-12);
         DateTime At(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
+        // What has happened lies in the past: at the latest the start of today (the seed's now is later the same day).
+        DateTime Past(DateTime d) => At(d <= today ? d : today);
 
         // Tenants
         var tenantDefs = new[]
@@ -92,6 +101,14 @@ public static class DemoSeeder
             ("globex", "Globex Mailworks", "scale", 12000m, TenantStatus.Active, "#2E7D32"),
             ("initech", "Initech Sales", "starter", 900m, TenantStatus.Active, (string?)null),
             ("umbrella", "Umbrella Leads", "starter", 0m, TenantStatus.Trial, (string?)null),
+            ("hooli", "Hooli Campaigns", "scale", 8000m, TenantStatus.Active, (string?)null),
+            ("stark", "Stark Mailers", "growth", 3200m, TenantStatus.Active, (string?)null),
+            ("wayne", "Wayne Notices", "growth", 2700m, TenantStatus.Active, (string?)null),
+            ("wonka", "Wonka Newsletters", "starter", 650m, TenantStatus.Active, (string?)null),
+            ("cyberdyne", "Cyberdyne Alerts", "scale", 9500m, TenantStatus.Active, (string?)null),
+            ("soylent", "Soylent Digest", "starter", 400m, TenantStatus.Active, (string?)null),
+            ("tyrell", "Tyrell Outreach", "growth", 2100m, TenantStatus.Active, (string?)null),
+            ("vandelay", "Vandelay Imports", "starter", 300m, TenantStatus.Suspended, (string?)null),
         };
         var tenants = tenantDefs.Select((t, i) => new Tenant
         {
@@ -158,11 +175,14 @@ public static class DemoSeeder
             ("hw-euc-3002", "eu-central", VpsStatus.ScheduledDecommission, 31, 40.00m, 38.00m, 12),
             ("hw-aps-4001", "ap-south", VpsStatus.Active, 28, 44.00m, 42.00m, 5),
             ("hw-aps-4002", "ap-south", VpsStatus.Decommissioned, 10, 36.00m, 34.00m, 12),
+            // Renews within the next 7 days on any date the seed runs (its billing day is 4 days ahead, at most the 28th).
+            ("hw-use-1003", "us-east", VpsStatus.Active, Math.Min(28, today.AddDays(4).Day), 46.00m, 44.00m, 4),
         };
         var vps = new List<VpsInstance>();
         foreach (var (d, index) in vpsDefs.Select((d, i) => (d, i)))
         {
-            var created = monthStart.AddMonths(-d.CreatedMonthsAgo).AddDays(d.CreatedMonthsAgo == 0 ? Math.Max(0, today.Day - 3) : 3 + index);
+            // A VPS created this month is 12 days old, so its six IPs (two days apart) all exist by now.
+            var created = d.CreatedMonthsAgo == 0 ? today.AddDays(-12) : monthStart.AddMonths(-d.CreatedMonthsAgo).AddDays(3 + index);
             var (start, end) = BillingPeriod.Containing(today, d.Day);
             vps.Add(new VpsInstance
             {
@@ -196,7 +216,7 @@ public static class DemoSeeder
                 var n = v * 6 + k;
                 var (status, rep) = pattern[n % pattern.Length];
                 if (vps[v].Status == VpsStatus.Decommissioned) (status, rep) = (IpStatus.Burned, ReputationState.Poor);
-                var created = (vps[v].Created ?? monthStart).AddDays(k * 2);
+                var created = Past((vps[v].Created ?? monthStart).AddDays(k * 2));
                 DateTime? lastCheck = n % 9 == 4 ? null : n % 7 == 3 ? At(today.AddHours(-30 - n)) : At(today.AddHours(-(n % 6) - 1));
                 var checkedAt = lastCheck ?? At(today.AddDays(-3));
                 var blacklist = providers.ToDictionary(p => p, p =>
@@ -221,7 +241,7 @@ public static class DemoSeeder
                 if (status != IpStatus.Available)
                 {
                     var when = status is IpStatus.Degraded or IpStatus.Burned or IpStatus.Quarantined && n % 2 == 0
-                        ? At(today.AddDays(-(n % 6) - 1)) : At(created.AddDays(5));
+                        ? At(today.AddDays(-(n % 6) - 1)) : Past(created.AddDays(5));
                     history.Add(new SmtpIpHistory
                     {
                         Id = SeedIds.For($"history:{ip.Id}"), SmtpIpAddressId = ip.Id, Kind = IpHistoryKind.Status,
@@ -244,13 +264,13 @@ public static class DemoSeeder
         string[] stems = ["mail", "outreach", "hello", "go", "team", "news", "try", "get"];
         foreach (var (t, ti) in tenants.Select((t, i) => (t, i)))
         {
-            var count = 5 + ti;
+            var count = 5 + ti % 4;
             for (var i = 0; i < count; i++)
             {
                 domains.Add(new Domain
                 {
                     Id = SeedIds.For($"domain:{t.Slug}:{i}"), TenantId = t.Id, Name = $"{stems[i % stems.Length]}-{t.Slug}{(i >= stems.Length ? i : "")}.example",
-                    Status = i == count - 1 && ti == 3 ? "pending" : "active", Created = At(t.Created.AddDays(i * 9)),
+                    Status = i == count - 1 && ti == 3 ? "pending" : "active", Created = Past(t.Created.AddDays(i * 9)),
                 });
             }
         }
@@ -277,23 +297,30 @@ public static class DemoSeeder
                 do d = activeDomains[random.Next(activeDomains.Count)]; while (!used.Add(d.Id));
                 return d;
             }
+            if (ip.Id == SeedIds.For("ip:0:0"))
+            {
+                // The trial tenant pays nothing yet sends through the first IP: the demo's negative margin.
+                var trial = domains.First(d => d.Id == SeedIds.For("domain:umbrella:0"));
+                used.Add(trial.Id);
+                assignments.Add(Assign(ip, trial, AssignmentStatus.Active, Max(created, today.AddDays(-40)), null, WarmupState.Warmed));
+            }
             var activeCount = ip.Status switch { IpStatus.Assigned => 1 + random.Next(3), IpStatus.Degraded => 1, _ => 0 };
             for (var i = 0; i < activeCount; i++)
             {
                 var start = created.AddDays(random.Next(3, Math.Max(4, monthsAlive * 30 - 5)));
-                if (start > today) start = today.AddDays(-1);
+                if (start > today.AddDays(-1)) start = created > today.AddDays(-1) ? created : today.AddDays(-1);
                 var expires = i == 2 ? today.AddDays(20 + random.Next(40)) : (DateTime?)null;
-                assignments.Add(Assign(ip, Pick(), AssignmentStatus.Active, start.AddHours(random.Next(24)), expires, WarmupState.Warmed));
+                assignments.Add(Assign(ip, Pick(), AssignmentStatus.Active, Past(start.AddHours(random.Next(24))), expires, WarmupState.Warmed));
             }
             if (ip.Status == IpStatus.Warming)
-                assignments.Add(Assign(ip, Pick(), AssignmentStatus.Warming, today.AddDays(-random.Next(3, 25)), null, WarmupState.Warming));
+                assignments.Add(Assign(ip, Pick(), AssignmentStatus.Warming, Max(created, today.AddDays(-random.Next(3, 25))), null, WarmupState.Warming));
             if (ip.Status == IpStatus.Warmed && random.Next(2) == 0)
                 assignments.Add(Assign(ip, Pick(), AssignmentStatus.Scheduled, today.AddDays(random.Next(2, 10)), null, WarmupState.Unwarmed));
             if (monthsAlive > 2 && random.Next(3) > 0)
             {
                 var start = created.AddDays(random.Next(1, 20));
                 var end = start.AddDays(random.Next(20, Math.Max(21, Math.Min(200, (int)(today - start).TotalDays - 5))));
-                if (end < today) assignments.Add(Assign(ip, Pick(), AssignmentStatus.Expired, start.AddHours(random.Next(24)), end.AddHours(random.Next(24)), WarmupState.Warmed));
+                if (end < today) assignments.Add(Assign(ip, Pick(), AssignmentStatus.Expired, Past(start.AddHours(random.Next(24))), Past(end.AddHours(random.Next(24))), WarmupState.Warmed));
             }
             ip.AssignedCount = assignments.Count(a => a.SmtpIpAddressId == ip.Id && AssignmentStatus.ActiveSet.Contains(a.Status));
         }
@@ -321,4 +348,6 @@ public static class DemoSeeder
 
         return new DemoData(tenants, configs, policies, users, roles, staff, vps, ips, domains, assignments, history, config, flags);
     }
+
+    private static DateTime Max(DateTime a, DateTime b) => DateTime.SpecifyKind(a > b ? a : b, DateTimeKind.Utc);
 }

@@ -19,8 +19,11 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
 {
     private static readonly string[] ActionIds = ["quarantine", "change-status", "expire-assignment", "save-check", "save-assignment"];
 
+    private readonly TestDatabase _db;
+
     public IpReputationComponentTests(IntegrationTest.AppFixture fixture)
     {
+        _db = fixture.Database;
         var app = fixture.App.Services;
         Services.AddSingleton(app.GetRequiredService<IDbContextFactory<InfraAdminDbContext>>());
         Services.AddSingleton(app.GetRequiredService<PermissionStore>());
@@ -32,6 +35,7 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<UserClock>();
         Services.AddScoped<IpReputationService>();
+        Services.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Options.IOptions<IpReputationOptions>>());
         Services.AddScoped<IpCheckService>();
     }
 
@@ -85,5 +89,51 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Assert.Equal(manage, cut.FindAll("[data-testid=import-checks]").Count > 0);
         Assert.Equal(manage, cut.FindAll("input[type=checkbox]").Count > 2);
         Assert.NotEmpty(cut.FindAll("[data-testid=kpi-trouble]"));
+    }
+
+    [Fact]
+    public async Task The_bulk_preview_lists_the_refused_ips_with_why_and_counts_only_the_ones_that_move()
+    {
+        var burned = await InfraAdmin.Tests.Integration.IpReputation.IpTestData.NewIpAsync(_db, Data.Entities.IpStatus.Burned);
+        var available = await InfraAdmin.Tests.Integration.IpReputation.IpTestData.NewIpAsync(_db, Data.Entities.IpStatus.Available);
+        SignIn(Demo.Ops, Permissions.Ip.View, Permissions.Ip.Manage);
+        Render<MudPopoverProvider>();
+        var provider = Render<MudDialogProvider>();
+        var dialogs = Services.GetRequiredService<IDialogService>();
+        _ = provider.InvokeAsync(() => ChangeStatusDialog.ShowAsync(dialogs,
+            [new BulkItem(burned.Id, burned.Version), new BulkItem(available.Id, available.Version)], "2 selected IPs",
+            [Data.Entities.IpStatus.Warming], Data.Entities.IpStatus.Warming));
+
+        provider.WaitForState(() => provider.FindAll("[data-testid=refused-ip]").Count > 0, TimeSpan.FromSeconds(30));
+        var refused = Assert.Single(provider.FindAll("[data-testid=refused-ip]"));
+        Assert.StartsWith(burned.IpAddress + ": A burned IP is retired", refused.TextContent.Trim());
+        Assert.Contains("1 IP moves to warming", provider.Find("[data-testid=blast-radius]").TextContent);
+        Assert.Contains("Move 1 of 2 IPs to warming", provider.Find("[data-testid=confirm-change]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_check_form_offers_the_configured_providers_highest_weight_first()
+    {
+        SignIn(Demo.Ops, Permissions.Ip.View, Permissions.Ip.Manage);
+        var popovers = Render<MudPopoverProvider>();
+        var cut = Render<CheckForm>(p => p.Add(x => x.IpId, Demo.FirstIp));
+        var select = cut.FindComponent<MudSelect<string>>();
+        await cut.InvokeAsync(() => select.Instance.OpenMenu());
+        popovers.WaitForState(() => popovers.FindAll(".mud-list-item").Count >= 4, TimeSpan.FromSeconds(10));
+        var labels = popovers.FindAll(".mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Equal(["Spamhaus", "Barracuda", "SpamCop", "SORBS"], labels);
+        Assert.Empty(cut.FindAll("[data-testid=check-provider] input[type=text]:not([readonly])"));
+    }
+
+    [Fact]
+    public void The_stale_and_trouble_figures_say_they_count_live_ips_only()
+    {
+        SignIn(Demo.Support, Permissions.Ip.View);
+        Render<MudPopoverProvider>();
+        var cut = Render<IpReputationPage>();
+        cut.WaitForState(() => cut.FindAll("[data-testid=kpi-stale]").Count > 0, TimeSpan.FromSeconds(30));
+        Assert.Contains("Stale checks (live IPs", cut.Find("[data-testid=kpi-stale]").TextContent);
+        Assert.Contains("In trouble (live IPs)", cut.Find("[data-testid=kpi-trouble]").TextContent);
+        Assert.Contains("burned", cut.Find("[data-testid=live-note]").TextContent);
     }
 }

@@ -37,6 +37,19 @@ public sealed class IpTransitionsTests
     }
 
     [Fact]
+    public void Staff_are_never_offered_assigned_by_hand()
+    {
+        Assert.DoesNotContain(IpStatus.Assigned, IpTransitions.ManualStatuses);
+        foreach (var from in IpStatus.All)
+        {
+            Assert.DoesNotContain(IpStatus.Assigned, IpTransitions.ManualFrom(from));
+            Assert.Equal(IpTransitions.From(from).Where(s => s != IpStatus.Assigned), IpTransitions.ManualFrom(from));
+        }
+        Assert.Equal(IpTransitions.AssignedByHandRefusal, IpTransitions.ManualRefusal(IpStatus.Available, IpStatus.Assigned));
+        Assert.Null(IpTransitions.ManualRefusal(IpStatus.Available, IpStatus.Warming));
+    }
+
+    [Fact]
     public void The_table_has_exactly_the_designed_number_of_allowed_moves()
     {
         var count = IpStatus.All.Sum(s => IpTransitions.From(s).Count);

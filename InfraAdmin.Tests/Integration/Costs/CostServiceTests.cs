@@ -76,12 +76,24 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
     [Theory]
     [InlineData("2999-01", "has not started yet")]
     [InlineData("2001-05", "No cost figures are kept for May 2001")]
+    [InlineData("1900-01", "No cost figures are kept for January 1900: the figures cover")]
+    [InlineData("0001-01", "No cost figures are kept for January 0001")]
+    [InlineData("9999-12", "has not started yet")]
     [InlineData("last month", "is not a month")]
+    [InlineData("2026-13", "is not a month")]
     public async Task Bad_months_give_a_clear_message_and_no_figures(string month, string message)
     {
         var result = await AsAsync(Demo.Exec, s => s.GetMonthAsync(month, Ct));
         Assert.Null(result.Value);
         Assert.Contains(message, result.Message);
+    }
+
+    [Fact]
+    public async Task The_tenant_page_says_no_figures_are_kept_that_far_back()
+    {
+        var result = await AsAsync(Demo.Exec, s => s.GetTenantAsync(Demo.GlobexTenant, "1900-01", Ct));
+        Assert.Null(result.Value);
+        Assert.Contains("No cost figures are kept for January 1900", result.Message);
     }
 
     [Fact]

@@ -137,6 +137,38 @@ public sealed class IpAssignmentTests(IntegrationTest.AppFixture fixture) : Inte
     }
 
     [Fact]
+    public async Task The_bulk_preview_counts_only_the_ips_that_will_move_and_lists_the_refused_ones_and_the_outcome_matches()
+    {
+        var moves = await IpTestData.NewIpAsync(Db, IpStatus.Available);
+        var refusedWarming = await IpTestData.NewIpAsync(Db, IpStatus.Warming);
+        var refusedBurned = await IpTestData.NewIpAsync(Db, IpStatus.Burned);
+        await using var scope = await App.ScopeAsAsync(Demo.Ops);
+        var service = scope.ServiceProvider.GetRequiredService<IpReputationService>();
+        await service.AssignDomainAsync(moves.Id, DomainB, false, null, Ct);
+        await service.AssignDomainAsync(refusedWarming.Id, DomainA, true, null, Ct);
+        var ips = await Db.CreateContext().SmtpIpAddresses.AsNoTracking()
+            .Where(i => i.Id == moves.Id || i.Id == refusedWarming.Id || i.Id == refusedBurned.Id).ToListAsync(Ct);
+        var items = ips.Select(i => new BulkItem(i.Id, i.Version)).ToList();
+
+        // warming → available and burned → anything are refused: only the assigned IP moves, ending Globex's assignment.
+        var blast = await service.BlastRadiusAsync(items.Select(i => i.Id).ToList(), IpStatus.Available, Ct);
+        Assert.Equal(1, blast.Ips);
+        Assert.Equal(1, blast.ActiveAssignments);
+        Assert.Equal(["Globex Mailworks"], blast.Tenants);
+        Assert.Equal(1, Assert.Single(blast.Regions).ActiveAssignments);
+        Assert.StartsWith("1 IP: ends 1 active assignment of 1 domain for 1 tenant", blast.Summary);
+        Assert.Equal(new[] { refusedWarming.Id, refusedBurned.Id }.Order(), blast.Refused.Select(r => r.Id).Order());
+        Assert.Contains(blast.Refused, r => r.Id == refusedWarming.Id && r.Text.StartsWith(refusedWarming.IpAddress + ": An IP cannot go from warming to available"));
+        Assert.Contains(blast.Refused, r => r.Id == refusedBurned.Id && r.Text.Contains("burned IP is retired"));
+
+        var outcomes = await service.ChangeStatusBulkAsync(items, IpStatus.Available, "pulled", Ct);
+        Assert.Equal([moves.Id], outcomes.Where(o => o.Succeeded).Select(o => o.Id));
+        Assert.Equal(blast.Refused.Select(r => r.Id).Order(), outcomes.Where(o => o.Kind == ChangeOutcomeKind.Refused).Select(o => o.Id).Order());
+        Assert.Equal((0, 0, IpStatus.Available), await StateAsync(moves.Id));
+        Assert.Equal((1, 1, IpStatus.Warming), await StateAsync(refusedWarming.Id));
+    }
+
+    [Fact]
     public async Task After_all_actions_every_ip_count_equals_its_active_assignments()
     {
         var ip = await IpTestData.NewIpAsync(Db, IpStatus.Available);

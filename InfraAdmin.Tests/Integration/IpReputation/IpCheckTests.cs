@@ -73,6 +73,34 @@ public sealed class IpCheckTests(IntegrationTest.AppFixture fixture) : Integrati
         Assert.Single(await check.SmtpIpHistory.AsNoTracking().Where(h => h.SmtpIpAddressId == ip.Id && h.Kind == "reputation").ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task An_import_row_naming_an_unknown_provider_is_refused_with_the_known_ones()
+    {
+        var ip = await IpTestData.NewIpAsync(Db, IpStatus.Assigned);
+        var at = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var csv = $"ip,provider,listed,checked_at\n{ip.IpAddress},madeupbl,true,{at}\n{ip.IpAddress},Spamhaus,false,{at}\n";
+        await using var scope = await App.ScopeAsAsync(Demo.Ops);
+        var result = await scope.ServiceProvider.GetRequiredService<IpCheckService>().ImportAsync(csv, Ct);
+
+        var refused = Assert.Single(result.Rows, r => !r.Accepted);
+        Assert.Equal(2, refused.Line);
+        Assert.Equal("Unknown blacklist provider 'madeupbl'. Known providers: spamhaus, barracuda, spamcop, sorbs.", refused.Message);
+        await using var db = Db.CreateContext();
+        var now = await db.SmtpIpAddresses.AsNoTracking().SingleAsync(i => i.Id == ip.Id, Ct);
+        Assert.Equal(["spamhaus"], IpReputationService.Providers(now.ProviderBlacklistStatus).Select(p => p.Provider));
+    }
+
+    [Fact]
+    public void The_provider_list_is_validated_at_start_up()
+    {
+        var validator = new IpReputationOptionsValidator();
+        Assert.True(validator.Validate(null, new IpReputationOptions()).Failed);
+        var bad = new IpReputationOptions { BlacklistProviders = [new() { Name = "Bad Name", Label = "", Weight = 0 }, new() { Name = "x", Label = "X", Weight = 5 }, new() { Name = "x", Label = "X", Weight = 5 }] };
+        var failures = validator.Validate(null, bad).Failures!.ToList();
+        Assert.Equal(4, failures.Count);
+        Assert.True(validator.Validate(null, new IpReputationOptions { BlacklistProviders = [new() { Name = "spamhaus", Label = "Spamhaus", Weight = 100 }] }).Succeeded);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("address,provider\n1.2.3.4,x")]

@@ -76,6 +76,23 @@ public sealed class IpChecksApiTests(IntegrationTest.AppFixture fixture) : Integ
     }
 
     [Fact]
+    public async Task An_unknown_provider_gets_400_with_the_known_ones_and_changes_nothing()
+    {
+        var ip = await IpTestData.NewIpAsync(Db, IpStatus.Assigned);
+        var key = await NewKeyAsync("checker");
+        var response = await App.CreateClient().SendAsync(Post(Body(ip.IpAddress, "madeupbl"), bearer: key.Secret), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var message = doc.RootElement.GetProperty("refused")[0].GetProperty("message").GetString()!;
+        Assert.Contains("Unknown blacklist provider 'madeupbl'", message);
+        Assert.Contains("Known providers: spamhaus, barracuda, spamcop, sorbs", message);
+        var now = await ReloadAsync(ip.Id);
+        Assert.Equal(ReputationState.Good, now.ReputationState);
+        Assert.Null(now.ProviderBlacklistStatus);
+    }
+
+    [Fact]
     public async Task No_key_a_wrong_key_or_a_revoked_key_gets_401_and_changes_nothing()
     {
         var ip = await IpTestData.NewIpAsync(Db, IpStatus.Assigned);

@@ -117,6 +117,25 @@ public sealed class IpQueryTests(IntegrationTest.AppFixture fixture) : Integrati
     }
 
     [Fact]
+    public async Task Burned_ips_are_retired_and_count_neither_as_stale_nor_in_trouble()
+    {
+        await using var scope = await App.ScopeAsAsync(Demo.Exec);
+        var service = scope.ServiceProvider.GetRequiredService<IpReputationService>();
+        var before = await service.OverviewAsync(Ct);
+        var burned = await IpTestData.NewIpAsync(Db, IpStatus.Burned, ReputationState.Critical, lastCheck: DateTime.UtcNow.AddDays(-30));
+        var live = await IpTestData.NewIpAsync(Db, IpStatus.Degraded, ReputationState.Critical, lastCheck: DateTime.UtcNow.AddDays(-30));
+
+        var after = await service.OverviewAsync(Ct);
+        Assert.Equal(before.Total + 2, after.Total);
+        Assert.Equal(before.Stale + 1, after.Stale);
+        Assert.Equal(before.InTrouble + 1, after.InTrouble);
+        var stale = (await SearchAsync(new(Stale: true))).Rows.Select(r => r.Id).ToList();
+        Assert.Contains(live.Id, stale);
+        Assert.DoesNotContain(burned.Id, stale);
+        Assert.Equal(after.Stale, (await SearchAsync(new(Stale: true))).Total);
+    }
+
+    [Fact]
     public async Task The_csv_export_follows_the_filter_and_needs_ip_view()
     {
         var client = await App.SignedInClientAsync(Demo.Support);

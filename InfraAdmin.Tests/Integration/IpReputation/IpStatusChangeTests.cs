@@ -23,6 +23,27 @@ public sealed class IpStatusChangeTests(IntegrationTest.AppFixture fixture) : In
     }
 
     [Theory]
+    [InlineData(IpStatus.Available)]
+    [InlineData(IpStatus.Warmed)]
+    public async Task A_manual_move_to_assigned_is_refused_and_points_to_assigning_a_domain(string from)
+    {
+        var ip = await IpTestData.NewIpAsync(Db, from);
+        var other = await IpTestData.NewIpAsync(Db, from);
+        await using var scope = await App.ScopeAsAsync(Demo.Ops);
+        var service = scope.ServiceProvider.GetRequiredService<IpReputationService>();
+
+        var one = await service.ChangeStatusAsync(ip.Id, IpStatus.Assigned, "by hand", ip.Version, Ct);
+        var bulk = await service.ChangeStatusBulkAsync([new BulkItem(ip.Id, ip.Version), new BulkItem(other.Id, other.Version)], IpStatus.Assigned, "by hand", Ct);
+
+        Assert.Equal(ChangeOutcomeKind.Refused, one.Kind);
+        Assert.Contains("assign a domain", one.Message);
+        Assert.All(bulk, o => Assert.Equal(ChangeOutcomeKind.Refused, o.Kind));
+        await using var db = Db.CreateContext();
+        Assert.Equal(2, await db.SmtpIpAddresses.CountAsync(i => (i.Id == ip.Id || i.Id == other.Id) && i.Status == from, Ct));
+        Assert.False(await db.SmtpIpHistory.AnyAsync(h => h.SmtpIpAddressId == ip.Id || h.SmtpIpAddressId == other.Id, Ct));
+    }
+
+    [Theory]
     [MemberData(nameof(AllPairs))]
     public async Task Every_transition_is_applied_or_refused_and_only_applied_ones_leave_a_trace(string from, string to)
     {
@@ -38,7 +59,8 @@ public sealed class IpStatusChangeTests(IntegrationTest.AppFixture fixture) : In
         var now = await db.SmtpIpAddresses.AsNoTracking().SingleAsync(i => i.Id == ip.Id, Ct);
         var history = await db.SmtpIpHistory.AsNoTracking().Where(h => h.SmtpIpAddressId == ip.Id).ToListAsync(Ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "smtp_ip_addresses" && a.EntityId == ip.Id.ToString()).ToListAsync(Ct);
-        if (IpTransitions.IsAllowed(from, to))
+        // assigned is the table's, but reached only by assigning a domain: by hand it is refused.
+        if (IpTransitions.IsAllowed(from, to) && to != IpStatus.Assigned)
         {
             Assert.Equal(ChangeOutcomeKind.Changed, outcome.Kind);
             Assert.Equal(to, now.Status);

@@ -16,12 +16,18 @@ public readonly record struct CostMonth(int Year, int Month) : IComparable<CostM
 
     public CostMonth AddMonths(int months) => Of(Start.AddMonths(months));
 
+    /// <summary>The earliest month the console can hold figures for; earlier months are well formed but have no figures.</summary>
+    public static readonly CostMonth Earliest = new(2000, 1);
+
     /// <summary>Parses <c>yyyy-MM</c>; false for anything else (including months before year 2000 or after 9998).</summary>
-    public static bool TryParse(string? text, out CostMonth month)
+    public static bool TryParse(string? text, out CostMonth month) =>
+        TryParseAny(text, out month) && month >= Earliest && month.Year <= 9998;
+
+    /// <summary>Parses any well-formed <c>yyyy-MM</c> (years 1 to 9999), however far back or ahead.</summary>
+    public static bool TryParseAny(string? text, out CostMonth month)
     {
         month = default;
-        if (!DateOnly.TryParseExact(text?.Trim() + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            || day.Year < 2000 || day.Year > 9998) return false;
+        if (!DateOnly.TryParseExact(text?.Trim() + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return false;
         month = Of(day);
         return true;
     }

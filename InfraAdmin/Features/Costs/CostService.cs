@@ -23,8 +23,9 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     public async Task<CostResult<CostMonthSummary>> GetMonthAsync(string? monthText, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
-        if (!TryResolveMonth(monthText, out var month, out var problem)) return CostResult<CostMonthSummary>.Problem(problem);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (month, problem) = await ResolveMonthAsync(db, monthText, ct);
+        if (problem is not null) return CostResult<CostMonthSummary>.Problem(problem);
         var summary = await SummaryAsync(db, month, ct);
         return summary is null
             ? CostResult<CostMonthSummary>.Problem(await NoFiguresMessageAsync(db, month, ct))
@@ -64,7 +65,8 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     public async Task<CostResult<TenantCostDetail>> GetTenantAsync(Guid tenantId, string? monthText, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
-        if (!TryResolveMonth(monthText, out var last, out var problem)) return CostResult<TenantCostDetail>.Problem(problem);
+        var (last, problem) = await dbFactory.ReadAsync(db => ResolveMonthAsync(db, monthText, ct), ct);
+        if (problem is not null) return CostResult<TenantCostDetail>.Problem(problem);
         var first = last.AddMonths(-(TrendMonths - 1));
         var to = Min(last.End, Today);
         // The tenant, its months and the IPs and VPS it used: independent reads, at the same time on their own connections.
@@ -108,22 +110,16 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         return new CostOverview(s.Month, s.Totals.Total, s.Project(s.Totals.Total), s.IdleShare, least);
     }
 
-    private bool TryResolveMonth(string? text, out CostMonth month, out string problem)
+    /// <summary>The month asked for (default: this month), or why there are no figures for it: malformed, not started, or before any kept figures.</summary>
+    private async Task<(CostMonth Month, string? Problem)> ResolveMonthAsync(InfraAdminDbContext db, string? text, CancellationToken ct)
     {
-        problem = "";
-        month = CurrentMonth;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (!CostMonth.TryParse(text, out month))
-        {
-            problem = $"\"{text}\" is not a month. Use the form 2026-10.";
-            return false;
-        }
+        if (string.IsNullOrWhiteSpace(text)) return (CurrentMonth, null);
+        if (!CostMonth.TryParseAny(text, out var month)) return (default, $"\"{text}\" is not a month. Use the form 2026-10.");
         if (month > CurrentMonth)
-        {
-            problem = $"{month.Label(Invariant)} has not started yet: there is no cost for it. The latest month is {CurrentMonth.Label(Invariant)}.";
-            return false;
-        }
-        return true;
+            return (default, $"{month.Label(Invariant)} has not started yet: there is no cost for it. The latest month is {CurrentMonth.Label(Invariant)}.");
+        // Well formed but before any month the console keeps: the same answer as any other month without figures.
+        if (month < CostMonth.Earliest) return (default, await NoFiguresMessageAsync(db, month, ct));
+        return (month, null);
     }
 
     private static async Task<string> NoFiguresMessageAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)

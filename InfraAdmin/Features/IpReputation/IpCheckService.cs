@@ -28,10 +28,15 @@ public sealed record CheckResult(IReadOnlyList<CheckOutcome> Rows, bool Applied)
 /// <c>provider_blacklist_status</c>, <c>last_reputation_check</c> and <c>reputation_state</c>, keeping reputation changes in
 /// the IP's history. Checks older than the one already stored for that provider are refused.
 /// </summary>
-public sealed partial class IpCheckService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed partial class IpCheckService(
+    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<IpReputationOptions> options)
 {
     public const int MaxRows = 5000;
     public const int MaxDetailLength = 500;
+
+    /// <summary>The configured blacklist providers, highest weight first, for the form's pick list.</summary>
+    public IReadOnlyList<BlacklistProvider> KnownProviders => options.Value.Ranked;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -119,6 +124,8 @@ public sealed partial class IpCheckService(IDbContextFactory<InfraAdminDbContext
         if (!ips.TryGetValue(address, out var ip)) return $"No SMTP IP {address} exists.";
         var provider = input.Provider?.Trim().ToLowerInvariant() ?? "";
         if (!ProviderPattern().IsMatch(provider)) return "The provider must be 1–50 letters, digits, '.', '_' or '-'.";
+        // Only configured providers: a typo must not become a new provider forever.
+        if (options.Value.Find(provider) is null) return options.Value.UnknownMessage(provider);
         bool? listed = input.Listed?.Trim().ToLowerInvariant() switch
         {
             "true" or "yes" or "1" => true,

@@ -49,7 +49,7 @@ public partial class IpDetailPage
     private async Task ChangeAsync(string? target)
     {
         if (_ip is null) return;
-        var targets = target is null ? IpTransitions.From(_ip.Status) : [target];
+        var targets = target is null ? IpTransitions.ManualFrom(_ip.Status) : [target];
         var outcomes = await ChangeStatusDialog.ShowAsync(Dialogs, [new BulkItem(_ip.Id, _ip.Version)], _ip.IpAddress, targets, target);
         if (outcomes is null) return;
         var outcome = outcomes[0];

@@ -65,17 +65,31 @@ public sealed record IpDetail(
 
 public sealed record DomainOption(Guid Id, string Name, string Tenant);
 
-/// <summary>What a change to quarantined, burned or available touches before it is made.</summary>
+/// <summary>
+/// What a status change will do before it is made, counted only over the IPs that will move (<see cref="Ips"/>); the
+/// IPs whose move the transition rules refuse are listed apart with why, and the change leaves them as they are.
+/// Assignments end only for a move to quarantined, burned or available (<see cref="EndsAssignments"/>).
+/// </summary>
 public sealed record BlastRadius(
     string ToStatus, int Ips, int ActiveAssignments, IReadOnlyList<string> Domains, IReadOnlyList<string> Tenants,
-    IReadOnlyList<RegionCapacity> Regions)
+    IReadOnlyList<RegionCapacity> Regions, IReadOnlyList<RefusedIp> Refused)
 {
     public int HealthyIps => Regions.Sum(r => r.HealthyIps);
 
+    public bool EndsAssignments => IpTransitions.EndsAssignments.Contains(ToStatus);
+
     public string Summary =>
-        $"{Ips} IP{(Ips == 1 ? "" : "s")}: ends {ActiveAssignments} active assignment{(ActiveAssignments == 1 ? "" : "s")} "
-        + $"of {Domains.Count} domain{(Domains.Count == 1 ? "" : "s")} for {Tenants.Count} tenant{(Tenants.Count == 1 ? "" : "s")}; "
-        + $"{HealthyIps} healthy IP{(HealthyIps == 1 ? "" : "s")} in the same region{(Regions.Count == 1 ? "" : "s")} could take them.";
+        Ips == 0 ? $"No selected IP can move to {ToStatus}: nothing will change."
+        : !EndsAssignments ? $"{Ips} IP{(Ips == 1 ? "" : "s")} move{(Ips == 1 ? "s" : "")} to {ToStatus}; no assignment ends."
+        : $"{Ips} IP{(Ips == 1 ? "" : "s")}: ends {ActiveAssignments} active assignment{(ActiveAssignments == 1 ? "" : "s")} "
+          + $"of {Domains.Count} domain{(Domains.Count == 1 ? "" : "s")} for {Tenants.Count} tenant{(Tenants.Count == 1 ? "" : "s")}; "
+          + $"{HealthyIps} healthy IP{(HealthyIps == 1 ? "" : "s")} in the same region{(Regions.Count == 1 ? "" : "s")} could take them.";
+}
+
+/// <summary>A selected IP the change will not move, and why (the transition rules, or it no longer exists).</summary>
+public sealed record RefusedIp(Guid Id, string? IpAddress, string? Status, string Reason)
+{
+    public string Text => $"{IpAddress ?? Id.ToString()}: {Reason}";
 }
 
 public sealed record RegionCapacity(string Region, int ActiveAssignments, int HealthyIps, IReadOnlyList<string> Candidates);

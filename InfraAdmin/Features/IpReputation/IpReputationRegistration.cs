@@ -8,6 +8,8 @@ public static class IpReputationRegistration
     /// <summary>The IP reputation area's services, its overview card, and the API keys its checker uses.</summary>
     public static IServiceCollection AddIpReputation(this IServiceCollection services)
     {
+        services.AddOptions<IpReputationOptions>().BindConfiguration(IpReputationOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IpReputationOptions>, IpReputationOptionsValidator>();
         services.AddScoped<IpReputationService>();
         services.AddScoped<IpCheckService>();
         services.AddScoped<Platform.ApiKeyService>();

@@ -129,7 +129,7 @@ public sealed partial class IpReputationService
                 if (ip is null) return new ChangeOutcome(id, null, ChangeOutcomeKind.NotFound, "This IP does not exist (any more).");
                 address = ip.IpAddress;
                 if (seenVersion is { } seen && ip.Version != seen) return Conflict(id, address);
-                if (IpTransitions.Refusal(ip.Status, toStatus) is { } refusal)
+                if (IpTransitions.ManualRefusal(ip.Status, toStatus) is { } refusal)
                     return new ChangeOutcome(id, address, ChangeOutcomeKind.Refused, refusal);
                 var from = ip.Status;
                 var ended = IpTransitions.EndsAssignments.Contains(toStatus)

@@ -90,7 +90,8 @@ public sealed partial class IpReputationService(
                 SELECT i.vps_instance_id AS vps_id, count(*)::int AS total,
                        count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
                        count(l.id)::int AS listed,
-                       count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore})::int AS stale,
+                       count(*) FILTER (WHERE i.status IS DISTINCT FROM 'burned'
+                                        AND (i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore}))::int AS stale,
                        count(b.id)::int AS recently_bad
                 FROM smtp_ip_addresses i
                 LEFT JOIN (SELECT DISTINCT smtp_ip_address_id AS id FROM smtp_ip_listings) l ON l.id = i.id
@@ -173,22 +174,35 @@ public sealed partial class IpReputationService(
         return new WarmupView(ips, assignments);
     }
 
-    /// <summary>What moving these IPs touches: their active assignments, domains, tenants, and healthy IPs nearby.</summary>
+    /// <summary>
+    /// What moving these IPs will do: only the IPs the rules let move count (their active assignments, domains, tenants,
+    /// healthy IPs nearby); the others are listed with the reason the change will give them (<see cref="IpTransitions.ManualRefusal"/>).
+    /// </summary>
     public async Task<BlastRadius> BlastRadiusAsync(IReadOnlyCollection<Guid> ipIds, string toStatus, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
-        var ids = ipIds.Distinct().ToList();
+        var selected = ipIds.Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await db.SmtpIpAddresses.AsNoTracking().Where(i => selected.Contains(i.Id))
+            .Select(i => new { i.Id, i.IpAddress, i.Status, i.VpsInstance!.Region }).ToListAsync(ct);
+        var refused = new List<RefusedIp>();
+        foreach (var id in selected.Where(id => found.All(f => f.Id != id)))
+            refused.Add(new RefusedIp(id, null, null, "This IP does not exist (any more)."));
+        foreach (var ip in found.OrderBy(f => f.IpAddress))
+            if (IpTransitions.ManualRefusal(ip.Status, toStatus) is { } why) refused.Add(new RefusedIp(ip.Id, ip.IpAddress, ip.Status, why));
+        var moving = found.Where(f => refused.All(r => r.Id != f.Id)).ToList();
+        var ids = moving.Select(m => m.Id).ToList();
+        if (!IpTransitions.EndsAssignments.Contains(toStatus) || ids.Count == 0)
+            return new BlastRadius(toStatus, ids.Count, 0, [], [], [], refused);
         var touched = await db.DomainIpAssignments.AsNoTracking()
             .Where(a => ids.Contains(a.SmtpIpAddressId!.Value) && AssignmentStatus.ActiveSet.Contains(a.Status!))
             .Select(a => new { Region = a.SmtpIpAddress!.VpsInstance!.Region, Domain = a.Domain!.Name, Tenant = a.Domain.Tenant!.Name })
             .ToListAsync(ct);
-        var regions = await db.SmtpIpAddresses.AsNoTracking().Where(i => ids.Contains(i.Id))
-            .Select(i => i.VpsInstance!.Region).Distinct().ToListAsync(ct);
         var capacity = new List<RegionCapacity>();
-        foreach (var region in regions.OrderBy(r => r))
+        // Healthy IPs nearby that are not in the selection at all (a refused IP stays, but is not offered as a home).
+        foreach (var region in moving.Select(m => m.Region).Distinct().OrderBy(r => r))
         {
-            var healthy = db.SmtpIpAddresses.AsNoTracking().Where(i => !ids.Contains(i.Id) && region != null
+            var healthy = db.SmtpIpAddresses.AsNoTracking().Where(i => !selected.Contains(i.Id) && region != null
                 && i.VpsInstance!.Region == region && i.VpsInstance.Status == VpsStatus.Active
                 && HealthyStatuses.Contains(i.Status!) && HealthyReputations.Contains(i.ReputationState!));
             var count = await healthy.CountAsync(ct);
@@ -196,7 +210,7 @@ public sealed partial class IpReputationService(
             capacity.Add(new RegionCapacity(region ?? "(no region)", touched.Count(t => t.Region == region), count, candidates));
         }
         return new BlastRadius(toStatus, ids.Count, touched.Count,
-            touched.Select(t => t.Domain).Distinct().Order().ToList(), touched.Select(t => t.Tenant).Distinct().Order().ToList(), capacity);
+            touched.Select(t => t.Domain).Distinct().Order().ToList(), touched.Select(t => t.Tenant).Distinct().Order().ToList(), capacity, refused);
     }
 
     private async Task<DateTime> StaleBeforeAsync(CancellationToken ct) =>
@@ -218,7 +232,8 @@ public sealed partial class IpReputationService(
             var provider = f.Listed.Trim();
             q = q.Where(i => db.SmtpIpListings.Any(l => l.SmtpIpAddressId == i.Id && l.Provider == provider));
         }
-        if (f.Stale) q = q.Where(i => i.LastReputationCheck == null || i.LastReputationCheck < staleBefore);
+        // Stale and in trouble count live IPs only: a burned IP is retired for good (DESIGN's terminal state).
+        if (f.Stale) q = q.Where(i => i.Status != IpStatus.Burned && (i.LastReputationCheck == null || i.LastReputationCheck < staleBefore));
         if (!string.IsNullOrWhiteSpace(f.Q)) q = q.Where(i => EF.Functions.ILike(i.IpAddress, SqlLike.Containing(f.Q)));
         if (f.Trouble)
             q = q.Where(i => i.Status != IpStatus.Burned && (TroubleStatuses.Contains(i.Status!) || TroubleReputations.Contains(i.ReputationState!)));

@@ -29,6 +29,22 @@ public static class IpTransitions
 
     public static bool IsAllowed(string? from, string to) => From(from).Contains(to);
 
+    /// <summary>
+    /// What staff may pick by hand: every status but <c>assigned</c>, which means "has at least one active assignment"
+    /// and is reached only by assigning a domain (the first active assignment moves the IP there).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ManualStatuses = IpStatus.All.Where(s => s != IpStatus.Assigned).ToList();
+
+    /// <summary>The moves staff may make by hand from this status (the table's, without <c>assigned</c>).</summary>
+    public static IReadOnlyList<string> ManualFrom(string? status) => From(status).Where(s => s != IpStatus.Assigned).ToList();
+
+    public const string AssignedByHandRefusal =
+        "An IP is assigned only while it has an active assignment: assign a domain to it instead (the first assignment moves it to assigned).";
+
+    /// <summary>Null when staff may make this move by hand, else the reason it is refused.</summary>
+    public static string? ManualRefusal(string? from, string to) =>
+        Refusal(from, to) ?? (to == IpStatus.Assigned ? AssignedByHandRefusal : null);
+
     /// <summary>Null when allowed, else the reason it is refused.</summary>
     public static string? Refusal(string? from, string to)
     {
