@@ -111,5 +111,60 @@ public sealed class PermissionMatrixEditorTests : BunitTest
         Assert.False(draft.IsChecked(2, Permissions.Audit.View));
     }
 
+    private static readonly PermissionMatrix SavedWithoutAudit = new(
+    [
+        new MatrixRole(2, "Operator", new HashSet<string> { Permissions.Ip.View }),
+        new MatrixRole(4, "Support", new HashSet<string> { Permissions.Ip.View }),
+    ], "stamp-2");
+
+    [Fact]
+    public void After_a_save_the_boxes_show_what_is_stored_even_when_the_page_renders_again_with_the_matrix_it_loaded()
+    {
+        _save = (_, _) => Task.FromResult(SavedWithoutAudit);
+        var cut = RenderEditor();
+        Set(cut, 2, Permissions.Audit.View, false);
+        Assert.Equal("Revoke audit.view from Operator", Normalize(cut.Find("[data-testid='diff-revoke']").TextContent));
+        cut.Find("button[data-testid='matrix-save']").Click();
+        cut.WaitForAssertion(() => Assert.Contains("No pending changes", cut.Find("[data-testid='matrix-diff']").TextContent));
+
+        cut.Render(); // the page re-renders (its Saved handler ran) and hands the editor the same parameters again
+        Assert.False(cut.Find("[data-testid='cell-2-audit.view']").HasAttribute("checked"));
+        Assert.True(cut.Find("[data-testid='cell-2-ip.view']").HasAttribute("checked"));
+        Assert.Contains("No pending changes", cut.Find("[data-testid='matrix-diff']").TextContent);
+    }
+
+    [Fact]
+    public void While_a_save_is_in_flight_the_matrix_is_locked_and_takes_no_clicks()
+    {
+        var pending = new TaskCompletionSource<PermissionMatrix>();
+        _save = (_, _) => pending.Task;
+        var cut = RenderEditor();
+        Set(cut, 2, Permissions.Audit.View, false);
+        cut.Find("button[data-testid='matrix-save']").Click();
+
+        Assert.Equal("Saving permissions", cut.Find("[data-testid='matrix-busy']").GetAttribute("aria-label"));
+        Assert.All(cut.FindAll("input[type=checkbox]"), box => Assert.True(box.HasAttribute("disabled")));
+        Set(cut, 4, Permissions.Ip.View, false); // a click that slipped in before the boxes were disabled
+        Assert.DoesNotContain(cut.FindAll("[data-testid='diff-revoke']"), li => li.TextContent.Contains("Support"));
+
+        pending.SetResult(SavedWithoutAudit);
+        cut.WaitForAssertion(() => Assert.Contains("No pending changes", cut.Find("[data-testid='matrix-diff']").TextContent));
+        Assert.True(cut.Find("[data-testid='cell-4-ip.view']").HasAttribute("checked")); // Support keeps ip.view, as stored
+        Assert.False(cut.Find("[data-testid='cell-4-ip.view']").HasAttribute("disabled"));
+        Assert.Single(_saves);
+    }
+
+    [Fact]
+    public void While_the_page_creates_a_role_the_matrix_is_locked_with_a_named_progress_bar()
+    {
+        var cut = Render<PermissionMatrixEditor>(p => p
+            .Add(x => x.Matrix, Loaded).Add(x => x.CanEdit, true).Add(x => x.BusyLabel, "Creating the role")
+            .Add(x => x.Save, (_, _) => Task.FromResult(Loaded)).Add(x => x.Reload, () => Task.FromResult(Loaded)));
+        Assert.Equal("Creating the role", cut.Find("[data-testid='matrix-busy']").GetAttribute("aria-label"));
+        Set(cut, 4, Permissions.Audit.View, true);
+        Assert.Contains("No pending changes", cut.Find("[data-testid='matrix-diff']").TextContent);
+        Assert.False(cut.Find("[data-testid='cell-4-audit.view']").HasAttribute("checked"));
+    }
+
     private static string Normalize(string text) => string.Join(" ", text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -69,6 +69,26 @@ public sealed class SignInTests(IntegrationTest.AppFixture fixture) : Integratio
     }
 
     [Fact]
+    public async Task A_suspended_user_is_told_the_account_is_suspended_but_only_with_the_right_password()
+    {
+        var user = await CreateStaffAsync("signin-suspended@test.local");
+        await using (var db = Db.CreateContext())
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Suspended), TestContext.Current.CancellationToken);
+
+        var right = await Browsers.PostLoginAsync(App.CreateBrowserClient(), user.Email!, "Correct-Horse-42!");
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        var html = System.Net.WebUtility.HtmlDecode(await right.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("This account is suspended", html);
+        Assert.DoesNotContain("verification", html);
+        Assert.DoesNotContain("approval", html);
+
+        var wrong = await Browsers.PostLoginAsync(App.CreateBrowserClient(), user.Email!, "not-it");
+        var wrongHtml = await wrong.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("Invalid email or password.", wrongHtml); // the account's state is not told to a guesser
+        Assert.DoesNotContain("account is suspended", wrongHtml);
+    }
+
+    [Fact]
     public async Task Staff_passwords_follow_the_staff_minimum_length()
     {
         using var scope = App.Services.CreateScope();

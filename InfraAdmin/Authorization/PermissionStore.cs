@@ -46,7 +46,7 @@ public sealed class PermissionStore(IDbContextFactory<InfraAdminDbContext> dbFac
         if (user is null) return UserAccess.None;
         // Tenant users follow their tenant's two_factor_required, everyone else the staff setting (as AccountSecurity does).
         var required = user.TenantId is null
-            ? await settings.GetBoolAsync(Features.Platform.SettingKeys.Staff2faRequired, ct)
+            ? await settings.GetAsync(Features.Platform.SettingCatalog.Staff2faRequired, ct)
             : user.TenantRequires2fa;
         return new UserAccess(
             IsStaff: user.Staff is not null,

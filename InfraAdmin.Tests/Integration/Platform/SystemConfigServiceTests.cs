@@ -119,14 +119,14 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
     public async Task A_change_takes_effect_in_system_settings_without_a_restart()
     {
         var settings = App.Services.GetRequiredService<SystemSettings>();
-        Assert.Equal(24, await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, Ct));
+        Assert.Equal(24, await settings.GetAsync(SettingCatalog.IpReputationStaleHours, Ct));
         var row = await AsAsync(Demo.Admin, s => s.GetAsync(SettingKeys.IpReputationStaleHours, Ct));
         await AsAdminAsync(s => s.UpdateAsync(SettingKeys.IpReputationStaleHours,
             new ConfigInput { Category = row!.Category, Description = row.Description, ValueJson = "48" }, row.Version, Ct));
-        Assert.Equal(48, await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, Ct));
+        Assert.Equal(48, await settings.GetAsync(SettingCatalog.IpReputationStaleHours, Ct));
         var again = await AsAsync(Demo.Admin, s => s.GetAsync(SettingKeys.IpReputationStaleHours, Ct));
         await AsAdminAsync(s => s.DeleteAsync(SettingKeys.IpReputationStaleHours, again!.Version, Ct));
-        Assert.Equal(24, await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, Ct)); // the coded default
+        Assert.Equal(24, await settings.GetAsync(SettingCatalog.IpReputationStaleHours, Ct)); // the coded default
     }
 
     [Fact]

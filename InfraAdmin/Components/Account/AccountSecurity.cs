@@ -26,9 +26,9 @@ public sealed class AccountSecurity(IDbContextFactory<InfraAdminDbContext> dbFac
                 p?.TwoFactorRequired ?? false);
         }
         return new SecurityRules(
-            await settings.GetIntAsync(SettingKeys.StaffPasswordMinLength, ct), false, false, false,
-            await settings.GetIntAsync(SettingKeys.StaffMaxLoginAttempts, ct),
-            await settings.GetIntAsync(SettingKeys.StaffSessionHours, ct),
-            await settings.GetBoolAsync(SettingKeys.Staff2faRequired, ct));
+            await settings.GetAsync(SettingCatalog.StaffPasswordMinLength, ct), false, false, false,
+            await settings.GetAsync(SettingCatalog.StaffMaxLoginAttempts, ct),
+            await settings.GetAsync(SettingCatalog.StaffSessionHours, ct),
+            await settings.GetAsync(SettingCatalog.Staff2faRequired, ct));
     }
 }

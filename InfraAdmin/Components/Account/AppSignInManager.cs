@@ -51,6 +51,18 @@ public sealed class AppSignInManager(
     {
         var wasLocked = await UserManager.IsLockedOutAsync(user);
         var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        if (result.IsNotAllowed)
+        {
+            // Why the account cannot sign in is told only to someone who knows its password.
+            var known = await UserManager.CheckPasswordAsync(user, password);
+            await AuditAsync("sign_in_failed", user.Id, user.TenantId, user.Email, known ? "not allowed: " + user.Status : "wrong password");
+            return known ? new AccountNotAllowed(user.Status == UserStatus.Suspended
+                ? "This account is suspended, so it cannot sign in. Ask your administrator to reactivate it."
+                : user.Status == UserStatus.Active
+                    ? "This account cannot sign in until its email address is verified: follow the link in the mail we sent."
+                    : "This account cannot sign in yet: it is waiting for approval by your administrator.")
+                : SignInResult.Failed;
+        }
         if (result.Succeeded)
         {
             await RecordSignInAsync(user);
@@ -65,7 +77,7 @@ public sealed class AppSignInManager(
         }
         else
         {
-            await AuditAsync("sign_in_failed", user.Id, user.TenantId, user.Email, result.IsNotAllowed ? "not allowed" : "wrong password");
+            await AuditAsync("sign_in_failed", user.Id, user.TenantId, user.Email, "wrong password");
         }
         return result;
     }
@@ -132,4 +144,16 @@ public sealed class AppSignInManager(
         await db.SaveChangesAsync();
         Logger.LogInformation("Account event {Action} for {UserId}", action, userId);
     }
+}
+
+/// <summary>The right password for an account that may not sign in (suspended, awaiting approval or verification): says why.</summary>
+public sealed class AccountNotAllowed : SignInResult
+{
+    public AccountNotAllowed(string message)
+    {
+        IsNotAllowed = true;
+        Message = message;
+    }
+
+    public string Message { get; }
 }

@@ -72,7 +72,7 @@ public sealed partial class IpReputationService(
     public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
-        var staleHours = await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, ct);
+        var staleHours = await settings.GetAsync(SettingCatalog.IpReputationStaleHours, ct);
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);
         // Four independent reads: each on its own connection, at the same time.
@@ -214,7 +214,7 @@ public sealed partial class IpReputationService(
     }
 
     private async Task<DateTime> StaleBeforeAsync(CancellationToken ct) =>
-        Now.AddHours(-await settings.GetIntAsync(SettingKeys.IpReputationStaleHours, ct));
+        Now.AddHours(-await settings.GetAsync(SettingCatalog.IpReputationStaleHours, ct));
 
     private static bool IsStale(DateTime? lastCheck, DateTime staleBefore) => lastCheck is null || lastCheck < staleBefore;
 

@@ -17,9 +17,6 @@ public static partial class ConfigRules
     [GeneratedRegex("^[a-z0-9_.-]+$")]
     private static partial Regex KeyPattern();
 
-    [GeneratedRegex("^acct_[A-Za-z0-9]{8,32}$")]
-    private static partial Regex StripeAccountPattern();
-
     /// <summary>Null when the key is acceptable, else what is wrong with it.</summary>
     public static string? KeyError(string? key, int maxLength = MaxKeyLength)
     {
@@ -48,7 +45,7 @@ public static partial class ConfigRules
 
     /// <summary>Null when <paramref name="accountId"/> looks like a Stripe account id.</summary>
     public static string? StripeAccountError(string? accountId) =>
-        accountId is not null && StripeAccountPattern().IsMatch(accountId)
+        accountId is not null && SettingCatalog.StripeAccountId.Pattern.IsMatch(accountId)
             ? null
             : "A Stripe account id is acct_ followed by 8 to 32 letters or digits, for example acct_1NxDemoPlatform7Q.";
 

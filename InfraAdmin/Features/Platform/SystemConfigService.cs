@@ -9,10 +9,16 @@ using Npgsql;
 
 namespace InfraAdmin.Features.Platform;
 
-/// <summary>One key as the browser may see it: a sensitive key's value is never in it.</summary>
+/// <summary>
+/// One key as the browser may see it: a sensitive key's value is never in it. <see cref="Problem"/> says why a known
+/// key's stored value breaks its rule (the app then uses the coded default).
+/// </summary>
 public sealed record ConfigRow(
     string Key, string? Category, string? Description, bool IsSensitive, string? PrettyValue,
-    string? UpdatedBy, DateTime? Updated, uint Version);
+    string? UpdatedBy, DateTime? Updated, uint Version, string? Problem = null)
+{
+    public SettingDefinition? Definition => SettingCatalog.Find(Key);
+}
 
 /// <summary>What a user typed into the key form. <see cref="ValueJson"/> blank on a sensitive key's edit keeps its value.</summary>
 public sealed class ConfigInput
@@ -73,15 +79,25 @@ public sealed class SystemConfigService(
             .Select(c => new
             {
                 c.Key, c.Category, c.Description, Sensitive = c.IsSensitive ?? false,
-                // The value of a sensitive key is not even read from the database here.
-                Value = c.IsSensitive == true ? null : c.Value,
+                // The value of a sensitive key is not even read from the database here, unless the app knows its
+                // rule: then it is checked here and never leaves this method.
+                Value = c.IsSensitive == true && !KnownKeys.Contains(c.Key) ? null : c.Value,
                 Email = db.Users.Where(u => u.Id == c.UpdatedBy).Select(u => u.Email).FirstOrDefault(),
                 c.Updated, c.Version,
             })
             .ToListAsync(ct);
         return rows.Select(r => new ConfigRow(r.Key, r.Category, r.Description, r.Sensitive,
             r.Sensitive ? null : r.Value is null ? "null" : ConfigRules.Pretty(r.Value.RootElement),
-            r.Email, r.Updated, r.Version)).ToList();
+            r.Email, r.Updated, r.Version, Problem(r.Key, r.Value))).ToList();
+    }
+
+    private static readonly string[] KnownKeys = SettingCatalog.All.Select(s => s.Key).ToArray();
+
+    private static string? Problem(string key, JsonDocument? value)
+    {
+        if (SettingCatalog.Find(key) is not { } definition) return null;
+        var error = value is null ? $"{definition.Label} is missing." : definition.Error(value.RootElement);
+        return error is null ? null : $"The stored value breaks the rule, so the app uses the default. {error}";
     }
 
     public async Task CreateAsync(ConfigInput input, CancellationToken ct = default)
@@ -188,6 +204,8 @@ public sealed class SystemConfigService(
                 case "is_sensitive": entity.IsSensitive = field.Value.ValueKind == JsonValueKind.True; break;
             }
         }
+        if (entity.Value is not null && SettingCatalog.Find(key)?.Error(entity.Value.RootElement) is { } ruleError)
+            throw new InvalidOperationException($"The earlier value cannot be put back: {ruleError}");
         await SaveAsync(db, entity, seenVersion, RevertAction, ct);
     }
 
@@ -248,9 +266,8 @@ public sealed class SystemConfigService(
         if (requireValue || !string.IsNullOrWhiteSpace(input.ValueJson))
         {
             if (ConfigRules.JsonError(input.ValueJson) is { } jsonError) errors[nameof(ConfigInput.ValueJson)] = jsonError;
-            else if (key == SettingKeys.StripeAccountId
-                     && ConfigRules.StripeAccountError(ConfigRules.StripeAccountFromJson(input.ValueJson!)) is { } stripeError)
-                errors[nameof(ConfigInput.ValueJson)] = stripeError;
+            else if (SettingCatalog.ValueError(key, input.ValueJson!) is { } ruleError)
+                errors[nameof(ConfigInput.ValueJson)] = ruleError;
         }
         if (input.Description?.Trim().Length > ConfigRules.MaxDescriptionLength)
             errors[nameof(ConfigInput.Description)] = $"A description has at most {ConfigRules.MaxDescriptionLength} characters.";

@@ -14,53 +14,32 @@ public static class SettingKeys
     public const string StaffSessionHours = "security.staff_session_hours";
     public const string Staff2faRequired = "security.staff_2fa_required";
     public const string StripeAccountId = "stripe_account_id";
-
-    public static readonly IReadOnlyDictionary<string, object> Defaults = new Dictionary<string, object>
-    {
-        [IpReputationStaleHours] = 24,
-        [StaffPasswordMinLength] = 12,
-        [StaffMaxLoginAttempts] = 5,
-        [StaffSessionHours] = 8,
-        [Staff2faRequired] = false,
-    };
 }
 
 /// <summary>
 /// Reads <c>system_config</c> values as typed settings. Values are cached for a few seconds, so a change
 /// takes effect without a restart on every instance; <see cref="Invalidate"/> makes it immediate here.
 /// </summary>
-public sealed class SystemSettings(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider clock)
+public sealed class SystemSettings(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider clock, ILogger<SystemSettings> logger)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (JsonElement? Value, DateTimeOffset Expires)> _cache = new();
 
-    public async Task<int> GetIntAsync(string key, int fallback, CancellationToken ct = default)
+    /// <summary>The setting's stored value, or its default (with a warning in the log) when it is missing, of the wrong type or out of range.</summary>
+    public async Task<int> GetAsync(IntSetting setting, CancellationToken ct = default) =>
+        await ValidAsync(setting, ct) is { } v ? v.GetInt32() : setting.Default;
+
+    /// <inheritdoc cref="GetAsync(IntSetting, CancellationToken)"/>
+    public async Task<bool> GetAsync(BoolSetting setting, CancellationToken ct = default) =>
+        await ValidAsync(setting, ct) is { } v ? v.GetBoolean() : setting.Default;
+
+    private async Task<JsonElement?> ValidAsync(SettingDefinition setting, CancellationToken ct)
     {
-        var value = await GetRawAsync(key, ct);
-        return value switch
-        {
-            { ValueKind: JsonValueKind.Number } v when v.TryGetInt32(out var i) => i,
-            { ValueKind: JsonValueKind.String } v when int.TryParse(v.GetString(), out var s) => s,
-            _ => fallback,
-        };
+        if (await GetRawAsync(setting.Key, ct) is not { } value) return null;
+        if (setting.Error(value) is not { } error) return value;
+        logger.LogWarning("system_config {Key} holds {Value}, which breaks its rule ({Error}); using the default", setting.Key, value.GetRawText(), error);
+        return null;
     }
-
-    public async Task<bool> GetBoolAsync(string key, bool fallback, CancellationToken ct = default)
-    {
-        var value = await GetRawAsync(key, ct);
-        return value?.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => fallback,
-        };
-    }
-
-    public Task<int> GetIntAsync(string key, CancellationToken ct = default) =>
-        GetIntAsync(key, (int)SettingKeys.Defaults[key], ct);
-
-    public Task<bool> GetBoolAsync(string key, CancellationToken ct = default) =>
-        GetBoolAsync(key, (bool)SettingKeys.Defaults[key], ct);
 
     public void Invalidate() => _cache.Clear();
 

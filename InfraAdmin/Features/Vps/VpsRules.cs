@@ -23,7 +23,7 @@ public static class VpsRules
         if (string.IsNullOrWhiteSpace(f.Region)) errors[nameof(f.Region)] = "Enter the region.";
         else if (f.Region.Trim().Length > 50) errors[nameof(f.Region)] = "At most 50 characters.";
         if (!EditableStatuses.Contains(f.Status)) errors[nameof(f.Status)] = "Choose active or provisioning.";
-        if (!BillingPeriod.IsValidDay(f.BillingDay)) errors[nameof(f.BillingDay)] = "The billing day is between 1 and 31.";
+        if (!BillingPeriod.IsValidDay(f.BillingDay)) errors[nameof(f.BillingDay)] = "Between 1 and 31";
         if (CostError(f.MonthlyCost, MaxMonthlyCost, required: true) is { } m) errors[nameof(f.MonthlyCost)] = m;
         if (CostError(f.ApproximateCost, MaxApproximateCost, required: false) is { } a) errors[nameof(f.ApproximateCost)] = a;
         return errors;
@@ -36,9 +36,9 @@ public static class VpsRules
 
     private static string? CostError(decimal? value, decimal max, bool required) => value switch
     {
-        null when required => "Enter the monthly cost.",
+        null when required => "Required",
         null => null,
-        < 0 => "A cost cannot be negative.",
+        < 0 => "Must be 0 or more",
         var v when v > max => $"At most {max:N2}.",
         var v when decimal.Round(v.Value, 2) != v => "At most two decimals.",
         _ => null,

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace InfraAdmin.Infrastructure;
+
+/// <summary>
+/// Numbers as typed into a form: parsed without coercion. A value that is missing, not a number or out of range gives
+/// the rule to show beside the field, and the form keeps what was typed (MudNumericField would clamp it silently).
+/// </summary>
+public static class NumberText
+{
+    /// <summary>Null and the value when <paramref name="text"/> is a whole number from min to max, else the rule.</summary>
+    public static string? WholeNumber(string? text, int min, int max, out int value)
+    {
+        value = 0;
+        if (string.IsNullOrWhiteSpace(text)) return "Required";
+        if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+            return $"A whole number between {min} and {max}";
+        return value < min || value > max ? $"Between {min} and {max}" : null;
+    }
+
+    /// <summary>Null and the amount when <paramref name="text"/> is a sum of money from 0 to max with at most two decimals, else the rule.</summary>
+    public static string? Money(string? text, bool required, decimal max, out decimal? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return required ? "Required" : null;
+        if (!decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
+                CultureInfo.CurrentCulture, out var amount)
+            && !decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))
+            return "Not a valid number";
+        if (amount < 0) return "Must be 0 or more";
+        if (amount > max) return $"At most {max:N2}";
+        if (decimal.Round(amount, 2) != amount) return "At most two decimals";
+        value = amount;
+        return null;
+    }
+
+    /// <summary>How a stored amount is put back into a text field.</summary>
+    public static string Format(decimal? amount) => amount?.ToString("0.00", CultureInfo.CurrentCulture) ?? "";
+}
