@@ -171,12 +171,11 @@ public static class DemoSeeder
             ("hw-use-1002", "us-east", VpsStatus.Active, 29, 48.00m, 45.00m, 9),
             ("hw-usw-2001", "us-west", VpsStatus.Active, 30, 52.00m, 50.00m, 11),
             ("hw-usw-2002", "us-west", VpsStatus.Provisioning, 31, 52.00m, 50.00m, 0),
-            ("hw-euc-3001", "eu-central", VpsStatus.Active, 15, 58.00m, 55.00m, 7),
+            // Renews within the next 7 days on any date the seed runs (its billing day is 4 days ahead, at most the 28th).
+            ("hw-euc-3001", "eu-central", VpsStatus.Active, Math.Min(28, today.AddDays(4).Day), 58.00m, 55.00m, 7),
             ("hw-euc-3002", "eu-central", VpsStatus.ScheduledDecommission, 31, 40.00m, 38.00m, 12),
             ("hw-aps-4001", "ap-south", VpsStatus.Active, 28, 44.00m, 42.00m, 5),
             ("hw-aps-4002", "ap-south", VpsStatus.Decommissioned, 10, 36.00m, 34.00m, 12),
-            // Renews within the next 7 days on any date the seed runs (its billing day is 4 days ahead, at most the 28th).
-            ("hw-use-1003", "us-east", VpsStatus.Active, Math.Min(28, today.AddDays(4).Day), 46.00m, 44.00m, 4),
         };
         var vps = new List<VpsInstance>();
         foreach (var (d, index) in vpsDefs.Select((d, i) => (d, i)))
