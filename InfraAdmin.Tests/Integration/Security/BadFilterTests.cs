@@ -43,4 +43,15 @@ public sealed class BadFilterTests(IntegrationTest.AppFixture fixture) : Integra
             Assert.DoesNotContain("data-testid=\"filter-message\"", html);
         }
     }
+
+    [Theory]
+    [InlineData("/tenant/accept-invite?userId=zzz&code=abc")]
+    [InlineData("/tenant/accept-invite?userId=6f9619ff-8b86-d011-b42d-00cf4fc964ff")]
+    [InlineData("/tenant/accept-invite?userId=6f9619ff-8b86-d011-b42d-00cf4fc964ff&code=a%00b")]
+    public async Task A_malformed_invitation_link_says_it_is_invalid(string url)
+    {
+        var response = await App.CreateBrowserClient().GetAsync(url, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This link is invalid or has expired", await response.Content.ReadAsStringAsync(Ct));
+    }
 }
