@@ -16,15 +16,31 @@ public partial class IpReputationPage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
 
-    [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
-    [SupplyParameterFromQuery(Name = "reputation")] public string? Reputation { get; set; }
-    [SupplyParameterFromQuery(Name = "region")] public string? Region { get; set; }
-    [SupplyParameterFromQuery(Name = "vps")] public Guid? Vps { get; set; }
-    [SupplyParameterFromQuery(Name = "listed")] public string? Listed { get; set; }
-    [SupplyParameterFromQuery(Name = "stale")] public bool? Stale { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
-    [SupplyParameterFromQuery(Name = "trouble")] public bool? Trouble { get; set; }
-    [SupplyParameterFromQuery(Name = "degraded_within")] public int? DegradedWithin { get; set; }
+    // The query as typed; parsed by QueryFilters into the filter below (a bad value is ignored and shown, never a 500).
+    [SupplyParameterFromQuery(Name = "status")] public string? StatusQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "reputation")] public string? ReputationQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "region")] public string? RegionQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "vps")] public string? VpsQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "listed")] public string? ListedQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "stale")] public string? StaleQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "trouble")] public string? TroubleQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "degraded_within")] public string? DegradedWithinQuery { get; set; }
+
+    private string? Status, Reputation, Region, Listed, Q, _filterMessage;
+    private Guid? Vps;
+    private bool? Stale, Trouble;
+    private int? DegradedWithin;
+
+    private void ParseFilters()
+    {
+        var f = new QueryFilters();
+        (Status, Reputation, Region, Listed, Q) = (f.Text("status", StatusQuery), f.Text("reputation", ReputationQuery),
+            f.Text("region", RegionQuery), f.Text("listed", ListedQuery), f.Text("q", QQuery));
+        (Vps, Stale, Trouble) = (f.Guid("vps", VpsQuery), f.Bool("stale", StaleQuery), f.Bool("trouble", TroubleQuery));
+        DegradedWithin = f.Int("degraded_within", DegradedWithinQuery, 1, 3650);
+        _filterMessage = f.Message;
+    }
 
     private async Task<IEnumerable<VpsOption>> SearchVpsAsync(string? text, CancellationToken ct) =>
         await Service.VpsOptionsAsync(text, null, ct);
@@ -69,6 +85,7 @@ public partial class IpReputationPage
 
     protected override async Task OnParametersSetAsync()
     {
+        ParseFilters();
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale ?? false; _form.Trouble = Trouble ?? false;

@@ -12,11 +12,23 @@ public partial class VpsPage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
-    [SupplyParameterFromQuery(Name = "region")] public string? Region { get; set; }
-    [SupplyParameterFromQuery(Name = "billing_day")] public int? BillingDay { get; set; }
-    [SupplyParameterFromQuery(Name = "renewing_within")] public int? RenewingWithin { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    // The query as typed; parsed by QueryFilters into the filter below (a bad value is ignored and shown, never a 500).
+    [SupplyParameterFromQuery(Name = "status")] public string? StatusQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "region")] public string? RegionQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "billing_day")] public string? BillingDayQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "renewing_within")] public string? RenewingWithinQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
+
+    private string? Status, Region, Q, _filterMessage;
+    private int? BillingDay, RenewingWithin;
+
+    private void ParseFilters()
+    {
+        var f = new QueryFilters();
+        (Status, Region, Q) = (f.Text("status", StatusQuery), f.Text("region", RegionQuery), f.Text("q", QQuery));
+        (BillingDay, RenewingWithin) = (f.Int("billing_day", BillingDayQuery, 1, 31), f.Int("renewing_within", RenewingWithinQuery, 0, 3650));
+        _filterMessage = f.Message;
+    }
 
     private sealed class FilterModel
     {
@@ -45,6 +57,7 @@ public partial class VpsPage
 
     protected override async Task OnParametersSetAsync()
     {
+        ParseFilters();
         _filter.Status = Status;
         _filter.Region = Region;
         _filter.BillingDay = BillingDay;

@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace InfraAdmin.Infrastructure;
+
+/// <summary>
+/// Parses a page's query-string filters. A value that does not parse (or is out of range, too long or holds a NUL
+/// character) is ignored, never coerced, and recorded as a problem the page shows; the page never fails with a 500.
+/// </summary>
+public sealed class QueryFilters
+{
+    public const int MaxTextLength = 200;
+    private readonly List<string> _problems = [];
+
+    public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>One sentence per ignored filter, or null when every filter was fine.</summary>
+    public string? Message => _problems.Count == 0 ? null : string.Join(" ", _problems);
+
+    public string? Text(string name, string? value, int maxLength = MaxTextLength)
+    {
+        if (value is null) return null;
+        if (value.Contains('\0')) return Ignore(name, "contains a NUL character");
+        if (value.Length > maxLength) return Ignore(name, $"is longer than {maxLength} characters");
+        return value;
+    }
+
+    public Guid? Guid(string name, string? value) =>
+        string.IsNullOrEmpty(value) ? null : System.Guid.TryParse(value, out var id) ? id : IgnoreStruct<Guid>(name, value, "is not a valid id");
+
+    public bool? Bool(string name, string? value) =>
+        string.IsNullOrEmpty(value) ? null : bool.TryParse(value, out var b) ? b : IgnoreStruct<bool>(name, value, "must be true or false");
+
+    public int? Int(string name, string? value, int min, int max) =>
+        string.IsNullOrEmpty(value) ? null
+        : int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : IgnoreStruct<int>(name, value, $"must be a whole number from {min} to {max}");
+
+    /// <summary>A date or date and time (ISO 8601) taken as UTC.</summary>
+    public DateTime? Date(string name, string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d)
+            ? DateTime.SpecifyKind(d, DateTimeKind.Utc)
+            : IgnoreStruct<DateTime>(name, value, "is not a date (use yyyy-mm-dd)");
+
+    private string? Ignore(string name, string why)
+    {
+        _problems.Add($"The filter “{name}” {why} and was ignored.");
+        return null;
+    }
+
+    private T? IgnoreStruct<T>(string name, string value, string why) where T : struct
+    {
+        var shown = value.Length > 40 ? value[..40] + "…" : value;
+        _problems.Add($"The filter {name}=“{shown.Replace('\0', '␀')}” {why} and was ignored.");
+        return null;
+    }
+}
