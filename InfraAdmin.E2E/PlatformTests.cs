@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using InfraAdmin.Data.Seeding;
 using InfraAdmin.E2E.Pages;
 using InfraAdmin.E2E.Support;
 using Microsoft.Playwright;
@@ -46,14 +47,14 @@ public sealed class PlatformTests(E2EFixture fixture) : E2ETest(fixture)
         const string flag = "new-billing-page";
 
         await page.SetRolloutAsync(flag, 0);
-        await Assertions.Expect(page.PreviewCount(flag)).ToContainTextAsync("In rollout: 0 of 4 tenants (with your unsaved changes)");
+        await Assertions.Expect(page.PreviewCount(flag)).ToContainTextAsync($"In rollout: 0 of {DemoSeeder.TenantCount} tenants (with your unsaved changes)");
         await page.SaveAsync(flag);
-        await Assertions.Expect(page.PreviewCount(flag)).ToHaveTextAsync("In rollout: 0 of 4 tenants");
+        await Assertions.Expect(page.PreviewCount(flag)).ToHaveTextAsync($"In rollout: 0 of {DemoSeeder.TenantCount} tenants");
 
         await page.SetRolloutAsync(flag, 100);
-        await Assertions.Expect(page.PreviewCount(flag)).ToContainTextAsync("In rollout: 4 of 4 tenants (with your unsaved changes)");
+        await Assertions.Expect(page.PreviewCount(flag)).ToContainTextAsync($"In rollout: {DemoSeeder.TenantCount} of {DemoSeeder.TenantCount} tenants (with your unsaved changes)");
         await page.SaveAsync(flag);
-        await Assertions.Expect(page.PreviewCount(flag)).ToHaveTextAsync("In rollout: 4 of 4 tenants");
+        await Assertions.Expect(page.PreviewCount(flag)).ToHaveTextAsync($"In rollout: {DemoSeeder.TenantCount} of {DemoSeeder.TenantCount} tenants");
         await Assertions.Expect(page.Card(flag)).ToContainTextAsync(Admin);
 
         await page.ChoosePreviewTenantAsync("Acme Outreach");

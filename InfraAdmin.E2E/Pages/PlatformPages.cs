@@ -50,7 +50,7 @@ public sealed class FeatureFlagsPage(IPage page)
 
     public async Task SetRolloutAsync(string key, int percentage)
     {
-        var input = Card(key).GetByRole(AriaRole.Spinbutton, new() { Name = "Rollout %" });
+        var input = Card(key).GetByRole(AriaRole.Textbox, new() { Name = "Rollout %" });
         await input.FillAsync(percentage.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await input.PressAsync("Tab");
     }

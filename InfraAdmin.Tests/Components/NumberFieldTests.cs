@@ -74,7 +74,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
     {
         var cut = await RenderFlagAsync();
         cut.Find("input[data-testid=rollout-input]").Input("100");
-        cut.WaitForAssertion(() => Assert.Contains("In rollout: 4 of 4 tenants", cut.Find("[data-testid=preview-count]").TextContent), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Contains($"In rollout: {DemoSeeder.TenantCount} of {DemoSeeder.TenantCount} tenants", cut.Find("[data-testid=preview-count]").TextContent), TimeSpan.FromSeconds(30));
         Assert.False(cut.Find("button[data-testid=save-flag]").HasAttribute("disabled"));
     }
 

@@ -151,9 +151,9 @@ public sealed class TypedSettingsTests : BunitTest, IClassFixture<IntegrationTes
     {
         var cut = RenderPage();
         cut.Find($"[data-testid=config-row][data-key='{SettingKeys.IpReputationStaleHours}'] [data-testid=edit]").Click();
-        Assert.Contains("1 to 720", cut.Find("[data-testid=editor-rule]").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("1 to 720", cut.Find("[data-testid=editor-rule]").TextContent), TimeSpan.FromSeconds(30));
         cut.Find("textarea[data-testid=value-input]").Input("-5");
-        Assert.Contains("whole number from 1 to 720 (not -5)", cut.Find("[data-testid=config-editor]").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("whole number from 1 to 720 (not -5)", cut.Find("[data-testid=config-editor]").TextContent), TimeSpan.FromSeconds(30));
         cut.Find("[data-testid=config-editor] form").Submit();
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=config-editor]").GetAttribute("data-saves")), TimeSpan.FromSeconds(30));
         Assert.Contains("whole number from 1 to 720 (not -5)", cut.Find("[data-testid=config-editor]").TextContent);
