@@ -198,7 +198,7 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         await ips.Facts.WaitForAsync();
         // Judge the page at rest: no pointer hovering a control, no ripple or transition under way.
         await Page.Mouse.MoveAsync(0, 0);
-        await Page.WaitForTimeoutAsync(500);
+        await Page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.effect?.getTiming().iterations === Infinity)");
         AssertNoSeriousViolations(await Page.RunAxe());
     }
 

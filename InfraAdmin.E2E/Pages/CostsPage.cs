@@ -29,21 +29,29 @@ public sealed class CostsPage(IPage page)
 
     /// <summary>
     /// The grid's tenant totals, idle and the grand total once the grid has loaded the month shown in the totals row
-    /// (the grid loads after the page renders); the last reading when they never agree, so the caller's assertion fails.
+    /// (the grid loads after the page renders): its named loading bar is gone and the tenant rows and idle add up to
+    /// the grand total. When they never agree the wait times out and the last reading is returned, so the caller's
+    /// assertion says what differs.
     /// </summary>
     public async Task<(IReadOnlyList<(string Tenant, decimal Total)> Tenants, decimal Idle, decimal Total)> SettledTotalsAsync()
     {
-        (IReadOnlyList<(string, decimal)>, decimal, decimal) reading = default;
-        for (var attempt = 0; attempt < 20; attempt++)
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Loading tenant costs" })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        try
         {
-            reading = (await TenantTotalsAsync(), await IdleTotalAsync(), await GrandTotalAsync());
-            // Settled: the figures add up and a second read a moment later sees the same rows (no render in between).
-            await page.WaitForTimeoutAsync(300);
-            var again = await TenantTotalsAsync();
-            if (reading.Item1.Sum(t => t.Item2) + reading.Item2 == reading.Item3 && again.SequenceEqual(reading.Item1)) break;
-            await page.WaitForTimeoutAsync(250);
+            await page.WaitForFunctionAsync("""
+                () => {
+                    const money = t => Number(t.replace(/[^0-9.-]/g, ''));
+                    const rows = [...document.querySelectorAll('[data-testid=costs-grid] [data-testid=tenant-total]')];
+                    const idle = document.querySelector('[data-testid=idle-total]');
+                    const total = document.querySelector('[data-testid=grand-total]');
+                    if (!rows.length || !idle || !total) return false;
+                    const sum = rows.reduce((s, r) => s + money(r.innerText), 0) + money(idle.innerText);
+                    return Math.abs(sum - money(total.innerText)) < 0.005;
+                }
+                """, null, new() { Timeout = 15_000 });
         }
-        return reading;
+        catch (PlaywrightException) { } // timed out: the caller's assertion on the last reading says what differs
+        return (await TenantTotalsAsync(), await IdleTotalAsync(), await GrandTotalAsync());
     }
 
     public async Task<decimal> IdleTotalAsync() => Parse(await page.GetByTestId("idle-total").InnerTextAsync());

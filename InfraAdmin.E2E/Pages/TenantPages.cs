@@ -10,15 +10,12 @@ public sealed class TenantPages(IPage page)
 
     public async Task FillAsync(string testId, string value)
     {
-        // Until the circuit has rendered once, a value typed into the prerendered page can be reset: type until it stays.
+        // A value typed into the prerendered page can be reset when the circuit first renders: wait for the circuit.
+        await page.Locator(".mud-layout[data-circuit='on']").WaitForAsync(new() { Timeout = 30_000 });
         var field = Field(testId);
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            await field.FillAsync(value);
-            await field.PressAsync("Tab");
-            await page.WaitForTimeoutAsync(200);
-            if (await field.InputValueAsync() == value) return;
-        }
+        await field.FillAsync(value);
+        await field.PressAsync("Tab");
+        await Assertions.Expect(field).ToHaveValueAsync(value);
     }
 
     public Task ToggleAsync(string label) => page.GetByText(label, new() { Exact = true }).ClickAsync();

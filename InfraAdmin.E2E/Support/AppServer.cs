@@ -62,7 +62,7 @@ public sealed class AppServer : IAsyncDisposable
                 if ((await http.GetAsync(baseUrl + "/health")).StatusCode == HttpStatusCode.OK) return server;
             }
             catch (HttpRequestException) { }
-            await Task.Delay(250);
+            await Task.Delay(250); // the app is still starting: poll /health again (30 s in all)
         }
         await server.DisposeAsync();
         throw new TimeoutException("The app did not answer /health within 30 s: " + string.Join("\n", server.Output));

@@ -62,7 +62,7 @@ public sealed class TestDatabase : IAsyncLifetime
             }
             catch (NpgsqlException) when (attempt < 4)
             {
-                await Task.Delay(500);
+                await Task.Delay(500); // a closing connection still holds the database: give it a moment, then retry
             }
             catch (NpgsqlException ex)
             {

@@ -4,7 +4,8 @@ namespace InfraAdmin.Tests.Unit;
 
 /// <summary>
 /// Every loading indicator the app renders has an accessible name (axe: aria-progressbar-name). MudTable's built-in
-/// bar takes no name, so tables show a named MudProgressLinear of their own instead of <c>Loading=</c>.
+/// bar takes no name, so tables show a named MudProgressLinear of their own instead of <c>Loading=</c>; MudDataGrid's
+/// bar (shown while ServerData loads) takes none either, so every grid stands after a GridLoadingBar that names it.
 /// </summary>
 public sealed partial class LoadingIndicatorTests
 {
@@ -13,6 +14,12 @@ public sealed partial class LoadingIndicatorTests
 
     [GeneratedRegex(@"<MudTable\b[^>]*\bLoading=", RegexOptions.Singleline)]
     private static partial Regex TableLoading();
+
+    [GeneratedRegex(@"<MudDataGrid\b", RegexOptions.Singleline)]
+    private static partial Regex DataGrid();
+
+    [GeneratedRegex(@"<GridLoadingBar\b[^>]*/>\s*<MudDataGrid\b", RegexOptions.Singleline)]
+    private static partial Regex NamedDataGrid();
 
     private static IEnumerable<(string Path, string Text)> RazorFiles()
     {
@@ -37,5 +44,26 @@ public sealed partial class LoadingIndicatorTests
     {
         var tables = RazorFiles().Where(f => TableLoading().IsMatch(f.Text)).Select(f => f.Path).ToList();
         Assert.True(tables.Count == 0, "MudTable Loading= renders an unnamed progress bar in: " + string.Join(", ", tables));
+    }
+
+    [Fact]
+    public void Every_data_grid_has_a_named_loading_bar_its_loader_drives()
+    {
+        var missing = RazorFiles()
+            .Where(f => DataGrid().Matches(f.Text).Count != NamedDataGrid().Matches(f.Text).Count
+                        || (DataGrid().IsMatch(f.Text) && !LoaderText(f.Path, f.Text).Contains("GridLoadingBar.Track(")))
+            .Select(f => f.Path).ToList();
+        Assert.True(missing.Count == 0,
+            "MudDataGrid's built-in loading bar has no name; put <GridLoadingBar> directly before the grid and wrap ServerData in GridLoadingBar.Track in: "
+            + string.Join(", ", missing));
+    }
+
+    /// <summary>The page's markup plus its code-behind, where the ServerData loader may live.</summary>
+    private static string LoaderText(string path, string text)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfraAdmin.sln"))) root = Path.GetDirectoryName(root)!;
+        var codeBehind = Path.Combine(root, path + ".cs");
+        return File.Exists(codeBehind) ? text + File.ReadAllText(codeBehind) : text;
     }
 }

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -20,6 +21,7 @@ public partial class CostsPage
     private IReadOnlyList<CostTrendPoint> _trend = [];
     private string? _message;
     private MudDataGrid<TenantCostRow>? _grid;
+    private GridLoadingBar? _loading;
 
     /// <summary>The current month and the 24 before it.</summary>
     private IEnumerable<CostMonth> MonthChoices =>
@@ -50,7 +52,10 @@ public partial class CostsPage
         if (_grid is not null) await _grid.ReloadServerData();
     }
 
-    private async Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct)
+    private Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct) =>
+        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
+
+    private async Task<GridData<TenantCostRow>> LoadPageAsync(GridState<TenantCostRow> state, CancellationToken ct)
     {
         if (_summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();

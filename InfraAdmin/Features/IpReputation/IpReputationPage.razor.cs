@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -59,6 +60,7 @@ public partial class IpReputationPage
 
     private readonly FilterModel _form = new();
     private MudDataGrid<IpRow>? _grid;
+    private GridLoadingBar? _loading;
     private HashSet<IpRow> _selected = [];
     private IpOverview? _overview;
     private IReadOnlyList<string> _regions = [];
@@ -100,7 +102,10 @@ public partial class IpReputationPage
         StateHasChanged();
     }
 
-    private async Task<GridData<IpRow>> LoadAsync(GridState<IpRow> state, CancellationToken ct)
+    private Task<GridData<IpRow>> LoadAsync(GridState<IpRow> state, CancellationToken ct) =>
+        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
+
+    private async Task<GridData<IpRow>> LoadPageAsync(GridState<IpRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var by = sort?.SortBy switch

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using Microsoft.AspNetCore.WebUtilities;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
@@ -40,6 +41,7 @@ public partial class StaffPage
     }
 
     private MudDataGrid<StaffRow>? _grid;
+    private GridLoadingBar? _loading;
     private IReadOnlyList<RoleSummary> _roles = [];
     private bool _canManage;
     private readonly FilterModel _filter = new();
@@ -77,7 +79,10 @@ public partial class StaffPage
         StateHasChanged();
     }
 
-    private async Task<GridData<StaffRow>> LoadAsync(GridState<StaffRow> state, CancellationToken ct)
+    private Task<GridData<StaffRow>> LoadAsync(GridState<StaffRow> state, CancellationToken ct) =>
+        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
+
+    private async Task<GridData<StaffRow>> LoadPageAsync(GridState<StaffRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var sortBy = sort?.SortBy switch

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -41,6 +42,7 @@ public partial class VpsPage
 
     private readonly FilterModel _filter = new();
     private MudDataGrid<VpsRow>? _grid;
+    private GridLoadingBar? _loading;
     private VpsOverview? _overview;
     private IReadOnlyList<string> _regions = [];
 
@@ -66,7 +68,10 @@ public partial class VpsPage
         if (_grid is not null) await _grid.ReloadServerData();
     }
 
-    private async Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct)
+    private Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct) =>
+        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
+
+    private async Task<GridData<VpsRow>> LoadPageAsync(GridState<VpsRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var page = await Service.SearchAsync(Current, state.Page, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
