@@ -115,6 +115,8 @@ public static class IpReputationEndpoints
                 string? Text(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
                 foreach (var name in new[] { "ip", "provider", "checked_at" })
                     if (Text(name) is null) return (null, false, $"checks[{index}].{name} must be a string.");
+                foreach (var name in new[] { "ip", "provider", "checked_at", "detail", "reputation" })
+                    if (Text(name)?.Contains('\0') == true) return (null, false, $"checks[{index}].{name} contains a NUL character.");
                 list.Add(new CheckInput(Text("ip"), Text("provider"), listed.GetBoolean() ? "true" : "false", Text("checked_at"), Text("detail"), Text("reputation")));
                 index++;
             }
