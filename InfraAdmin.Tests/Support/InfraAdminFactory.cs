@@ -31,9 +31,10 @@ public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFac
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>Signs in through the real login form; returns the response of the form post.</summary>
-    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string? returnUrl = null)
     {
-        var page = await client.GetStringAsync("/Account/Login");
+        var login = returnUrl is null ? "/Account/Login" : "/Account/Login?returnUrl=" + Uri.EscapeDataString(returnUrl);
+        var page = await client.GetStringAsync(login);
         var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -42,7 +43,7 @@ public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFac
             ["Input.Email"] = email,
             ["Input.Password"] = password,
         });
-        return await client.PostAsync("/Account/Login", form);
+        return await client.PostAsync(login, form);
     }
 
     public async Task<HttpClient> SignedInClientAsync(string email, string password = Data.Seeding.DemoSeeder.DemoPassword)

@@ -9,12 +9,17 @@ namespace InfraAdmin.Infrastructure;
 public sealed class QueryFilters
 {
     public const int MaxTextLength = 200;
-    private readonly List<string> _problems = [];
+    // What is wrong with each bad filter, e.g. "The filter “q” contains a NUL character".
+    private readonly List<string> _faults = [];
 
-    public IReadOnlyList<string> Problems => _problems;
+    public IReadOnlyList<string> Problems => _faults.Select(f => f + " and was ignored.").ToList();
 
     /// <summary>One sentence per ignored filter, or null when every filter was fine.</summary>
-    public string? Message => _problems.Count == 0 ? null : string.Join(" ", _problems);
+    public string? Message => _faults.Count == 0 ? null : string.Join(" ", Problems);
+
+    /// <summary>For an endpoint (a CSV export): a 400 ProblemDetails saying what is wrong, or null when every parameter was fine.</summary>
+    public IResult? BadRequest() => _faults.Count == 0 ? null
+        : Results.Problem(string.Join(" ", _faults.Select(f => f + ".")), statusCode: StatusCodes.Status400BadRequest, title: "Invalid query parameter");
 
     public string? Text(string name, string? value, int maxLength = MaxTextLength)
     {
@@ -44,14 +49,14 @@ public sealed class QueryFilters
 
     private string? Ignore(string name, string why)
     {
-        _problems.Add($"The filter “{name}” {why} and was ignored.");
+        _faults.Add($"The filter “{name}” {why}");
         return null;
     }
 
     private T? IgnoreStruct<T>(string name, string value, string why) where T : struct
     {
         var shown = value.Length > 40 ? value[..40] + "…" : value;
-        _problems.Add($"The filter {name}=“{shown.Replace('\0', '␀')}” {why} and was ignored.");
+        _faults.Add($"The filter {name}=“{shown.Replace('\0', '␀')}” {why}");
         return null;
     }
 }

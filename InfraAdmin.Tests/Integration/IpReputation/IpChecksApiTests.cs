@@ -75,6 +75,26 @@ public sealed class IpChecksApiTests(IntegrationTest.AppFixture fixture) : Integ
         Assert.NotNull((await db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == key.Key.Id, Ct)).LastUsed);
     }
 
+    [Theory]
+    [InlineData("detail")]
+    [InlineData("provider")]
+    [InlineData("reputation")]
+    public async Task A_nul_character_in_a_field_gets_400_and_changes_nothing(string field)
+    {
+        var ip = await IpTestData.NewIpAsync(Db, IpStatus.Assigned);
+        var key = await NewKeyAsync("nul");
+        var check = new Dictionary<string, object>
+        {
+            ["ip"] = ip.IpAddress, ["provider"] = "spamhaus", ["listed"] = true, ["checked_at"] = DateTime.UtcNow.AddMinutes(-5).ToString("O"),
+            ["detail"] = "from the checker", ["reputation"] = "poor",
+        };
+        check[field] = "a\0b";
+        var response = await App.CreateClient().SendAsync(Post(new { checks = new[] { check } }, bearer: key.Secret), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"checks[0].{field} contains a NUL character.", await ErrorOf(response));
+        Assert.Equal(ip.ReputationState, (await ReloadAsync(ip.Id)).ReputationState);
+    }
+
     [Fact]
     public async Task An_unknown_provider_gets_400_with_the_known_ones_and_changes_nothing()
     {

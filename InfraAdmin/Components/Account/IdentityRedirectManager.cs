@@ -16,18 +16,30 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
+    /// <summary>Longer return addresses are not followed (a sign-in then lands on the home page).</summary>
+    public const int MaxReturnUrlLength = 2000;
+
+    public void RedirectTo(string? uri) => navigationManager.NavigateTo(LocalPath(uri, navigationManager.BaseUri));
+
+    /// <summary>
+    /// The base-relative path to redirect to: a root-relative or base-relative path, or an absolute address inside
+    /// this site. Anything else (another site, a protocol-relative or backslash address, another scheme, control
+    /// characters, an over-long value) gives "" (the home page), so a crafted ReturnUrl never leaves the site or fails.
+    /// </summary>
+    internal static string LocalPath(string? uri, string baseUri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
+        if (string.IsNullOrEmpty(uri) || uri.Length > MaxReturnUrlLength || uri.Any(char.IsControl) || uri.Contains('\\'))
+            return "";
+        if (uri.StartsWith('/'))
+            return uri.StartsWith("//", StringComparison.Ordinal) ? "" : uri;
+        if (uri.StartsWith(baseUri, StringComparison.OrdinalIgnoreCase))
+            return LocalPath(uri[baseUri.Length..], baseUri) is var rest && rest.Length > 0 ? rest : "";
+        // A relative path has no scheme: "javascript:", "https:" and the like are refused.
+        var firstSlash = uri.IndexOf('/');
+        var colon = uri.IndexOf(':');
+        if (colon >= 0 && (firstSlash < 0 || colon < firstSlash))
+            return "";
+        return Uri.IsWellFormedUriString(uri, UriKind.Relative) ? uri : "";
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

@@ -8,10 +8,14 @@ public static class AuditEndpoints
     /// <summary><c>GET /audit/export.csv</c> with the page's filters: the filtered log as CSV (audit.view).</summary>
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/audit/export.csv", async (
-                string? entity, string? entity_id, string? actor, string? action, Guid? tenant, DateTime? from, DateTime? to,
+                string? entity, string? entity_id, string? actor, string? action, string? tenant, string? from, string? to,
                 AuditService service, CancellationToken ct) =>
             {
-                var rows = await service.ExportAsync(new AuditFilter(entity, entity_id, actor, action, tenant, from, to), ct);
+                var f = new QueryFilters();
+                var filter = new AuditFilter(f.Text("entity", entity), f.Text("entity_id", entity_id), f.Text("actor", actor), f.Text("action", action),
+                    f.Guid("tenant", tenant), f.Date("from", from), f.Date("to", to));
+                if (f.BadRequest() is { } bad) return bad;
+                var rows = await service.ExportAsync(filter, ct);
                 var file = Csv.Build(
                     ["time", "actor", "actor_id", "action", "entity", "entity_id", "tenant_id", "before", "after", "ip_address"],
                     rows.Select(r => new object?[] { r.Created, r.ActorName, r.ActorId, r.Action, r.EntityType, r.EntityId, r.TenantId, r.Before, r.After, r.IpAddress }));

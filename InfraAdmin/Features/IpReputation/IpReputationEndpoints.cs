@@ -14,10 +14,14 @@ public static class IpReputationEndpoints
     {
         // GET /ip-reputation/export.csv with the page's filters (ip.view).
         endpoints.MapGet("/ip-reputation/export.csv", async (
-                string? status, string? reputation, string? region, Guid? vps, string? listed, bool? stale, string? q, bool? trouble,
-                int? degraded_within, IpReputationService service, CancellationToken ct) =>
+                string? status, string? reputation, string? region, string? vps, string? listed, string? stale, string? q, string? trouble,
+                string? degraded_within, IpReputationService service, CancellationToken ct) =>
             {
-                var filter = new IpFilter(status, reputation, region, vps, listed, stale ?? false, q, trouble ?? false, degraded_within);
+                var f = new QueryFilters();
+                var filter = new IpFilter(f.Text("status", status), f.Text("reputation", reputation), f.Text("region", region), f.Guid("vps", vps),
+                    f.Text("listed", listed), f.Bool("stale", stale) ?? false, f.Text("q", q), f.Bool("trouble", trouble) ?? false,
+                    f.Int("degraded_within", degraded_within, 1, 3650));
+                if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(filter, ct);
                 var file = Csv.Build(
                     ["ip_address", "status", "reputation", "region", "vps", "last_reputation_check", "stale", "assigned_count", "approximate_cost", "listed_on"],
@@ -111,6 +115,8 @@ public static class IpReputationEndpoints
                 string? Text(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
                 foreach (var name in new[] { "ip", "provider", "checked_at" })
                     if (Text(name) is null) return (null, false, $"checks[{index}].{name} must be a string.");
+                foreach (var name in new[] { "ip", "provider", "checked_at", "detail", "reputation" })
+                    if (Text(name)?.Contains('\0') == true) return (null, false, $"checks[{index}].{name} contains a NUL character.");
                 list.Add(new CheckInput(Text("ip"), Text("provider"), listed.GetBoolean() ? "true" : "false", Text("checked_at"), Text("detail"), Text("reputation")));
                 index++;
             }

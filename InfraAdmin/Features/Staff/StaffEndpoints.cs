@@ -7,9 +7,12 @@ public static class StaffEndpoints
 {
     /// <summary><c>GET /staff/export.csv</c> with the list's search and role: the staff as CSV (staff.view).</summary>
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/staff/export.csv", async (string? q, int? role, StaffService service, CancellationToken ct) =>
+        endpoints.MapGet("/staff/export.csv", async (string? q, string? role, StaffService service, CancellationToken ct) =>
             {
-                var rows = await service.ExportAsync(new StaffQuery(q, role), ct);
+                var f = new QueryFilters();
+                var query = new StaffQuery(f.Text("q", q), f.Int("role", role, 1, int.MaxValue));
+                if (f.BadRequest() is { } bad) return bad;
+                var rows = await service.ExportAsync(query, ct);
                 var file = Csv.Build(
                     ["user_id", "email", "name", "role", "status", "locked_out", "added", "last_sign_in", "notes"],
                     rows.Select(r => new object?[] { r.UserId, r.Email, r.DisplayName, r.RoleName, r.Status, r.Locked, r.Added, r.LastSignIn, r.Notes }));

@@ -8,9 +8,13 @@ public static class VpsEndpoints
     /// <summary><c>GET /vps/export.csv</c> with the grid's filters: the instances as CSV (vps.view).</summary>
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/vps/export.csv", async (
-                string? status, string? region, int? billing_day, int? renewing_within, string? q, VpsService service, CancellationToken ct) =>
+                string? status, string? region, string? billing_day, string? renewing_within, string? q, VpsService service, CancellationToken ct) =>
             {
-                var rows = await service.ExportAsync(new VpsFilter(status, region, billing_day, renewing_within, q), ct);
+                var f = new QueryFilters();
+                var filter = new VpsFilter(f.Text("status", status), f.Text("region", region), f.Int("billing_day", billing_day, 1, 31),
+                    f.Int("renewing_within", renewing_within, 0, 3650), f.Text("q", q));
+                if (f.BadRequest() is { } bad) return bad;
+                var rows = await service.ExportAsync(filter, ct);
                 var file = Csv.Build(
                     ["id", "provider_id", "ip_address", "region", "status", "monthly_cost", "approximate_cost", "billing_day",
                      "period_start", "period_end", "decommission_scheduled_for", "smtp_ips"],
