@@ -27,12 +27,20 @@ public static class NumberText
                 CultureInfo.CurrentCulture, out var amount)
             && !decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))
             return "Not a valid number";
-        if (amount < 0) return "Must be 0 or more";
-        if (amount > max) return $"At most {max:N2}";
-        if (decimal.Round(amount, 2) != amount) return "At most two decimals";
+        if (MoneyRule(amount, required, max) is { } rule) return rule;
         value = amount;
         return null;
     }
+
+    /// <summary>The rule a sum of money breaks (missing when required, below 0, above max, more than two decimals), or null.</summary>
+    public static string? MoneyRule(decimal? amount, bool required, decimal max) => amount switch
+    {
+        null => required ? "Required" : null,
+        < 0 => "Must be 0 or more",
+        var v when v > max => $"At most {max:N2}",
+        var v when decimal.Round(v.Value, 2) != v => "At most two decimals",
+        _ => null,
+    };
 
     /// <summary>How a stored amount is put back into a text field.</summary>
     public static string Format(decimal? amount) => amount?.ToString("0.00", CultureInfo.CurrentCulture) ?? "";

@@ -12,8 +12,7 @@ public static class AuditEndpoints
                 AuditService service, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
-                var filter = new AuditFilter(f.Text("entity", entity), f.Text("entity_id", entity_id), f.Text("actor", actor), f.Text("action", action),
-                    f.Guid("tenant", tenant), f.Date("from", from), f.Date("to", to));
+                var filter = AuditFilter.FromQuery(f, entity, entity_id, actor, action, tenant, from, to);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(filter, ct);
                 var file = Csv.Build(

@@ -9,7 +9,14 @@ namespace InfraAdmin.Features.Audit;
 /// <summary>The /audit filters, as they appear in the query string.</summary>
 public sealed record AuditFilter(
     string? Entity = null, string? EntityId = null, string? Actor = null, string? Action = null,
-    Guid? Tenant = null, DateTime? From = null, DateTime? To = null);
+    Guid? Tenant = null, DateTime? From = null, DateTime? To = null)
+{
+    /// <summary>The filter from the query string as typed (the page and its CSV export); bad values are left out and recorded in <paramref name="f"/>.</summary>
+    public static AuditFilter FromQuery(QueryFilters f, string? entity, string? entityId, string? actor, string? action,
+        string? tenant, string? from, string? to) =>
+        new(f.Text("entity", entity), f.Text("entity_id", entityId), f.Text("actor", actor), f.Text("action", action),
+            f.Guid("tenant", tenant), f.Date("from", from), f.Date("to", to));
+}
 
 public sealed record AuditRow(
     long Id, DateTime Created, string? ActorName, Guid? ActorId, string Action, string EntityType, string? EntityId,

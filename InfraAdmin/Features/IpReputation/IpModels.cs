@@ -1,3 +1,5 @@
+using InfraAdmin.Infrastructure;
+
 namespace InfraAdmin.Features.IpReputation;
 
 /// <summary>The /ip-reputation filters, as they appear in the query string.</summary>
@@ -7,6 +9,16 @@ public sealed record IpFilter(
 {
     /// <summary><c>listed=any</c>: listed on at least one provider; otherwise the provider's name.</summary>
     public const string AnyProvider = "any";
+
+    /// <summary>The longest <c>degraded_within</c> window, in days.</summary>
+    public const int MaxDegradedWithinDays = 3650;
+
+    /// <summary>The filter from the query string as typed (the page and its CSV export); bad values are left out and recorded in <paramref name="f"/>.</summary>
+    public static IpFilter FromQuery(QueryFilters f, string? status, string? reputation, string? region, string? vps, string? listed,
+        string? stale, string? q, string? trouble, string? degradedWithin) =>
+        new(f.Text("status", status), f.Text("reputation", reputation), f.Text("region", region), f.Guid("vps", vps),
+            f.Text("listed", listed), f.Bool("stale", stale) ?? false, f.Text("q", q), f.Bool("trouble", trouble) ?? false,
+            f.Int("degraded_within", degradedWithin, 1, MaxDegradedWithinDays));
 
     /// <summary>The query string of this filter (leading '?' included, empty when unfiltered).</summary>
     public string ToQueryString()

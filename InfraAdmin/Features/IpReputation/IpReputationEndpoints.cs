@@ -18,9 +18,7 @@ public static class IpReputationEndpoints
                 string? degraded_within, IpReputationService service, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
-                var filter = new IpFilter(f.Text("status", status), f.Text("reputation", reputation), f.Text("region", region), f.Guid("vps", vps),
-                    f.Text("listed", listed), f.Bool("stale", stale) ?? false, f.Text("q", q), f.Bool("trouble", trouble) ?? false,
-                    f.Int("degraded_within", degraded_within, 1, 3650));
+                var filter = IpFilter.FromQuery(f, status, reputation, region, vps, listed, stale, q, trouble, degraded_within);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(filter, ct);
                 var file = Csv.Build(

@@ -30,16 +30,14 @@ public partial class IpReputationPage
 
     private string? Status, Reputation, Region, Listed, Q, _filterMessage;
     private Guid? Vps;
-    private bool? Stale, Trouble;
+    private bool Stale, Trouble;
     private int? DegradedWithin;
 
     private void ParseFilters()
     {
         var f = new QueryFilters();
-        (Status, Reputation, Region, Listed, Q) = (f.Text("status", StatusQuery), f.Text("reputation", ReputationQuery),
-            f.Text("region", RegionQuery), f.Text("listed", ListedQuery), f.Text("q", QQuery));
-        (Vps, Stale, Trouble) = (f.Guid("vps", VpsQuery), f.Bool("stale", StaleQuery), f.Bool("trouble", TroubleQuery));
-        DegradedWithin = f.Int("degraded_within", DegradedWithinQuery, 1, 3650);
+        (Status, Reputation, Region, Vps, Listed, Stale, Q, Trouble, DegradedWithin) = IpFilter.FromQuery(f, StatusQuery, ReputationQuery,
+            RegionQuery, VpsQuery, ListedQuery, StaleQuery, QQuery, TroubleQuery, DegradedWithinQuery);
         _filterMessage = f.Message;
     }
 
@@ -72,7 +70,7 @@ public partial class IpReputationPage
     private bool _interactive;
     private IpFilter? _loaded;
 
-    private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale ?? false, Q, Trouble ?? false, DegradedWithin);
+    private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale, Q, Trouble, DegradedWithin);
 
     private string ExportUrl => "ip-reputation/export.csv" + Current.ToQueryString();
 
@@ -90,7 +88,7 @@ public partial class IpReputationPage
         ParseFilters();
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
-        _form.Listed = Listed; _form.Stale = Stale ?? false; _form.Trouble = Trouble ?? false;
+        _form.Listed = Listed; _form.Stale = Stale; _form.Trouble = Trouble;
         _selected = [];
         if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
     }

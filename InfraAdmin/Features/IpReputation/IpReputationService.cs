@@ -239,7 +239,7 @@ public sealed partial class IpReputationService(
             q = q.Where(i => i.Status != IpStatus.Burned && (TroubleStatuses.Contains(i.Status!) || TroubleReputations.Contains(i.ReputationState!)));
         if (f.DegradedWithin is { } days)
         {
-            var since = Now.AddDays(-Math.Clamp(days, 1, 3650));
+            var since = Now.AddDays(-Math.Clamp(days, 1, IpFilter.MaxDegradedWithinDays));
             q = q.Where(i => db.SmtpIpHistory.Any(h => h.SmtpIpAddressId == i.Id && h.Kind == IpHistoryKind.Status
                 && BadStatuses.Contains(h.ToStatus!) && h.Changed >= since));
         }

@@ -11,8 +11,7 @@ public static class VpsEndpoints
                 string? status, string? region, string? billing_day, string? renewing_within, string? q, VpsService service, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
-                var filter = new VpsFilter(f.Text("status", status), f.Text("region", region), f.Int("billing_day", billing_day, 1, 31),
-                    f.Int("renewing_within", renewing_within, 0, 3650), f.Text("q", q));
+                var filter = VpsFilter.FromQuery(f, status, region, billing_day, renewing_within, q);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(filter, ct);
                 var file = Csv.Build(

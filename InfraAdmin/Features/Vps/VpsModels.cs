@@ -1,8 +1,19 @@
+using InfraAdmin.Infrastructure;
+
 namespace InfraAdmin.Features.Vps;
 
 /// <summary>The /vps grid filters, as they appear in the query string.</summary>
 public sealed record VpsFilter(
-    string? Status = null, string? Region = null, int? BillingDay = null, int? RenewingWithin = null, string? Q = null);
+    string? Status = null, string? Region = null, int? BillingDay = null, int? RenewingWithin = null, string? Q = null)
+{
+    /// <summary>The longest <c>renewing_within</c> window, in days.</summary>
+    public const int MaxRenewingWithinDays = 3650;
+
+    /// <summary>The filter from the query string as typed (the page and its CSV export); bad values are left out and recorded in <paramref name="f"/>.</summary>
+    public static VpsFilter FromQuery(QueryFilters f, string? status, string? region, string? billingDay, string? renewingWithin, string? q) =>
+        new(f.Text("status", status), f.Text("region", region), f.Int("billing_day", billingDay, 1, 31),
+            f.Int("renewing_within", renewingWithin, 0, MaxRenewingWithinDays), f.Text("q", q));
+}
 
 public sealed record VpsRow(
     Guid Id, string? ProviderId, string? IpAddress, string? Region, string? Status, decimal? MonthlyCost, decimal? ApproximateCost,

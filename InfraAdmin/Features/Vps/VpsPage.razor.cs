@@ -26,8 +26,7 @@ public partial class VpsPage
     private void ParseFilters()
     {
         var f = new QueryFilters();
-        (Status, Region, Q) = (f.Text("status", StatusQuery), f.Text("region", RegionQuery), f.Text("q", QQuery));
-        (BillingDay, RenewingWithin) = (f.Int("billing_day", BillingDayQuery, 1, 31), f.Int("renewing_within", RenewingWithinQuery, 0, 3650));
+        (Status, Region, BillingDay, RenewingWithin, Q) = VpsFilter.FromQuery(f, StatusQuery, RegionQuery, BillingDayQuery, RenewingWithinQuery, QQuery);
         _filterMessage = f.Message;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Vps;
 
@@ -24,8 +25,8 @@ public static class VpsRules
         else if (f.Region.Trim().Length > 50) errors[nameof(f.Region)] = "At most 50 characters.";
         if (!EditableStatuses.Contains(f.Status)) errors[nameof(f.Status)] = "Choose active or provisioning.";
         if (!BillingPeriod.IsValidDay(f.BillingDay)) errors[nameof(f.BillingDay)] = "Between 1 and 31";
-        if (CostError(f.MonthlyCost, MaxMonthlyCost, required: true) is { } m) errors[nameof(f.MonthlyCost)] = m;
-        if (CostError(f.ApproximateCost, MaxApproximateCost, required: false) is { } a) errors[nameof(f.ApproximateCost)] = a;
+        if (NumberText.MoneyRule(f.MonthlyCost, required: true, MaxMonthlyCost) is { } m) errors[nameof(f.MonthlyCost)] = m;
+        if (NumberText.MoneyRule(f.ApproximateCost, required: false, MaxApproximateCost) is { } a) errors[nameof(f.ApproximateCost)] = a;
         return errors;
     }
 
@@ -33,14 +34,4 @@ public static class VpsRules
         !string.IsNullOrWhiteSpace(text) && text.Trim().Length <= 45
         && IPAddress.TryParse(text.Trim(), out var ip) && ip.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
         && (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Trim().Count(c => c == '.') == 3);
-
-    private static string? CostError(decimal? value, decimal max, bool required) => value switch
-    {
-        null when required => "Required",
-        null => null,
-        < 0 => "Must be 0 or more",
-        var v when v > max => $"At most {max:N2}.",
-        var v when decimal.Round(v.Value, 2) != v => "At most two decimals.",
-        _ => null,
-    };
 }
