@@ -33,23 +33,21 @@ public sealed class SystemSettings(IDbContextFactory<InfraAdminDbContext> dbFact
     public async Task<bool> GetAsync(BoolSetting setting, CancellationToken ct = default) =>
         await ValidAsync(setting, ct) is { } v ? v.GetBoolean() : setting.Default;
 
-    private async Task<JsonElement?> ValidAsync(SettingDefinition setting, CancellationToken ct)
-    {
-        if (await GetRawAsync(setting.Key, ct) is not { } value) return null;
-        if (setting.Error(value) is not { } error) return value;
-        logger.LogWarning("system_config {Key} holds {Value}, which breaks its rule ({Error}); using the default", setting.Key, value.GetRawText(), error);
-        return null;
-    }
-
     public void Invalidate() => _cache.Clear();
 
-    private async Task<JsonElement?> GetRawAsync(string key, CancellationToken ct)
+    /// <summary>The stored value when it keeps the setting's rule, else null; checked (and a bad value logged) once per cache load, not per read.</summary>
+    private async Task<JsonElement?> ValidAsync(SettingDefinition setting, CancellationToken ct)
     {
-        if (_cache.TryGetValue(key, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Value;
+        if (_cache.TryGetValue(setting.Key, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var doc = await db.SystemConfig.AsNoTracking().Where(c => c.Key == key).Select(c => c.Value).FirstOrDefaultAsync(ct);
+        var doc = await db.SystemConfig.AsNoTracking().Where(c => c.Key == setting.Key).Select(c => c.Value).FirstOrDefaultAsync(ct);
         JsonElement? value = doc?.RootElement.Clone();
-        _cache[key] = (value, clock.GetUtcNow() + Lifetime);
+        if (value is { } stored && setting.Error(stored) is { } error)
+        {
+            logger.LogWarning("system_config {Key} holds {Value}, which breaks its rule ({Error}); using the default", setting.Key, stored.GetRawText(), error);
+            value = null;
+        }
+        _cache[setting.Key] = (value, clock.GetUtcNow() + Lifetime);
         return value;
     }
 }
