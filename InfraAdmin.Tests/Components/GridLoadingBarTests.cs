@@ -67,7 +67,7 @@ public sealed class GridLoadingBarTests : BunitTest
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "InfraAdmin.sln"))) root = Path.GetDirectoryName(root)!;
-        var css = File.ReadAllText(Path.Combine(root, "wwwroot-assets", "app.css"));
+        var css = File.ReadAllText(Path.Combine(root, "InfraAdmin", "wwwroot", "assets", "app.css"));
         Assert.Contains(HiddenBuiltInBar + " { display: none; }", css);
     }
 }

@@ -19,6 +19,18 @@ public sealed class PlatformBasicsTests(IntegrationTest.AppFixture fixture) : In
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Theory]
+    [InlineData("/assets/logo.svg", "image/svg+xml")]
+    [InlineData("/assets/favicon.svg", "image/svg+xml")]
+    [InlineData("/assets/app.css", "text/css")]
+    public async Task The_brand_assets_are_served(string path, string type)
+    {
+        // The app bar and the account pages show /assets/logo.svg: it used to answer 500 when run from the sources.
+        var response = await App.CreateBrowserClient().GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Health_answers_503_when_the_database_does_not()
     {

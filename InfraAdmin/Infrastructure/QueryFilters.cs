@@ -29,6 +29,11 @@ public sealed class QueryFilters
         return value;
     }
 
+    /// <summary>One of the <paramref name="allowed"/> values (compared exactly), else ignored.</summary>
+    public string? OneOf(string name, string? value, IReadOnlyCollection<string> allowed) =>
+        string.IsNullOrEmpty(value) || allowed.Contains(value) ? NullIfEmpty(value)
+        : Ignore(name, value, $"must be one of {string.Join(", ", allowed)}");
+
     public Guid? Guid(string name, string? value) =>
         string.IsNullOrEmpty(value) ? null : System.Guid.TryParse(value, out var id) ? id : IgnoreStruct<Guid>(name, value, "is not a valid id");
 
@@ -47,16 +52,24 @@ public sealed class QueryFilters
             ? DateTime.SpecifyKind(d, DateTimeKind.Utc)
             : IgnoreStruct<DateTime>(name, value, "is not a date (use yyyy-mm-dd)");
 
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     private string? Ignore(string name, string why)
     {
         _faults.Add($"The filter “{name}” {why}");
         return null;
     }
 
-    private T? IgnoreStruct<T>(string name, string value, string why) where T : struct
+    private string? Ignore(string name, string value, string why)
     {
         var shown = value.Length > 40 ? value[..40] + "…" : value;
         _faults.Add($"The filter {name}=“{shown.Replace('\0', '␀')}” {why}");
+        return null;
+    }
+
+    private T? IgnoreStruct<T>(string name, string value, string why) where T : struct
+    {
+        Ignore(name, value, why);
         return null;
     }
 }

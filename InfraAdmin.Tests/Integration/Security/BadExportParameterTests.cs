@@ -21,6 +21,9 @@ public sealed class BadExportParameterTests(IntegrationTest.AppFixture fixture) 
     [InlineData("/ip-reputation/export.csv?stale=maybe", "stale=“maybe” must be true or false")]
     [InlineData("/ip-reputation/export.csv?degraded_within=-1", "degraded_within=“-1” must be a whole number")]
     [InlineData("/ip-reputation/export.csv?q=a%00b", "“q” contains a NUL character")]
+    [InlineData("/tenants/export.csv?status=sleeping", "status=“sleeping” must be one of active, trial, suspended")]
+    [InlineData("/tenants/export.csv?q=a%00b", "“q” contains a NUL character")]
+    [InlineData("/costs/export.csv?month=abc", "is not a month")]
     public async Task A_bad_parameter_answers_400_saying_what_is_wrong(string url, string message)
     {
         var client = await App.SignedInClientAsync(Demo.Admin);
@@ -35,6 +38,7 @@ public sealed class BadExportParameterTests(IntegrationTest.AppFixture fixture) 
     [InlineData("/vps/export.csv?billing_day=5&renewing_within=30")]
     [InlineData("/audit/export.csv?from=2026-01-01")]
     [InlineData("/ip-reputation/export.csv?stale=true&degraded_within=7")]
+    [InlineData("/tenants/export.csv?status=active&plan=growth&q=a")]
     public async Task Good_parameters_give_the_file(string url)
     {
         var client = await App.SignedInClientAsync(Demo.Admin);

@@ -21,6 +21,13 @@ public sealed class BadFilterTests(IntegrationTest.AppFixture fixture) : Integra
     [InlineData("/audit?from=notadate", "from=“notadate” is not a date")]
     [InlineData("/audit?tenant=zzz&to=2026-13-45", "tenant=“zzz” is not a valid id")]
     [InlineData("/audit?actor=%00", "“actor” contains a NUL character")]
+    [InlineData("/staff?role=abc", "role=“abc” must be a whole number")]
+    [InlineData("/staff?q=a%00b", "“q” contains a NUL character")]
+    [InlineData("/tenants?status=sleeping", "status=“sleeping” must be one of active, trial, suspended")]
+    [InlineData("/tenants?plan=free&q=x", "plan=“free” must be one of starter, growth, scale, enterprise")]
+    [InlineData("/tenants?q=a%00b", "“q” contains a NUL character")]
+    [InlineData("/settings/system?q=a%00b", "“q” contains a NUL character")]
+    [InlineData("/costs?q=a%00b", "“q” contains a NUL character")]
     public async Task A_bad_filter_is_ignored_with_a_message(string url, string message)
     {
         var client = await App.SignedInClientAsync(Demo.Admin);
@@ -37,7 +44,11 @@ public sealed class BadFilterTests(IntegrationTest.AppFixture fixture) : Integra
     public async Task Good_filters_give_no_message()
     {
         var client = await App.SignedInClientAsync(Demo.Admin);
-        foreach (var url in new[] { "/ip-reputation?stale=true&degraded_within=7", "/vps?billing_day=5&renewing_within=30", "/audit?from=2026-01-01" })
+        foreach (var url in new[]
+                 {
+                     "/ip-reputation?stale=true&degraded_within=7", "/vps?billing_day=5&renewing_within=30", "/audit?from=2026-01-01",
+                     "/staff?role=1&q=a", "/tenants?status=active&plan=growth&q=a", "/settings/system?q=ip", "/costs?q=acme",
+                 })
         {
             var html = await client.GetStringAsync(url, Ct);
             Assert.DoesNotContain("data-testid=\"filter-message\"", html);

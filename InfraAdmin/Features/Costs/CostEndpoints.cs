@@ -9,8 +9,11 @@ public static class CostEndpoints
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/costs/export.csv", async (string? month, CostService service, CancellationToken ct) =>
             {
+                // A malformed month is the caller's mistake (400); a well-formed one with no kept figures is not found (404).
+                var malformed = !string.IsNullOrWhiteSpace(month) && !CostMonth.TryParseAny(month, out _);
                 var result = await service.ExportAsync(month, ct);
-                if (result.Value is not { } export) return Results.Problem(result.Message, statusCode: StatusCodes.Status404NotFound);
+                if (result.Value is not { } export)
+                    return Results.Problem(result.Message, statusCode: malformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound);
                 var s = export.Summary;
                 var file = Csv.Build(
                     ["month", "days_counted", "tenant_id", "tenant", "revenue", "ip_cost", "vps_cost", "total_cost", "margin", "margin_percent", "domains", "ips_used", "cost_per_domain"],

@@ -14,7 +14,10 @@ public partial class CostsPage
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
+
+    // The link's tenant search, once checked (a bad one is ignored and named in _filterMessage).
+    private string? Q, _filterMessage;
 
     private CostMonth _month;
     private CostMonthSummary? _summary;
@@ -38,6 +41,8 @@ public partial class CostsPage
     protected override async Task OnParametersSetAsync()
     {
         _month = MonthFromQuery();
+        var f = new QueryFilters();
+        (Q, _filterMessage) = (f.Text("q", QQuery), f.Message);
         try
         {
             var result = await Service.GetMonthAsync(Month);

@@ -13,7 +13,10 @@ public partial class SystemConfigPage
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
+
+    // The link's search, once checked (a bad one is ignored and named in _filterMessage).
+    private string? Q, _filterMessage;
 
     private sealed record Editing(ConfigRow? Row);
 
@@ -27,6 +30,8 @@ public partial class SystemConfigPage
 
     protected override async Task OnParametersSetAsync()
     {
+        var f = new QueryFilters();
+        (Q, _filterMessage) = (f.Text("q", QQuery), f.Message);
         _search = Q;
         await LoadAsync();
     }

@@ -10,7 +10,7 @@ public static class StaffEndpoints
         endpoints.MapGet("/staff/export.csv", async (string? q, string? role, StaffService service, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
-                var query = new StaffQuery(f.Text("q", q), f.Int("role", role, 1, int.MaxValue));
+                var query = StaffQuery.FromQuery(f, q, role);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(query, ct);
                 var file = Csv.Build(

@@ -46,7 +46,12 @@ public static class StaffSort
 }
 
 public sealed record StaffQuery(
-    string? Search = null, int? RoleId = null, string SortBy = StaffSort.Email, bool Descending = false, int Page = 0, int PageSize = 25);
+    string? Search = null, int? RoleId = null, string SortBy = StaffSort.Email, bool Descending = false, int Page = 0, int PageSize = 25)
+{
+    /// <summary>The list's search and role from a link's query string (the page and its CSV export); bad values go to <paramref name="f"/>.</summary>
+    public static StaffQuery FromQuery(InfraAdmin.Infrastructure.QueryFilters f, string? q, string? role) =>
+        new(f.Text("q", q), f.Int("role", role, 1, int.MaxValue));
+}
 
 public sealed record StaffResults(int Total, IReadOnlyList<StaffRow> Rows);
 

@@ -17,8 +17,12 @@ public partial class StaffPage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
-    [SupplyParameterFromQuery(Name = "role")] public int? RoleId { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? SearchQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "role")] public string? RoleQuery { get; set; }
+
+    // The filters of the link, once checked (a bad one is ignored and named in _filterMessage).
+    private string? Search, _filterMessage;
+    private int? RoleId;
 
     /// <summary>The export with the list's current search and role.</summary>
     private string ExportUrl => QueryHelpers.AddQueryString("staff/export.csv",
@@ -66,6 +70,9 @@ public partial class StaffPage
 
     protected override async Task OnParametersSetAsync()
     {
+        var f = new QueryFilters();
+        var query = StaffQuery.FromQuery(f, SearchQuery, RoleQuery);
+        (Search, RoleId, _filterMessage) = (query.Search, query.RoleId, f.Message);
         _filter.Search = Search;
         _filter.RoleId = RoleId;
         if (_grid is not null) await _grid.ReloadServerData();

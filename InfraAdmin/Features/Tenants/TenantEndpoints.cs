@@ -15,7 +15,10 @@ public static class TenantEndpoints
     public static void MapTenants(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/tenants/export.csv", async (string? q, string? plan, string? status, TenantService service, CancellationToken ct) =>
             {
-                var rows = await service.ExportAsync(new TenantListQuery(q, plan, status), ct);
+                var f = new QueryFilters();
+                var query = TenantListQuery.FromQuery(f, q, plan, status);
+                if (f.BadRequest() is { } bad) return bad;
+                var rows = await service.ExportAsync(query, ct);
                 var file = Csv.Build(
                     ["id", "name", "slug", "plan", "status", "monthly_revenue", "users", "domains"],
                     rows.Select(r => new object?[] { r.Id, r.Name, r.Slug, r.Plan, r.Status, r.MonthlyRevenue, r.Users, r.Domains }));

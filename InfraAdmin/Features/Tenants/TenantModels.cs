@@ -15,7 +15,12 @@ public sealed record TenantListRow
 
 public sealed record TenantListQuery(
     string? Search = null, string? Plan = null, string? Status = null, string? SortBy = null, bool Descending = false,
-    int Page = 0, int PageSize = 25);
+    int Page = 0, int PageSize = 25)
+{
+    /// <summary>The list's search, plan and status from a link's query string (the page and its CSV export); bad values go to <paramref name="f"/>.</summary>
+    public static TenantListQuery FromQuery(InfraAdmin.Infrastructure.QueryFilters f, string? q, string? plan, string? status) =>
+        new(f.Text("q", q), f.OneOf("plan", plan, Data.Entities.TenantPlan.All), f.OneOf("status", status, Data.Entities.TenantStatus.All));
+}
 
 public sealed record TenantListPage(int Total, IReadOnlyList<TenantListRow> Rows);
 
