@@ -114,4 +114,111 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         cut.WaitForAssertion(() => Assert.True(cut.FindAll(".mud-input-error, .mud-input-helper-text.mud-input-error").Count > 0 || cut.Markup.Contains("Required")));
         Assert.Contains("Required", cut.Markup);
     }
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("abc", "A whole number between 0 and 100")]
+    [InlineData("-5", "Between 0 and 100")]
+    [InlineData("101", "Between 0 and 100")]
+    [InlineData("", "Required")]
+    public async Task A_bad_rollout_percentage_for_a_new_flag_keeps_the_text_blocks_create_and_a_valid_one_is_saved_exactly(string typed, string rule)
+    {
+        Render<MudPopoverProvider>();
+        var cut = Render<FeatureFlagsPage>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=flag-list]"), TimeSpan.FromSeconds(30));
+        cut.Find("button[data-testid=new-flag]").Click();
+        cut.WaitForElement("input[data-testid=flag-key-input]");
+        var key = "num-" + Guid.NewGuid().ToString("N")[..8];
+        cut.Find("input[data-testid=flag-key-input]").Change(key);
+        cut.Find("input[data-testid=new-flag-rollout]").Input(typed);
+
+        cut.WaitForAssertion(() => Assert.Equal(rule, RuleBeside(cut, "new-flag-rollout")));
+        Assert.Equal(typed, cut.Find("input[data-testid=new-flag-rollout]").GetAttribute("value") ?? "");
+        Assert.True(cut.Find("button[data-testid=create-flag]").HasAttribute("disabled"));
+        await cut.Find("[data-testid=flag-editor] form").SubmitAsync(); // Enter in a field
+        await using (var db = _fixture.Database.CreateContext())
+            Assert.False(await db.FeatureFlags.AnyAsync(f => f.Key == key, Ct));
+
+        cut.Find("input[data-testid=new-flag-rollout]").Input("37");
+        cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=create-flag]").HasAttribute("disabled")));
+        Assert.Null(RuleBeside(cut, "new-flag-rollout"));
+        await cut.Find("[data-testid=flag-editor] form").SubmitAsync();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=flag-editor]"))); // created and closed
+        await using (var db = _fixture.Database.CreateContext())
+            Assert.Equal(37, await db.FeatureFlags.Where(f => f.Key == key).Select(f => f.RolloutPercentage).SingleAsync(Ct));
+    }
+
+    private IRenderedComponent<VpsPage> RenderVpsPage(string uri)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
+        Render<MudPopoverProvider>();
+        var cut = Render<VpsPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=vps-link]")), TimeSpan.FromSeconds(30));
+        return cut;
+    }
+
+    private static List<string> GridIds(IRenderedComponent<VpsPage> cut) =>
+        cut.FindAll("[data-testid=vps-link]").Select(a => a.TextContent.Trim()).Order().ToList();
+
+    private async Task<List<string>> IdsWithBillingDayAsync(int day)
+    {
+        await using var db = _fixture.Database.CreateContext();
+        return (await db.VpsInstances.Where(v => v.HostwindsBillingDay == day).Select(v => v.HostwindsInstanceId!).ToListAsync(Ct)).Order().ToList();
+    }
+
+    [Theory]
+    [InlineData("filter-billing-day", "abc", "A whole number between 1 and 31")]
+    [InlineData("filter-billing-day", "-5", "Between 1 and 31")]
+    [InlineData("filter-billing-day", "0", "Between 1 and 31")]
+    [InlineData("filter-billing-day", "32", "Between 1 and 31")]
+    [InlineData("filter-renewing-within", "abc", "A whole number between 0 and 366")]
+    [InlineData("filter-renewing-within", "-5", "Between 0 and 366")]
+    [InlineData("filter-renewing-within", "367", "Between 0 and 366")]
+    public async Task A_bad_vps_filter_number_keeps_the_text_shows_the_rule_and_is_not_applied(string field, string typed, string rule)
+    {
+        var cut = RenderVpsPage("vps?billing_day=31");
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var before = navigation.Uri;
+        var day31 = await IdsWithBillingDayAsync(31);
+        Assert.NotEmpty(day31);
+        cut.WaitForAssertion(() => Assert.Equal(day31, GridIds(cut)));
+
+        cut.Find($"input[data-testid={field}]").Input(typed);
+        cut.WaitForAssertion(() => Assert.Equal(rule, RuleBeside(cut, field)));
+        Assert.Equal(typed, cut.Find($"input[data-testid={field}]").GetAttribute("value"));
+        Assert.True(cut.Find("button[data-testid=apply-filters]").HasAttribute("disabled"));
+        await cut.Find("form[data-testid=vps-filters]").SubmitAsync(); // Enter in a field
+        Assert.Equal(before, navigation.Uri);
+        Assert.Equal(day31, GridIds(cut)); // the filter it had, not a clamped one
+    }
+
+    [Fact]
+    public async Task A_valid_vps_filter_number_is_applied_exactly_and_an_empty_one_means_no_filter()
+    {
+        var cut = RenderVpsPage("vps");
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        cut.Find("input[data-testid=filter-billing-day]").Input("31");
+        cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=apply-filters]").HasAttribute("disabled")));
+        Assert.Null(RuleBeside(cut, "filter-billing-day"));
+        await cut.Find("form[data-testid=vps-filters]").SubmitAsync();
+        Assert.Contains("billing_day=31", navigation.Uri);
+        var day31 = await IdsWithBillingDayAsync(31);
+        cut.WaitForAssertion(() => Assert.Equal(day31, GridIds(cut)), TimeSpan.FromSeconds(30));
+
+        cut.Find("input[data-testid=filter-billing-day]").Input("");
+        cut.Find("input[data-testid=filter-renewing-within]").Input("366");
+        cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=apply-filters]").HasAttribute("disabled")));
+        Assert.Null(RuleBeside(cut, "filter-billing-day")); // empty: no billing-day filter
+        Assert.Null(RuleBeside(cut, "filter-renewing-within"));
+        await cut.Find("form[data-testid=vps-filters]").SubmitAsync();
+        Assert.DoesNotContain("billing_day", navigation.Uri);
+        Assert.Contains("renewing_within=366", navigation.Uri);
+        Assert.Empty(cut.FindAll("[data-testid=filter-message]"));
+        var horizon = DateTime.UtcNow.AddDays(366);
+        await using var db = _fixture.Database.CreateContext();
+        var renewing = (await db.VpsInstances.Where(v => v.Status != InfraAdmin.Data.Entities.VpsStatus.Decommissioned && v.CurrentBillingPeriodEnd <= horizon)
+            .Select(v => v.HostwindsInstanceId!).ToListAsync(Ct)).Order().ToList();
+        cut.WaitForAssertion(() => Assert.Equal(renewing, GridIds(cut)), TimeSpan.FromSeconds(30));
+    }
 }

@@ -18,6 +18,19 @@ public static class NumberText
         return value < min || value > max ? $"Between {min} and {max}" : null;
     }
 
+    /// <summary>Like <see cref="WholeNumber"/>, but an empty field is fine and gives no value (an optional filter).</summary>
+    public static string? OptionalWholeNumber(string? text, int min, int max, out int? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (WholeNumber(text, min, max, out var number) is { } rule) return rule;
+        value = number;
+        return null;
+    }
+
+    /// <summary>How a whole number is put back into a text field.</summary>
+    public static string Format(int? number) => number?.ToString(CultureInfo.InvariantCulture) ?? "";
+
     /// <summary>Null and the amount when <paramref name="text"/> is a sum of money from 0 to max with at most two decimals, else the rule.</summary>
     public static string? Money(string? text, bool required, decimal max, out decimal? value)
     {

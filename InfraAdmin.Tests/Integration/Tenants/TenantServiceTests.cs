@@ -171,6 +171,22 @@ public sealed class TenantServiceTests(IntegrationTest.AppFixture fixture) : Int
         Assert.NotEmpty(Mail.For(world.Admin.Replace("admin@", "billing@"), App));
     }
 
+    [Theory]
+    [InlineData("-0.01")]
+    [InlineData("100000000")]
+    [InlineData("10.005")]
+    public async Task Revenue_below_zero_above_the_column_or_with_more_than_two_decimals_is_refused(string revenue)
+    {
+        var world = await TestTenants.CreateAsync(Db, "revenue");
+        var form = await AsAsync(Demo.Admin, s => s.GetTenantAsync(world.TenantId, Ct));
+        var before = form.MonthlyRevenue;
+        form.MonthlyRevenue = decimal.Parse(revenue, System.Globalization.CultureInfo.InvariantCulture);
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(Demo.Admin, s => s.UpdateTenantAsync(world.TenantId, form, Ct)));
+        Assert.True(ex.Errors.ContainsKey(nameof(TenantEditForm.MonthlyRevenue)));
+        await using var db = Db.CreateContext();
+        Assert.Equal(before, await db.Tenants.Where(t => t.Id == world.TenantId).Select(t => t.MonthlyRevenue).SingleAsync(Ct));
+    }
+
     public static TheoryData<string, int> BadPolicies() => new()
     {
         { nameof(TenantPoliciesForm.PasswordMinLength), 7 },

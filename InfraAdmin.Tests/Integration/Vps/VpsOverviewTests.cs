@@ -84,6 +84,33 @@ public sealed class VpsOverviewTests(IntegrationTest.AppFixture fixture) : Integ
         Assert.All(page.Rows, r => Assert.Equal(6, r.IpCount));
     }
 
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(32, null)]
+    [InlineData(null, -1)]
+    [InlineData(null, VpsFilter.MaxRenewingWithinDays + 1)]
+    public async Task The_service_refuses_out_of_range_filter_numbers_rather_than_clamping_them(int? billingDay, int? renewingWithin)
+    {
+        var filter = new VpsFilter(BillingDay: billingDay, RenewingWithin: renewingWithin);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => AsAsync(Demo.Support, s => s.SearchAsync(filter, 0, 10, ct: Ct)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => AsAsync(Demo.Support, s => s.ExportAsync(filter, Ct)));
+    }
+
+    [Fact]
+    public async Task The_query_string_takes_the_bounds_the_service_accepts()
+    {
+        var f = new InfraAdmin.Infrastructure.QueryFilters();
+        var edge = VpsFilter.FromQuery(f, null, null, "31", VpsFilter.MaxRenewingWithinDays.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+        Assert.Null(f.Message);
+        Assert.Equal((31, VpsFilter.MaxRenewingWithinDays), (edge.BillingDay, edge.RenewingWithin));
+        Assert.NotNull(await AsAsync(Demo.Support, s => s.SearchAsync(edge, 0, 10, ct: Ct)));
+
+        var past = VpsFilter.FromQuery(f, null, null, "32", (VpsFilter.MaxRenewingWithinDays + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+        Assert.Equal((null, null), (past.BillingDay, past.RenewingWithin));
+        Assert.Contains("billing_day=“32” must be a whole number from 1 to 31", f.Message);
+        Assert.Contains($"renewing_within=“{VpsFilter.MaxRenewingWithinDays + 1}” must be a whole number from 0 to {VpsFilter.MaxRenewingWithinDays}", f.Message);
+    }
+
     [Fact]
     public async Task The_detail_shows_the_period_days_to_renewal_ips_assignments_and_tenants()
     {

@@ -64,6 +64,9 @@ public static partial class ConfigRules
         return Pretty(doc.RootElement);
     }
 
+    public const int MinRolloutPercentage = 0, MaxRolloutPercentage = 100;
+
     public static string? PercentageError(int percentage) =>
-        percentage is < 0 or > 100 ? $"The rollout percentage is between 0 and 100 (not {percentage})." : null;
+        percentage is < MinRolloutPercentage or > MaxRolloutPercentage
+            ? $"The rollout percentage is between {MinRolloutPercentage} and {MaxRolloutPercentage} (not {percentage})." : null;
 }

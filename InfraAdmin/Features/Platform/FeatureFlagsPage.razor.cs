@@ -1,4 +1,5 @@
 using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -50,15 +51,35 @@ public partial class FeatureFlagsPage
 
     private string? ErrorFor(string field) => _errors.GetValueOrDefault(field);
 
+    // The rollout percentage as typed; _new.RolloutPercentage changes only when it is valid.
+    private string? _newPercentText = "0";
+
+    /// <summary>The rule the typed percentage breaks, or null.</summary>
+    private string? TypedPercentageError =>
+        NumberText.WholeNumber(_newPercentText, ConfigRules.MinRolloutPercentage, ConfigRules.MaxRolloutPercentage, out _);
+
+    /// <summary>Beside the field: the typed rule, else what the service said about the percentage.</summary>
+    private string? PercentageErrorText => TypedPercentageError ?? ErrorFor(nameof(FlagInput.RolloutPercentage));
+
+    private void NewPercentageTyped(string? text)
+    {
+        _newPercentText = text;
+        if (NumberText.WholeNumber(text, ConfigRules.MinRolloutPercentage, ConfigRules.MaxRolloutPercentage, out var value) is null)
+            _new.RolloutPercentage = value;
+        _errors = _errors.Where(e => e.Key != nameof(FlagInput.RolloutPercentage)).ToDictionary();
+    }
+
     private void CancelCreate()
     {
         _creating = false;
         _new = new FlagInput();
+        _newPercentText = NumberText.Format(_new.RolloutPercentage);
         _errors = new Dictionary<string, string>();
     }
 
     private async Task Create()
     {
+        if (TypedPercentageError is not null) return; // Enter in a field submits the form even when Create is disabled
         try
         {
             await Service.CreateAsync(_new);

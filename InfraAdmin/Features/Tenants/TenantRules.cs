@@ -21,6 +21,7 @@ public static partial class TenantRules
     public const int MinPasswordLength = 8, MaxPasswordLength = 128;
     public const int MinSessionHours = 1, MaxSessionHours = 720;
     public const int MinLoginAttempts = 3, MaxLoginAttempts = 20;
+    public const decimal MaxMonthlyRevenue = 99_999_999.99m; // numeric(10,2)
 
     /// <summary>The date formats a tenant may pick (ui_date_format holds at most 20 characters).</summary>
     public static readonly IReadOnlyList<string> DateFormats = ["yyyy-MM-dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy", "d MMM yyyy", "MMM d, yyyy"];
@@ -94,8 +95,7 @@ public static partial class TenantRules
         if (string.IsNullOrWhiteSpace(f.Name) || f.Name.Trim().Length > 200) errors[nameof(f.Name)] = "A name of 1 to 200 characters.";
         if (!Data.Entities.TenantPlan.All.Contains(f.Plan)) errors[nameof(f.Plan)] = "Pick one of the plans.";
         if (!Data.Entities.TenantStatus.All.Contains(f.Status)) errors[nameof(f.Status)] = "Pick active, trial or suspended.";
-        if (f.MonthlyRevenue is < 0 or >= 100_000_000m || decimal.Round(f.MonthlyRevenue, 2) != f.MonthlyRevenue)
-            errors[nameof(f.MonthlyRevenue)] = "An amount from 0 to 99,999,999.99 with at most two decimals.";
+        if (NumberText.MoneyRule(f.MonthlyRevenue, required: true, MaxMonthlyRevenue) is { } revenue) errors[nameof(f.MonthlyRevenue)] = revenue;
         return errors;
     }
 

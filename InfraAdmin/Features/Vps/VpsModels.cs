@@ -1,3 +1,4 @@
+using InfraAdmin.Data.Billing;
 using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Vps;
@@ -6,13 +7,19 @@ namespace InfraAdmin.Features.Vps;
 public sealed record VpsFilter(
     string? Status = null, string? Region = null, int? BillingDay = null, int? RenewingWithin = null, string? Q = null)
 {
-    /// <summary>The longest <c>renewing_within</c> window, in days.</summary>
-    public const int MaxRenewingWithinDays = 3650;
+    /// <summary>The longest <c>renewing_within</c> window, in days (a year; the service used to clamp longer windows to it silently).</summary>
+    public const int MaxRenewingWithinDays = 366;
 
     /// <summary>The filter from the query string as typed (the page and its CSV export); bad values are left out and recorded in <paramref name="f"/>.</summary>
     public static VpsFilter FromQuery(QueryFilters f, string? status, string? region, string? billingDay, string? renewingWithin, string? q) =>
-        new(f.Text("status", status), f.Text("region", region), f.Int("billing_day", billingDay, 1, 31),
+        new(f.Text("status", status), f.Text("region", region), f.Int("billing_day", billingDay, BillingPeriod.MinDay, BillingPeriod.MaxDay),
             f.Int("renewing_within", renewingWithin, 0, MaxRenewingWithinDays), f.Text("q", q));
+
+    /// <summary>The bound that is out of range, for a service that refuses it rather than clamping it; null when both are fine.</summary>
+    public string? OutOfRange() =>
+        BillingDay is { } day && !BillingPeriod.IsValidDay(day) ? $"The billing day filter is between {BillingPeriod.MinDay} and {BillingPeriod.MaxDay} (not {day})."
+        : RenewingWithin is < 0 or > MaxRenewingWithinDays ? $"The renewing-within filter is between 0 and {MaxRenewingWithinDays} days (not {RenewingWithin})."
+        : null;
 }
 
 public sealed record VpsRow(

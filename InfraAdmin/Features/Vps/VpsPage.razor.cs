@@ -1,4 +1,5 @@
 using InfraAdmin.Components.Shared;
+using InfraAdmin.Data.Billing;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -34,8 +35,9 @@ public partial class VpsPage
     {
         public string? Status { get; set; }
         public string? Region { get; set; }
-        public int? BillingDay { get; set; }
-        public int? RenewingWithin { get; set; }
+        // As typed; applied only when valid (empty: no filter).
+        public string? BillingDay { get; set; }
+        public string? RenewingWithin { get; set; }
         public string? Q { get; set; }
     }
 
@@ -61,8 +63,8 @@ public partial class VpsPage
         ParseFilters();
         _filter.Status = Status;
         _filter.Region = Region;
-        _filter.BillingDay = BillingDay;
-        _filter.RenewingWithin = RenewingWithin;
+        _filter.BillingDay = NumberText.Format(BillingDay);
+        _filter.RenewingWithin = NumberText.Format(RenewingWithin);
         _filter.Q = Q;
         if (_grid is not null) await _grid.ReloadServerData();
     }
@@ -90,11 +92,22 @@ public partial class VpsPage
         }
     }
 
-    private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+    private string? BillingDayError => NumberText.OptionalWholeNumber(_filter.BillingDay, BillingPeriod.MinDay, BillingPeriod.MaxDay, out _);
+    private string? RenewingWithinError => NumberText.OptionalWholeNumber(_filter.RenewingWithin, 0, VpsFilter.MaxRenewingWithinDays, out _);
+    private bool FiltersAreValid => BillingDayError is null && RenewingWithinError is null;
+
+    /// <summary>Puts the filters in the URL; with a bad number nothing is applied and the grid keeps the filters it had.</summary>
+    private void ApplyFilters()
     {
-        ["status"] = Blank(_filter.Status), ["region"] = Blank(_filter.Region), ["billing_day"] = _filter.BillingDay,
-        ["renewing_within"] = _filter.RenewingWithin, ["q"] = Blank(_filter.Q),
-    }));
+        if (!FiltersAreValid) return; // Enter in a field submits the form even when Apply is disabled
+        NumberText.OptionalWholeNumber(_filter.BillingDay, BillingPeriod.MinDay, BillingPeriod.MaxDay, out var day);
+        NumberText.OptionalWholeNumber(_filter.RenewingWithin, 0, VpsFilter.MaxRenewingWithinDays, out var within);
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["status"] = Blank(_filter.Status), ["region"] = Blank(_filter.Region), ["billing_day"] = day,
+            ["renewing_within"] = within, ["q"] = Blank(_filter.Q),
+        }));
+    }
 
     private void ClearFilters() => Navigation.NavigateTo("vps");
 

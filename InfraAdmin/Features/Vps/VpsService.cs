@@ -22,6 +22,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         VpsFilter filter, int page, int pageSize, string? sortBy = null, bool descending = false, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
+        RefuseOutOfRange(filter);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var (total, rows) = await dbFactory.CountAndPageAsync(
             db => Filter(db.VpsInstances.AsNoTracking(), filter).CountAsync(ct),
@@ -33,6 +34,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     public async Task<IReadOnlyList<VpsRow>> ExportAsync(VpsFilter filter, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
+        RefuseOutOfRange(filter);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), null, false).Take(Csv.MaxRows)).ToListAsync(ct);
     }
@@ -209,6 +211,12 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         return (ips, assignments, tenants);
     }
 
+    /// <summary>The page and the export parse filters with VpsFilter.FromQuery; anything else out of range is refused, never clamped.</summary>
+    private static void RefuseOutOfRange(VpsFilter f)
+    {
+        if (f.OutOfRange() is { } problem) throw new ArgumentOutOfRangeException(nameof(f), problem);
+    }
+
     private IQueryable<VpsInstance> Filter(IQueryable<VpsInstance> q, VpsFilter f)
     {
         if (!string.IsNullOrWhiteSpace(f.Status)) q = q.Where(v => v.Status == f.Status);
@@ -216,7 +224,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         if (f.BillingDay is { } day) q = q.Where(v => v.HostwindsBillingDay == day);
         if (f.RenewingWithin is { } within)
         {
-            var horizon = Now.AddDays(Math.Clamp(within, 0, 366));
+            var horizon = Now.AddDays(within);
             q = q.Where(v => v.Status != VpsStatus.Decommissioned && v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon);
         }
         if (!string.IsNullOrWhiteSpace(f.Q))
