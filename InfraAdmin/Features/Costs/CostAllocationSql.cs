@@ -94,49 +94,67 @@ public static class CostAllocationSql
                    CASE WHEN ip.vps_id IS NULL THEN 1 ELSE r.n_ips END AS n_ips,
                    extract(day from date_trunc('month', r.s::timestamp) + interval '1 month - 1 day')::int AS dim
             FROM runs r JOIN cost_ip ip ON ip.ip_id = r.ip_id
-            WHERE r.e IS NOT NULL)
-        SELECT ip_id, seg_no, s, e, n_dom,
-               CASE WHEN n_dom > 0 THEN ip_cost / (dim * n_dom) ELSE ip_cost / dim END AS ip_share,
-               CASE WHEN n_dom > 0 THEN vps_cost / (dim * n_ips * n_dom) ELSE vps_cost / (dim * n_ips) END AS vps_share
-        FROM t;
+            WHERE r.e IS NOT NULL),
+        shares AS (
+            SELECT ip_id, seg_no, s, e, n_dom,
+                   CASE WHEN n_dom > 0 THEN ip_cost / (dim * n_dom) ELSE ip_cost / dim END AS ip_share,
+                   CASE WHEN n_dom > 0 THEN vps_cost / (dim * n_ips * n_dom) ELSE vps_cost / (dim * n_ips) END AS vps_share
+            FROM t)
+        SELECT shares.*,    -- the change from the IP's previous run (runs of an IP follow each other without a gap)
+               ip_share - lag(ip_share, 1, 0::numeric) OVER w AS ip_step, vps_share - lag(vps_share, 1, 0::numeric) OVER w AS vps_step
+        FROM shares WINDOW w AS (PARTITION BY ip_id ORDER BY seg_no);
         ANALYZE cost_seg;
         """;
 
     /// <summary>The allocation for the days @from..@to (inclusive) from <see cref="Prepare"/>'s tables: one row per day and tenant plus one idle row per day.</summary>
     public const string Allocation = """
         WITH
-        pieces AS (
-            -- each covered domain's share (of its IP, and of the IP's part of its VPS), for each run of equal days, to its tenant
-            SELECT i.tenant_id, g.s AS p1, g.e AS p2, g.ip_share AS ip, g.vps_share AS vps
+        cover AS MATERIALIZED (   -- each domain's coverage of an IP, from its first run of equal days to its last
+            SELECT i.tenant_id, i.ip_id, f.seg_no AS first_seg, l.seg_no AS last_seg, f.s AS first_day, l.e AS last_day,
+                   f.ip_share AS first_ip, f.vps_share AS first_vps, l.ip_share AS last_ip, l.vps_share AS last_vps
             FROM cost_ivl i
             JOIN cost_seg f ON f.ip_id = i.ip_id AND f.s = i.d1
             JOIN cost_seg l ON l.ip_id = i.ip_id AND l.e = i.d2
-            CROSS JOIN LATERAL generate_series(f.seg_no, l.seg_no) AS n(seg_no)
-            JOIN cost_seg g ON g.ip_id = i.ip_id AND g.seg_no = n.seg_no
+        ),
+        events AS (         -- a tenant's share of a day changes: +/- from that day on (n: covered domains starting/ending)
+            -- a domain's coverage of an IP starts: its first run's share ...
+            SELECT tenant_id, first_day AS day, first_ip AS ip, first_vps AS vps, 1 AS n FROM cover
+            UNION ALL
+            -- ... and ends: its last run's share is taken back after its last day
+            SELECT tenant_id, last_day + 1, -last_ip, -last_vps, -1 FROM cover
+            UNION ALL
+            -- each later run of the IP within the coverage: the change of the share
+            SELECT c.tenant_id, g.s, g.ip_step, g.vps_step, 0
+            FROM cover c
+            CROSS JOIN LATERAL generate_series(c.first_seg + 1, c.last_seg) AS k(seg_no)
+            JOIN cost_seg g ON g.ip_id = c.ip_id AND g.seg_no = k.seg_no
             UNION ALL
             -- an IP's days with no domain: idle
-            SELECT NULL::uuid, s, e, ip_share, vps_share FROM cost_seg WHERE n_dom = 0
+            SELECT NULL::uuid, s, ip_share, vps_share, 1 FROM cost_seg WHERE n_dom = 0
+            UNION ALL
+            SELECT NULL, e + 1, -ip_share, -vps_share, -1 FROM cost_seg WHERE n_dom = 0
             UNION ALL
             -- a VPS's days with no IP (before its first IP exists, or all of them): idle, month by month
-            SELECT NULL, greatest(g.m::date, v.l), least((g.m + interval '1 month - 1 day')::date, v.last),
-                   0, v.cost / extract(day from g.m + interval '1 month - 1 day')::int
-            FROM (SELECT v.*, coalesce((SELECT min(i.l) FROM cost_ip i WHERE i.vps_id = v.vps_id) - 1, v.u) AS last FROM cost_vps v) v
-            CROSS JOIN LATERAL generate_series(date_trunc('month', v.l::timestamp), v.last::timestamp, interval '1 month') AS g(m)
-            WHERE v.last >= v.l
+            SELECT NULL, x.day, 0, x.sign * x.share, x.sign FROM (
+                SELECT v.cost / extract(day from g.m + interval '1 month - 1 day')::int AS share,
+                       greatest(g.m::date, v.l) AS p1, least((g.m + interval '1 month - 1 day')::date, v.last) AS p2
+                FROM (SELECT v.vps_id, v.l, v.cost, coalesce(f.first - 1, v.u) AS last
+                      FROM cost_vps v LEFT JOIN (SELECT vps_id, min(l) AS first FROM cost_ip GROUP BY vps_id) f ON f.vps_id = v.vps_id) v
+                CROSS JOIN LATERAL generate_series(date_trunc('month', v.l::timestamp), v.last::timestamp, interval '1 month') AS g(m)
+                WHERE v.last >= v.l) p
+            CROSS JOIN LATERAL (VALUES (p.p1, 1, p.share), (p.p2 + 1, -1, p.share)) AS x(day, sign, share)
             UNION ALL
             -- one idle row for every day, so each kept day is visible even when nothing cost anything
-            SELECT NULL, @from, @to, 0, 0
+            SELECT NULL, @from, 0, 0, 1
+            UNION ALL
+            SELECT NULL, @to + 1, 0, 0, -1
         ),
-        events AS (         -- a piece adds its share from its first day and takes it back after its last
-            SELECT tenant_id, day, sum(ip) AS ip, sum(vps) AS vps, sum(n) AS n
-            FROM (SELECT tenant_id, p1 AS day, ip, vps, 1 AS n FROM pieces
-                  UNION ALL
-                  SELECT tenant_id, p2 + 1, -ip, -vps, -1 FROM pieces) e
-            GROUP BY tenant_id, day
+        grouped AS (
+            SELECT tenant_id, day, sum(ip) AS ip, sum(vps) AS vps, sum(n) AS n FROM events GROUP BY tenant_id, day
         ),
         runs AS (           -- a tenant's exact day figures from one event to the next
             SELECT tenant_id, day, lead(day) OVER w AS next, sum(ip) OVER w AS ip, sum(vps) OVER w AS vps, sum(n) OVER w AS n
-            FROM events WINDOW w AS (PARTITION BY tenant_id ORDER BY day)
+            FROM grouped WINDOW w AS (PARTITION BY tenant_id ORDER BY day)
         )
         SELECT g.d::date AS day, r.tenant_id, r.ip AS ip_cost, r.vps AS vps_cost
         FROM runs r
@@ -144,7 +162,12 @@ public static class CostAllocationSql
         WHERE r.n > 0
         """;
 
-    /// <summary>Replaces the kept rows of the days <paramref name="from"/>..<paramref name="to"/> in one transaction; returns rows written.</summary>
+
+    /// <summary>
+    /// Writes the kept rows of the days <paramref name="from"/>..<paramref name="to"/> as the allocation gives them, in one
+    /// transaction: only rows whose figures changed are updated, new ones inserted, gone ones deleted (so a rebuild of data
+    /// that barely changed writes little), and the months touched are re-summed. Returns the rows of the range.
+    /// </summary>
     public static async Task<int> RebuildAsync(InfraAdminDbContext db, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         if (to < from) return 0;
@@ -153,19 +176,41 @@ public static class CostAllocationSql
         {
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [LockKey], ct);
             // The sorts and hashes of a 13-month rebuild fit in memory; spilling them to disk costs minutes at scale.
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '256MB'", ct);
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '512MB'", ct);
             await db.Database.ExecuteSqlRawAsync(WithDays(Prepare, from, to), ct);
-            await db.Database.ExecuteSqlRawAsync(
-                "DELETE FROM tenant_cost_daily WHERE day BETWEEN @from AND @to", Parameters(from, to), ct);
-            var written = await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO tenant_cost_daily (day, tenant_id, ip_cost, vps_cost)\n" + Allocation, Parameters(from, to), ct);
+            var rows = await db.Database.ExecuteSqlRawAsync(
+                WithDays("CREATE TEMP TABLE cost_new ON COMMIT DROP AS\n" + Allocation, from, to), ct);
+            await db.Database.ExecuteSqlRawAsync(WithDays(Write, from, to), ct);
             await db.Database.ExecuteSqlRawAsync(MonthlyCostRollUp.Sql("@from", "@to"), Parameters(from, to), ct);
-            return written;
+            return rows;
         }, ct);
     }
 
     /// <summary>
-    /// <see cref="Prepare"/> with its days written in as date literals: utility statements (CREATE TABLE AS) take no bind
+    /// From <c>cost_new</c> (the allocation of @from..@to) to <c>tenant_cost_daily</c>, touching only rows that differ.
+    /// Rows are matched on (day, tenant or the zero id for idle), so the joins hash.
+    /// </summary>
+    public const string Write = """
+        CREATE TEMP TABLE cost_diff ON COMMIT DROP AS
+        SELECT coalesce(n.day, o.day) AS day, coalesce(n.tenant_id, o.tenant_id) AS tenant_id, n.ip_cost, n.vps_cost,
+               o.day IS NULL AS added, n.day IS NULL AS gone
+        FROM cost_new n
+        FULL JOIN (SELECT * FROM tenant_cost_daily WHERE day BETWEEN @from AND @to) o
+          ON o.day = n.day AND coalesce(o.tenant_id, '00000000-0000-0000-0000-000000000000') = coalesce(n.tenant_id, '00000000-0000-0000-0000-000000000000')
+        WHERE o.day IS NULL OR n.day IS NULL OR o.ip_cost <> n.ip_cost OR o.vps_cost <> n.vps_cost;
+        ANALYZE cost_diff;
+
+        DELETE FROM tenant_cost_daily d USING cost_diff x WHERE x.gone AND x.tenant_id IS NOT NULL AND d.day = x.day AND d.tenant_id = x.tenant_id;
+        DELETE FROM tenant_cost_daily d USING cost_diff x WHERE x.gone AND x.tenant_id IS NULL AND d.day = x.day AND d.tenant_id IS NULL;
+        UPDATE tenant_cost_daily d SET ip_cost = x.ip_cost, vps_cost = x.vps_cost FROM cost_diff x
+        WHERE NOT x.added AND NOT x.gone AND x.tenant_id IS NOT NULL AND d.day = x.day AND d.tenant_id = x.tenant_id;
+        UPDATE tenant_cost_daily d SET ip_cost = x.ip_cost, vps_cost = x.vps_cost FROM cost_diff x
+        WHERE NOT x.added AND NOT x.gone AND x.tenant_id IS NULL AND d.day = x.day AND d.tenant_id IS NULL;
+        INSERT INTO tenant_cost_daily (day, tenant_id, ip_cost, vps_cost) SELECT day, tenant_id, ip_cost, vps_cost FROM cost_diff WHERE added;
+        """;
+
+    /// <summary>
+    /// SQL of this class with its days written in as date literals: utility statements (CREATE TABLE AS) take no bind
     /// parameters. A <see cref="DateOnly"/> formats to digits and dashes only.
     /// </summary>
     public static string WithDays(string sql, DateOnly from, DateOnly to) =>
