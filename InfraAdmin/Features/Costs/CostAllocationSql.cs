@@ -178,8 +178,8 @@ public static class CostAllocationSql
             // The sorts and hashes of a 13-month rebuild fit in memory; spilling them to disk costs minutes at scale.
             await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '512MB'", ct);
             await db.Database.ExecuteSqlRawAsync(WithDays(Prepare, from, to), ct);
-            var rows = await db.Database.ExecuteSqlRawAsync(
-                WithDays("CREATE TEMP TABLE cost_new ON COMMIT DROP AS\n" + Allocation, from, to), ct);
+            await db.Database.ExecuteSqlRawAsync(WithDays("CREATE TEMP TABLE cost_new ON COMMIT DROP AS\n" + Allocation, from, to), ct);
+            var rows = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM cost_new").SingleAsync(ct);
             await db.Database.ExecuteSqlRawAsync(WithDays(Write, from, to), ct);
             await db.Database.ExecuteSqlRawAsync(MonthlyCostRollUp.Sql("@from", "@to"), Parameters(from, to), ct);
             return rows;
