@@ -50,6 +50,7 @@ public class InfraAdminDbContext(DbContextOptions<InfraAdminDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TenantCostDaily> TenantCostDaily => Set<TenantCostDaily>();
     public DbSet<TenantCostMonthly> TenantCostMonthly => Set<TenantCostMonthly>();
+    public DbSet<CostRefreshPending> CostRefreshPending => Set<CostRefreshPending>();
     public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
     public DbSet<StaffRole> StaffRoles => Set<StaffRole>();
     public DbSet<StaffRolePermission> StaffRolePermissions => Set<StaffRolePermission>();

@@ -150,6 +150,17 @@ internal sealed class TenantCostDailyConfiguration : IEntityTypeConfiguration<Te
     }
 }
 
+internal sealed class CostRefreshPendingConfiguration : IEntityTypeConfiguration<CostRefreshPending>
+{
+    public void Configure(EntityTypeBuilder<CostRefreshPending> e)
+    {
+        e.ToTable("cost_refresh_pending", t => t.HasCheckConstraint("ck_cost_refresh_pending_single", "id = 1"));
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).ValueGeneratedNever();
+        e.Property(x => x.Requested).HasDefaultValueSql("now()");
+    }
+}
+
 internal sealed class TenantCostMonthlyConfiguration : IEntityTypeConfiguration<TenantCostMonthly>
 {
     public void Configure(EntityTypeBuilder<TenantCostMonthly> e)

@@ -161,6 +161,18 @@ public class ApiKey
     public uint Version { get; set; }
 }
 
+/// <summary>
+/// A pending recompute of the kept cost allocation (at most one row, id 1): the earliest day a change since the last
+/// recompute touched. Changes lower it; the background recompute claims (deletes) it and recomputes from that day to today,
+/// so a burst of changes is one recompute.
+/// </summary>
+public class CostRefreshPending
+{
+    public short Id { get; set; }
+    public DateOnly FromDay { get; set; }
+    public DateTime Requested { get; set; }
+}
+
 /// <summary>The kept daily cost allocation: one row per day and tenant, and one with no tenant for idle cost.</summary>
 public class TenantCostDaily
 {

@@ -402,6 +402,31 @@ namespace InfraAdmin.Data.Migrations
                     b.ToTable("campaign_sequence_steps", (string)null);
                 });
 
+            modelBuilder.Entity("InfraAdmin.Data.Entities.CostRefreshPending", b =>
+                {
+                    b.Property<short>("Id")
+                        .HasColumnType("smallint")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("FromDay")
+                        .HasColumnType("date")
+                        .HasColumnName("from_day");
+
+                    b.Property<DateTime>("Requested")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cost_refresh_pending");
+
+                    b.ToTable("cost_refresh_pending", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_cost_refresh_pending_single", "id = 1");
+                        });
+                });
+
             modelBuilder.Entity("InfraAdmin.Data.Entities.Domain", b =>
                 {
                     b.Property<Guid>("Id")

@@ -30,6 +30,7 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Services.AddSingleton(app.GetRequiredService<SystemSettings>());
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(app.GetRequiredService<Hangfire.IBackgroundJobClient>());
+        Services.AddSingleton(app.GetRequiredService<InfraAdmin.Features.Costs.CostRollup>());
         Services.AddScoped<InfraAdmin.Features.Costs.CostRefresher>();
         Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
         Services.AddScoped<CurrentUser>();

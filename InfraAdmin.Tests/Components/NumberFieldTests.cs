@@ -31,6 +31,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         Services.AddSingleton(app.GetRequiredService<Hangfire.IBackgroundJobClient>());
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
+        Services.AddSingleton(app.GetRequiredService<InfraAdmin.Features.Costs.CostRollup>());
         Services.AddScoped<InfraAdmin.Features.Costs.CostRefresher>();
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<UserClock>();

@@ -69,7 +69,7 @@ public sealed partial class IpReputationService
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, ipId, ct);
             }, ct);
-            costs.AfterAssignmentsChanged();
+            await costs.AfterAssignmentsChangedAsync(Now, ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -83,6 +83,7 @@ public sealed partial class IpReputationService
         await currentUser.RequireAsync(Permissions.Ip.Manage);
         var actor = await currentUser.GetActorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var since = Now;
         try
         {
             await db.InTransactionAsync(async () =>
@@ -98,6 +99,7 @@ public sealed partial class IpReputationService
                 var activeBefore = await ActiveAssignments(db, ipId).CountAsync(ct);
                 db.Entry(assignment).Property(a => a.Version).OriginalValue = seenVersion;
                 assignment.Status = AssignmentStatus.Expired;
+                since = Earliest(assignment.Expires, Now); // an expiry already past moves forward to now: those days change too
                 assignment.Expires = Now;
                 var name = assignment.Domain?.Name ?? "a domain";
                 AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Expired {name}", actor);
@@ -107,7 +109,7 @@ public sealed partial class IpReputationService
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, ipId, ct);
             }, ct);
-            costs.AfterAssignmentsChanged();
+            await costs.AfterAssignmentsChangedAsync(since, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -121,6 +123,7 @@ public sealed partial class IpReputationService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         string? address = null;
         var endedAssignments = 0;
+        var since = Now;
         try
         {
             var outcome = await db.InTransactionAsync(async () =>
@@ -134,9 +137,11 @@ public sealed partial class IpReputationService
                 var from = ip.Status;
                 var ended = IpTransitions.EndsAssignments.Contains(toStatus)
                     ? await ActiveAssignments(db, id).Include(a => a.Domain).ToListAsync(ct) : [];
+                since = Now;
                 foreach (var a in ended)
                 {
                     a.Status = AssignmentStatus.Expired;
+                    since = Earliest(a.Expires, since);
                     a.Expires = Now;
                 }
                 var note = ended.Count == 0 ? "" : $" (ended {ended.Count} active assignment{(ended.Count == 1 ? "" : "s")}: {string.Join(", ", ended.Select(a => a.Domain?.Name))})";
@@ -147,7 +152,7 @@ public sealed partial class IpReputationService
                 endedAssignments = ended.Count;
                 return new ChangeOutcome(id, address, ChangeOutcomeKind.Changed, $"{from} → {toStatus}{note}");
             }, ct);
-            if (endedAssignments > 0) costs.AfterAssignmentsChanged();
+            if (endedAssignments > 0) await costs.AfterAssignmentsChangedAsync(since, ct);
             return outcome;
         }
         catch (DbUpdateConcurrencyException)
@@ -155,6 +160,9 @@ public sealed partial class IpReputationService
             return Conflict(id, address);
         }
     }
+
+    /// <summary>The earlier of an assignment's old expiry (none: open-ended) and <paramref name="now"/>.</summary>
+    private static DateTime Earliest(DateTime? expires, DateTime now) => expires is { } e && e < now ? e : now;
 
     private static ChangeOutcome Conflict(Guid id, string? address) =>
         new(id, address, ChangeOutcomeKind.Conflict, "Someone else changed this IP since you loaded it; reload and try again.");

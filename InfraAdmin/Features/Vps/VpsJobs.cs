@@ -77,14 +77,16 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
             .Select(v => new { v.Id, When = v.DecommissionScheduledFor!.Value })
             .ToListAsync(ct);
         int instances = 0, expired = 0;
+        DateTime? since = null;
         foreach (var v in due)
         {
             var result = await db.InTransactionAsync(() => DecommissionAsync(db, v.Id, v.When, now, ct), ct);
             if (result < 0) continue;
             instances++;
             expired += result;
+            if (since is null || v.When < since) since = v.When; // it (and its IPs and assignments) no longer exists from then on
         }
-        if (instances > 0) costs.AfterAssignmentsChanged();
+        if (since is { } s) await costs.AfterAssignmentsChangedAsync(s, ct);
         return $"decommissioned {instances} instance(s), expired {expired} assignment(s)";
     }
 

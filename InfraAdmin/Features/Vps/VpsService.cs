@@ -99,7 +99,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         db.VpsInstances.Add(vps);
         db.AuditAction = "vps.create";
         await SaveAsync(db, form.ProviderId, ct);
-        costs.AfterCostsChanged();
+        await costs.AfterAssignmentsChangedAsync(vps.Created ?? Now, ct); // a new instance exists from its creation on
         return vps.Id;
     }
 
@@ -119,7 +119,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         Apply(vps, form, period);
         db.AuditAction = "vps.update";
         await SaveAsync(db, form.ProviderId, ct);
-        if (costChanged) costs.AfterCostsChanged();
+        if (costChanged) await costs.AfterCostsChangedAsync(ct);
     }
 
     public async Task<DecommissionImpact> PreviewDecommissionAsync(Guid id, CancellationToken ct = default)

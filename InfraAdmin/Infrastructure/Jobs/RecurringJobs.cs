@@ -50,7 +50,9 @@ public static class JobsRegistration
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
+                // Long polling (LISTEN/NOTIFY): a queued job (e.g. the cost recompute after a change) starts at once rather
+                // than at the next queue poll.
+                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true, EnableLongPolling = true }));
         if (configuration.GetValue("Jobs:RunServer", true))
             services.AddHangfireServer(o => o.WorkerCount = 2);
         services.AddSingleton<JobRunner>();
