@@ -117,6 +117,34 @@ public sealed class IpQueryTests(IntegrationTest.AppFixture fixture) : Integrati
     }
 
     [Fact]
+    public async Task The_overview_shows_only_the_top_VPS_while_its_figures_count_every_VPS()
+    {
+        // More VPS than the breakdown shows, each with IPs in trouble: the page stays the same size whatever the fleet.
+        await using (var db = Db.CreateContext())
+        {
+            for (var v = 0; v < IpOverview.TopVps + 3; v++)
+            {
+                var vps = await Vps.VpsTestData.AddVpsAsync(db);
+                for (var n = 0; n <= v % 4; n++) await Vps.VpsTestData.AddIpAsync(db, vps.Id, IpStatus.Degraded, n + 1);
+            }
+        }
+        await using var scope = await App.ScopeAsAsync(Demo.Exec);
+        var overview = await scope.ServiceProvider.GetRequiredService<IpReputationService>().OverviewAsync(Ct);
+        await using var check = Db.CreateContext();
+        Assert.Equal(IpOverview.TopVps, overview.ByVps.Count);
+        Assert.Equal(await check.SmtpIpAddresses.Select(i => i.VpsInstanceId).Distinct().CountAsync(Ct), overview.VpsCount);
+        Assert.Equal(await check.SmtpIpAddresses.CountAsync(Ct), overview.Total);
+        Assert.True(overview.Total > overview.ByVps.Sum(v => v.Total), "the headline counts IPs of VPS the breakdown leaves out");
+        Assert.Equal(overview.InTrouble, (await SearchAsync(new(Trouble: true))).Total);
+        // Most in trouble first: no VPS left out has more IPs in trouble than the last one shown.
+        Assert.Equal(overview.ByVps.OrderByDescending(v => v.InTrouble).Select(v => v.InTrouble), overview.ByVps.Select(v => v.InTrouble));
+        var perVps = await check.SmtpIpAddresses.Where(i => i.Status == IpStatus.Degraded || i.Status == IpStatus.Quarantined
+                || (i.Status != IpStatus.Burned && (i.ReputationState == ReputationState.Poor || i.ReputationState == ReputationState.Critical)))
+            .GroupBy(i => i.VpsInstanceId).Select(g => g.Count()).OrderDescending().Take(IpOverview.TopVps).ToListAsync(Ct);
+        Assert.Equal(perVps, overview.ByVps.Select(v => v.InTrouble));
+    }
+
+    [Fact]
     public async Task Burned_ips_are_retired_and_count_neither_as_stale_nor_in_trouble()
     {
         await using var scope = await App.ScopeAsAsync(Demo.Exec);

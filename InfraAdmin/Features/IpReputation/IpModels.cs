@@ -52,9 +52,12 @@ public sealed record IpBreakdown(
 public sealed record IpOverview(
     int Total, int InTrouble, int Listed, int Stale, int RecentlyBad, int StaleHours,
     IReadOnlyList<CountBy> ByStatus, IReadOnlyList<CountBy> ByReputation, IReadOnlyList<CountBy> ListedByProvider,
-    IReadOnlyList<IpBreakdown> ByVps)
+    IReadOnlyList<IpBreakdown> ByVps, int VpsCount)
 {
     public const int RecentDays = 7;
+
+    /// <summary>How many VPS the overview's breakdown shows: those with the most IPs in trouble (the rest are in the paged grids).</summary>
+    public const int TopVps = 10;
 }
 
 public sealed record IpHistoryRow(

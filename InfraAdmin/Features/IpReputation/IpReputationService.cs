@@ -83,9 +83,14 @@ public sealed partial class IpReputationService(
         var byProviderTask = dbFactory.ReadAsync(db => db.SmtpIpListings.AsNoTracking().GroupBy(l => l.Provider)
             .Select(g => new KeyCount { Key = g.Key, Count = g.Count() }).OrderBy(k => k.Key).ToListAsync(ct), ct);
         // Counted per VPS first (one pass over the IPs, listings and recent history hashed beside it), then named.
+        // Only the top VPS (most in trouble, then listed, then stale) leave the database, whatever the fleet's size;
+        // the headline figures and the number of VPS are window sums over every VPS, taken before the limit.
         var byVpsTask = dbFactory.ReadAsync(db => db.Database.SqlQuery<BreakdownRow>($"""
             SELECT v.region AS region, p.vps_id AS vps_id, v.hostwinds_instance_id AS vps_name,
-                   p.total, p.in_trouble, p.listed, p.stale, p.recently_bad
+                   p.total, p.in_trouble, p.listed, p.stale, p.recently_bad,
+                   count(*) OVER ()::int AS groups, (sum(p.total) OVER ())::int AS all_total,
+                   (sum(p.in_trouble) OVER ())::int AS all_in_trouble, (sum(p.listed) OVER ())::int AS all_listed,
+                   (sum(p.stale) OVER ())::int AS all_stale, (sum(p.recently_bad) OVER ())::int AS all_recently_bad
             FROM (
                 SELECT i.vps_instance_id AS vps_id, count(*)::int AS total,
                        count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
@@ -99,18 +104,19 @@ public sealed partial class IpReputationService(
                            WHERE kind = 'status' AND to_status IN ('degraded', 'burned') AND changed >= {since}) b ON b.id = i.id
                 GROUP BY i.vps_instance_id) p
             LEFT JOIN vps_instances v ON v.id = p.vps_id
-            ORDER BY v.region, v.hostwinds_instance_id
+            ORDER BY p.in_trouble DESC, p.listed DESC, p.stale DESC, v.region, v.hostwinds_instance_id
+            LIMIT {IpOverview.TopVps}
             """).ToListAsync(ct), ct);
         await Task.WhenAll(byStatusTask, byReputationTask, byProviderTask, byVpsTask);
         var (byStatus, byReputation, byProvider, byVps) = (byStatusTask.Result, byReputationTask.Result, byProviderTask.Result, byVpsTask.Result);
         var breakdown = byVps.Select(b => new IpBreakdown(b.Region, b.VpsId, b.VpsName, b.Total, b.InTrouble, b.Listed, b.Stale, b.RecentlyBad)).ToList();
+        var all = byVps.FirstOrDefault() ?? new BreakdownRow();
         return new IpOverview(
-            breakdown.Sum(b => b.Total), breakdown.Sum(b => b.InTrouble), breakdown.Sum(b => b.Listed), breakdown.Sum(b => b.Stale),
-            breakdown.Sum(b => b.RecentlyBad), staleHours,
+            all.AllTotal, all.AllInTrouble, all.AllListed, all.AllStale, all.AllRecentlyBad, staleHours,
             IpStatus.All.Select(s => new CountBy(s, byStatus.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
             ReputationState.All.Select(s => new CountBy(s, byReputation.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
             byProvider.Select(p => new CountBy(p.Key, p.Count)).ToList(),
-            breakdown);
+            breakdown, all.Groups);
     }
 
     public async Task<IpDetail?> DetailAsync(Guid id, CancellationToken ct = default)
@@ -308,5 +314,11 @@ public sealed partial class IpReputationService(
         public int Listed { get; set; }
         public int Stale { get; set; }
         public int RecentlyBad { get; set; }
+        public int Groups { get; set; }
+        public int AllTotal { get; set; }
+        public int AllInTrouble { get; set; }
+        public int AllListed { get; set; }
+        public int AllStale { get; set; }
+        public int AllRecentlyBad { get; set; }
     }
 }
