@@ -10,10 +10,14 @@ public sealed class CostsPage(IPage page)
 
     public Task GotoAsync(string query = "") => page.GotoAsync("/costs" + query);
 
-    public async Task PickMonthAsync(string label)
+    /// <summary>Picks the month in the picker and waits until the page has navigated to it.</summary>
+    public async Task PickMonthAsync(InfraAdmin.Features.Costs.CostMonth month)
     {
         await page.GetByTestId("month-picker").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = label, Exact = true }).ClickAsync();
+        var option = page.GetByRole(AriaRole.Option, new() { Name = month.Label(Money), Exact = true });
+        await Assertions.Expect(option).ToBeVisibleAsync();
+        await option.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($@"/costs\?month={month}$"));
     }
 
     public ILocator Grid => page.GetByTestId("costs-grid");
@@ -30,11 +34,15 @@ public sealed class CostsPage(IPage page)
     /// <summary>
     /// The grid's tenant totals, idle and the grand total once the grid has loaded the month shown in the totals row
     /// (the grid loads after the page renders): its named loading bar is gone and the tenant rows and idle add up to
-    /// the grand total. When they never agree the wait times out and the last reading is returned, so the caller's
+    /// the grand total, all of <paramref name="month"/>. When they never agree the wait times out and the last reading is returned, so the caller's
     /// assertion says what differs.
     /// </summary>
-    public async Task<(IReadOnlyList<(string Tenant, decimal Total)> Tenants, decimal Idle, decimal Total)> SettledTotalsAsync()
+    public async Task<(IReadOnlyList<(string Tenant, decimal Total)> Tenants, decimal Idle, decimal Total)> SettledTotalsAsync(
+        InfraAdmin.Features.Costs.CostMonth month)
     {
+        // The month's own grid and totals (the grid is keyed by month): the previous month's figures also add up.
+        await Assertions.Expect(page.Locator($"[data-testid=costs-grid][data-month='{month}']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator($"[data-testid=costs-totals][data-month='{month}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Loading tenant costs" })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         try
         {

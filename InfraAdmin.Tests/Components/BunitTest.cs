@@ -13,6 +13,25 @@ public abstract class BunitTest : BunitContext
         Services.AddMudServices();
     }
 
+    /// <summary>
+    /// Types into the element (oninput), finding it and raising the event in one turn of the renderer: a render between
+    /// a separate Find and Input (the page's data arriving) would retire the handler that Find saw.
+    /// </summary>
+    protected static void Type<T>(IRenderedComponent<T> cut, string selector, string value) where T : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).Input(value)).GetAwaiter().GetResult();
+
+    /// <summary>Changes the element's value (onchange) the same way as <see cref="Type{T}"/>.</summary>
+    protected static void Change<T>(IRenderedComponent<T> cut, string selector, object value) where T : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).Change(value)).GetAwaiter().GetResult();
+
+    /// <summary>Clicks the element the same way as <see cref="Type{T}"/>, and waits for its handler.</summary>
+    protected static Task ClickAsync<T>(IRenderedComponent<T> cut, string selector) where T : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).ClickAsync(new()));
+
+    /// <summary>Submits the form the same way as <see cref="Type{T}"/>, and waits for its handler.</summary>
+    protected static Task SubmitAsync<T>(IRenderedComponent<T> cut, string selector) where T : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).SubmitAsync());
+
     /// <summary>The error shown under a MudBlazor field (found by its input's data-testid), or null when the field is not in error.</summary>
     protected static string? RuleBeside<T>(IRenderedComponent<T> cut, string testId) where T : Microsoft.AspNetCore.Components.IComponent
     {

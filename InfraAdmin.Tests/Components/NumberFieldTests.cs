@@ -63,7 +63,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
     public async Task A_bad_rollout_percentage_keeps_the_text_shows_the_rule_blocks_save_and_shows_no_stale_preview(string typed, string rule)
     {
         var cut = await RenderFlagAsync();
-        cut.Find("input[data-testid=rollout-input]").Input(typed);
+        Type(cut, "input[data-testid=rollout-input]", typed);
         cut.WaitForAssertion(() => Assert.Contains(rule, cut.Markup));
         Assert.Equal(typed, cut.Find("input[data-testid=rollout-input]").GetAttribute("value") ?? "");
         Assert.True(cut.Find("button[data-testid=save-flag]").HasAttribute("disabled"));
@@ -74,7 +74,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
     public async Task A_valid_rollout_percentage_enables_save_and_updates_the_preview()
     {
         var cut = await RenderFlagAsync();
-        cut.Find("input[data-testid=rollout-input]").Input("100");
+        Type(cut, "input[data-testid=rollout-input]", "100");
         cut.WaitForAssertion(() => Assert.Contains($"In rollout: {DemoSeeder.TenantCount} of {DemoSeeder.TenantCount} tenants", cut.Find("[data-testid=preview-count]").TextContent), TimeSpan.FromSeconds(30));
         Assert.False(cut.Find("button[data-testid=save-flag]").HasAttribute("disabled"));
     }
@@ -98,7 +98,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
     public async Task A_bad_vps_number_keeps_the_text_shows_the_rule_and_blocks_save(string field, string typed, string rule)
     {
         var cut = await OpenVpsDialogAsync();
-        cut.Find($"input[data-testid={field}]").Input(typed);
+        Type(cut, $"input[data-testid={field}]", typed);
         cut.WaitForAssertion(() => Assert.Contains(rule, cut.Markup));
         Assert.Equal(typed, cut.Find($"input[data-testid={field}]").GetAttribute("value"));
         Assert.True(cut.Find("button[data-testid=vps-save]").HasAttribute("disabled"));
@@ -110,8 +110,8 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         var cut = await OpenVpsDialogAsync();
         Assert.True(cut.Find("form#vps-edit-form").HasAttribute("novalidate"));
         Assert.True(cut.Find("button[data-testid=vps-save]").HasAttribute("disabled")); // cost and day are empty
-        cut.Find("input[data-testid=vps-monthly-cost]").Input("");
-        cut.Find("input[data-testid=vps-billing-day]").Input("");
+        Type(cut, "input[data-testid=vps-monthly-cost]", "");
+        Type(cut, "input[data-testid=vps-billing-day]", "");
         cut.WaitForAssertion(() => Assert.True(cut.FindAll(".mud-input-error, .mud-input-helper-text.mud-input-error").Count > 0 || cut.Markup.Contains("Required")));
         Assert.Contains("Required", cut.Markup);
     }
@@ -128,23 +128,23 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         Render<MudPopoverProvider>();
         var cut = Render<FeatureFlagsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=flag-list]"), TimeSpan.FromSeconds(30));
-        cut.Find("button[data-testid=new-flag]").Click();
+        await ClickAsync(cut, "button[data-testid=new-flag]");
         cut.WaitForElement("input[data-testid=flag-key-input]");
         var key = "num-" + Guid.NewGuid().ToString("N")[..8];
-        cut.Find("input[data-testid=flag-key-input]").Change(key);
-        cut.Find("input[data-testid=new-flag-rollout]").Input(typed);
+        Change(cut, "input[data-testid=flag-key-input]", key);
+        Type(cut, "input[data-testid=new-flag-rollout]", typed);
 
         cut.WaitForAssertion(() => Assert.Equal(rule, RuleBeside(cut, "new-flag-rollout")));
         Assert.Equal(typed, cut.Find("input[data-testid=new-flag-rollout]").GetAttribute("value") ?? "");
         Assert.True(cut.Find("button[data-testid=create-flag]").HasAttribute("disabled"));
-        await cut.Find("[data-testid=flag-editor] form").SubmitAsync(); // Enter in a field
+        await SubmitAsync(cut, "[data-testid=flag-editor] form"); // Enter in a field
         await using (var db = _fixture.Database.CreateContext())
             Assert.False(await db.FeatureFlags.AnyAsync(f => f.Key == key, Ct));
 
-        cut.Find("input[data-testid=new-flag-rollout]").Input("37");
+        Type(cut, "input[data-testid=new-flag-rollout]", "37");
         cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=create-flag]").HasAttribute("disabled")));
         Assert.Null(RuleBeside(cut, "new-flag-rollout"));
-        await cut.Find("[data-testid=flag-editor] form").SubmitAsync();
+        await SubmitAsync(cut, "[data-testid=flag-editor] form");
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=flag-editor]"))); // created and closed
         await using (var db = _fixture.Database.CreateContext())
             Assert.Equal(37, await db.FeatureFlags.Where(f => f.Key == key).Select(f => f.RolloutPercentage).SingleAsync(Ct));
@@ -162,9 +162,9 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
     /// <summary>Types a bad value and waits for its rule, then the valid one and waits for the rule to go.</summary>
     private static void TypeValid(IRenderedComponent<VpsPage> cut, string field, string bad, string valid)
     {
-        cut.Find($"input[data-testid={field}]").Input(bad);
+        Type(cut, $"input[data-testid={field}]", bad);
         cut.WaitForAssertion(() => Assert.NotNull(RuleBeside(cut, field)));
-        cut.Find($"input[data-testid={field}]").Input(valid);
+        Type(cut, $"input[data-testid={field}]", valid);
         cut.WaitForAssertion(() => Assert.Null(RuleBeside(cut, field)));
     }
 
@@ -194,11 +194,11 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         Assert.NotEmpty(day31);
         cut.WaitForAssertion(() => Assert.Equal(day31, GridIds(cut)));
 
-        cut.Find($"input[data-testid={field}]").Input(typed);
+        Type(cut, $"input[data-testid={field}]", typed);
         cut.WaitForAssertion(() => Assert.Equal(rule, RuleBeside(cut, field)));
         Assert.Equal(typed, cut.Find($"input[data-testid={field}]").GetAttribute("value"));
         Assert.True(cut.Find("button[data-testid=apply-filters]").HasAttribute("disabled"));
-        await cut.Find("form[data-testid=vps-filters]").SubmitAsync(); // Enter in a field
+        await SubmitAsync(cut, "form[data-testid=vps-filters]"); // Enter in a field
         Assert.Equal(before, navigation.Uri);
         Assert.Equal(day31, GridIds(cut)); // the filter it had, not a clamped one
     }
@@ -211,7 +211,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         // Each valid value follows a bad one, and the test waits for the bad one's rule to go: that proves the field's
         // value has reached the page (Apply is enabled for an empty field too, so its state alone proves nothing).
         TypeValid(cut, "filter-billing-day", "32", "31");
-        await cut.Find("form[data-testid=vps-filters]").SubmitAsync();
+        await SubmitAsync(cut, "form[data-testid=vps-filters]");
         Assert.Contains("billing_day=31", navigation.Uri);
         var day31 = await IdsWithBillingDayAsync(31);
         cut.WaitForAssertion(() => Assert.Equal(day31, GridIds(cut)), TimeSpan.FromSeconds(30));
@@ -219,7 +219,7 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
         TypeValid(cut, "filter-billing-day", "0", ""); // empty: no billing-day filter
         TypeValid(cut, "filter-renewing-within", "367", "366");
         Assert.False(cut.Find("button[data-testid=apply-filters]").HasAttribute("disabled"));
-        await cut.Find("form[data-testid=vps-filters]").SubmitAsync();
+        await SubmitAsync(cut, "form[data-testid=vps-filters]");
         Assert.DoesNotContain("billing_day", navigation.Uri);
         Assert.Contains("renewing_within=366", navigation.Uri);
         Assert.Empty(cut.FindAll("[data-testid=filter-message]"));

@@ -76,20 +76,20 @@ public sealed class TenantNumberFieldTests : BunitTest, IClassFixture<Integratio
         var cut = Render<TenantPoliciesEditor>(p => p.Add(x => x.TenantId, world.TenantId));
         cut.WaitForAssertion(() => cut.Find("button[data-testid=save-policies]"), TimeSpan.FromSeconds(30));
 
-        cut.Find($"input[data-testid={field}]").Input(typed);
+        Type(cut, $"input[data-testid={field}]", typed);
         cut.WaitForAssertion(() => Assert.Equal(rule, RuleBeside(cut, field)));
         Assert.Equal(typed, cut.Find($"input[data-testid={field}]").GetAttribute("value") ?? "");
         Assert.True(cut.Find("button[data-testid=save-policies]").HasAttribute("disabled"));
-        await cut.Find("form").SubmitAsync(); // Enter in a field
+        await SubmitAsync(cut, "form"); // Enter in a field
         Assert.Empty(cut.FindAll("[data-testid=policy-impact]"));
         Assert.Equal(version, (await PoliciesAsync(world.TenantId)).Version);
 
         // 12 is valid for each of the three and differs from the test tenant's 8 / 8 / 5.
-        cut.Find($"input[data-testid={field}]").Input("12");
+        Type(cut, $"input[data-testid={field}]", "12");
         cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=save-policies]").HasAttribute("disabled")));
         Assert.Null(RuleBeside(cut, field));
-        await cut.Find("form").SubmitAsync();
-        if (cut.FindAll("button[data-testid=confirm-policies]").Count > 0) await cut.Find("button[data-testid=confirm-policies]").ClickAsync(); // stricter: confirm
+        await SubmitAsync(cut, "form");
+        if (cut.FindAll("button[data-testid=confirm-policies]").Count > 0) await ClickAsync(cut, "button[data-testid=confirm-policies]"); // stricter: confirm
         var (saved, savedVersion) = await PoliciesAsync(world.TenantId);
         Assert.NotEqual(version, savedVersion);
         Assert.Equal(12, field switch
@@ -137,16 +137,16 @@ public sealed class TenantNumberFieldTests : BunitTest, IClassFixture<Integratio
         var before = await RevenueAsync(world.TenantId);
         var cut = await OpenEditAsync(world.TenantId);
 
-        cut.Find("input[data-testid=edit-revenue]").Input(typed);
+        Type(cut, "input[data-testid=edit-revenue]", typed);
         cut.WaitForAssertion(() => Assert.Equal(rule, RuleBeside(cut, "edit-revenue")));
         Assert.Equal(typed, cut.Find("input[data-testid=edit-revenue]").GetAttribute("value") ?? "");
         Assert.True(cut.Find("button[data-testid=edit-save]").HasAttribute("disabled"));
         Assert.Equal(before, await RevenueAsync(world.TenantId));
 
-        cut.Find("input[data-testid=edit-revenue]").Input("1234.56");
+        Type(cut, "input[data-testid=edit-revenue]", "1234.56");
         cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=edit-save]").HasAttribute("disabled")));
         Assert.Null(RuleBeside(cut, "edit-revenue"));
-        await cut.Find("button[data-testid=edit-save]").ClickAsync();
+        await ClickAsync(cut, "button[data-testid=edit-save]");
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("input[data-testid=edit-revenue]"))); // closed
         Assert.Equal(1234.56m, await RevenueAsync(world.TenantId));
     }

@@ -150,11 +150,11 @@ public sealed class TypedSettingsTests : BunitTest, IClassFixture<IntegrationTes
     public async Task The_editor_shows_the_rule_and_refuses_an_out_of_range_value_beside_the_field()
     {
         var cut = RenderPage();
-        cut.Find($"[data-testid=config-row][data-key='{SettingKeys.IpReputationStaleHours}'] [data-testid=edit]").Click();
+        await ClickAsync(cut, $"[data-testid=config-row][data-key='{SettingKeys.IpReputationStaleHours}'] [data-testid=edit]");
         cut.WaitForAssertion(() => Assert.Contains("1 to 720", cut.Find("[data-testid=editor-rule]").TextContent), TimeSpan.FromSeconds(30));
-        cut.Find("textarea[data-testid=value-input]").Input("-5");
+        Type(cut, "textarea[data-testid=value-input]", "-5");
         cut.WaitForAssertion(() => Assert.Contains("whole number from 1 to 720 (not -5)", cut.Find("[data-testid=config-editor]").TextContent), TimeSpan.FromSeconds(30));
-        cut.Find("[data-testid=config-editor] form").Submit();
+        await SubmitAsync(cut, "[data-testid=config-editor] form");
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=config-editor]").GetAttribute("data-saves")), TimeSpan.FromSeconds(30));
         Assert.Contains("whole number from 1 to 720 (not -5)", cut.Find("[data-testid=config-editor]").TextContent);
         Assert.Equal("24", (await RowAsync(SettingKeys.IpReputationStaleHours)).PrettyValue);

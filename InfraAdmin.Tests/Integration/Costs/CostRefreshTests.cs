@@ -197,4 +197,17 @@ public sealed class CostRefreshTests(IntegrationTest.AppFixture fixture) : Integ
         await Rollup.RebuildAllAsync(Ct);
         Assert.Equal(0, await DifferencesFromSnapshotAsync());
     }
+
+    [Fact]
+    public async Task A_rebuild_from_any_day_leaves_the_rows_a_rebuild_of_every_kept_day_gives()
+    {
+        await Rollup.RebuildAllAsync(Ct);
+        await SnapshotAsync();
+        var today = Rollup.Today;
+        foreach (var from in new[] { CostMonth.Of(today).Previous.Start, CostMonth.Of(today).Start, today.AddDays(-17), today })
+        {
+            await Rollup.RebuildAsync(from, today, Ct);
+            Assert.Equal(0, await DifferencesFromSnapshotAsync());
+        }
+    }
 }
