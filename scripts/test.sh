@@ -30,7 +30,7 @@ for project in InfraAdmin.Tests InfraAdmin.E2E; do
     passed=$((passed + $(grep -E '^\s+succeeded:' "$log" | tail -1 | awk '{print $2}')))
     f=$(grep -E '^\s+failed:' "$log" | tail -1 | awk '{print $2}')
     failed=$((failed + f))
-    if [ "$f" -gt 0 ]; then echo "--- failures in $project ---"; grep -E '^failed ' -A25 "$log" | grep -vE '^\s+at ' | head -200; fi
+    if [ "$f" -gt 0 ]; then echo "--- failures in $project ---"; grep -E '^failed ' -A40 "$log" | grep -vE '^\s+at (System|Microsoft|Xunit|Bunit)\.' | head -300; fi
     skipped=$((skipped + $(grep -E '^\s+skipped:' "$log" | tail -1 | awk '{print $2}')))
   fi
   rm -f "$log"

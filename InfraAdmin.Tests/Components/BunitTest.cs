@@ -7,6 +7,10 @@ namespace InfraAdmin.Tests.Components;
 /// <summary>bunit with MudBlazor services and loose JS interop.</summary>
 public abstract class BunitTest : BunitContext
 {
+    // A wait ends as soon as its condition holds; its limit only bounds a wait that never will. bunit's default (1 s) is
+    // too short on a busy machine: one keystroke on a page with a data grid is a few hundred renders of its components.
+    static BunitTest() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     protected BunitTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InfraAdmin.Tests.Support;
 
@@ -21,6 +24,21 @@ public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFac
             builder.UseSetting($"RateLimits:{kind}:PerClient", "100000");
             builder.UseSetting($"RateLimits:{kind}:PerAccount", "100000");
         }
+        builder.ConfigureTestServices(KeepHangfireLoggingOffTheHosts);
+    }
+
+    /// <summary>
+    /// Hangfire keeps its log provider in a static, and each host sets it to one over its own logger factory. Many hosts
+    /// live in this process: once the host that set it last was disposed, every other host's next Hangfire logger (a
+    /// background job client created on first use, say) threw ObjectDisposedException. Each host here sets it, right
+    /// after, to Hangfire's no-op provider, which belongs to no host. (One app process has one host: the app itself keeps Hangfire's default.)
+    /// </summary>
+    private static void KeepHangfireLoggingOffTheHosts(IServiceCollection services)
+    {
+        var hangfire = services.Single(d => d.ServiceType == typeof(IGlobalConfiguration));
+        services.Remove(hangfire);
+        services.AddSingleton<IGlobalConfiguration>(provider =>
+            ((IGlobalConfiguration)hangfire.ImplementationFactory!(provider)).UseNoOpLogProvider());
     }
 
     /// <summary>The configured public address every mailed link starts with.</summary>
