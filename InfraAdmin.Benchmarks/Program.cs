@@ -5,7 +5,16 @@ using InfraAdmin.Infrastructure;
 // Measures each dashboard's server-side work against the data set in ConnectionStrings__InfraAdmin
 // (load it with: dotnet run --project InfraAdmin -- seed demo && dotnet run --project InfraAdmin -- seed scale --tenants 10000).
 // Usage: dotnet run -c Release --project InfraAdmin.Benchmarks [-- --iterations 30]
+// Pages: dotnet run -c Release --project InfraAdmin.Benchmarks -- pages [--concurrency 20] [--seconds 10] [--circuits 10] [--only vps]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["pages", ..])
+{
+    var pagesDb = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables().Build().GetConnectionString("InfraAdmin")
+        ?? throw new InvalidOperationException("Set ConnectionStrings__InfraAdmin to the database to measure.");
+    await PageBenchmark.RunAsync(pagesDb, args);
+    return;
+}
 var iterations = args.SkipWhile(a => a != "--iterations").Skip(1).Select(int.Parse).FirstOrDefault(30);
 var trace = args.Contains("--trace");
 // --only <text>: just the cases whose name contains the text (and no roll-up rebuild timing).
