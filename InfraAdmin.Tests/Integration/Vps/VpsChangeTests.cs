@@ -154,10 +154,41 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
         var when = await AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, after, false, vps.Version, Ct));
 
         var overview = await AsOpsAsync(s => s.OverviewAsync(Ct));
-        var renewal = Assert.Single(overview.RenewalsThisWeek, r => r.Id == vps.Id);
+        var renewal = Assert.Single(overview.Renewals, r => r.Id == vps.Id);
         Assert.Equal(when, renewal.DecommissionScheduledFor);
         Assert.True(renewal.BilledAgain);
+        Assert.True(overview.BilledAgainCount >= 1);
         Assert.True((await AsOpsAsync(s => s.PreviewDecommissionAsync(vps.Id, Ct))).IsBilledAgain(when));
+    }
+
+    [Fact]
+    public async Task The_overview_lists_the_most_urgent_renewals_and_counts_them_all()
+    {
+        await using var db = Db.CreateContext();
+        var soon = DateTime.UtcNow.AddDays(2);
+        var added = new List<VpsInstance>();
+        for (var i = 0; i < VpsService.RenewalListSize + 2; i++)
+            added.Add(await VpsTestData.AddVpsAsync(db, billingDay: soon.Day));
+        // The last one is scheduled to go after its renewal: billed again, so it leads the list though not the soonest.
+        var late = added[^1];
+        var after = DateOnly.FromDateTime(late.CurrentBillingPeriodEnd!.Value.AddDays(2));
+        await AsOpsAsync(s => s.ScheduleDecommissionAsync(late.Id, after, false, late.Version, Ct));
+
+        var overview = await AsOpsAsync(s => s.OverviewAsync(Ct));
+        var horizon = DateTime.UtcNow.AddDays(VpsService.RenewalWindowDays);
+        await using var read = Db.CreateContext();
+        var renewing = (await read.VpsInstances.AsNoTracking()
+            .Where(v => v.Status != VpsStatus.Decommissioned && v.CurrentBillingPeriodEnd <= horizon).ToListAsync(Ct))
+            .Select(v => new { v.Id, v.HostwindsInstanceId, End = v.CurrentBillingPeriodEnd!.Value, BilledAgain = v.DecommissionScheduledFor > v.CurrentBillingPeriodEnd })
+            .ToList();
+        Assert.True(renewing.Count > VpsService.RenewalListSize);
+        Assert.Equal(renewing.Count, overview.RenewalCount);
+        Assert.Equal(renewing.Count(r => r.BilledAgain), overview.BilledAgainCount);
+        var mostUrgent = renewing.OrderByDescending(r => r.BilledAgain).ThenBy(r => r.End).ThenBy(r => r.HostwindsInstanceId, StringComparer.Ordinal)
+            .Take(VpsService.RenewalListSize).Select(r => r.Id);
+        Assert.Equal(mostUrgent, overview.Renewals.Select(r => r.Id));
+        Assert.Equal(late.Id, overview.Renewals[0].Id);
+        Assert.Equal(overview.RenewalCount, (await AsOpsAsync(s => s.HeadlineAsync(Ct))).RenewalsThisWeek);
     }
 
     [Fact]

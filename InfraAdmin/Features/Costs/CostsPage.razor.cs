@@ -24,6 +24,9 @@ public partial class CostsPage
     private IReadOnlyList<CostTrendPoint> _trend = [];
     private string? _message;
     private MudDataGrid<TenantCostRow>? _grid;
+    private bool _summaryLoaded;
+    private string? _summaryFor; // the month query the figures above are for
+    private (CostMonth Month, string? Q)? _loaded; // what the grid last loaded
     private GridLoadingBar? _loading;
 
     /// <summary>The current month and the 24 before it.</summary>
@@ -43,6 +46,16 @@ public partial class CostsPage
         _month = MonthFromQuery();
         var f = new QueryFilters();
         (Q, _filterMessage) = (f.Text("q", QQuery), f.Message);
+        // Parameters are set again for other reasons too (a cascading value): the month's figures load once per month,
+        // and the grid (which loads itself after its first render, never in the prerendered HTML) reloads for a new
+        // month or search only.
+        if (!_summaryLoaded || _summaryFor != Month) await LoadSummaryAsync();
+        if (_grid is not null && _loaded is not null && _loaded != (_month, Q)) await _grid.ReloadServerData();
+    }
+
+    private async Task LoadSummaryAsync()
+    {
+        (_summaryLoaded, _summaryFor) = (true, Month);
         try
         {
             var result = await Service.GetMonthAsync(Month);
@@ -54,7 +67,6 @@ public partial class CostsPage
             (_summary, _message) = (null, ex.Message);
             Snackbar.Add(ex.Message, Severity.Error);
         }
-        if (_grid is not null) await _grid.ReloadServerData();
     }
 
     private Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct) =>
@@ -62,6 +74,7 @@ public partial class CostsPage
 
     private async Task<GridData<TenantCostRow>> LoadPageAsync(GridState<TenantCostRow> state, CancellationToken ct)
     {
+        _loaded = (_month, Q);
         if (_summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();
         try

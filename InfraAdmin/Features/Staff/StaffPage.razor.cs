@@ -45,6 +45,7 @@ public partial class StaffPage
     }
 
     private MudDataGrid<StaffRow>? _grid;
+    private StaffQuery? _loaded; // the filter (no sort or page) the grid last loaded
     private GridLoadingBar? _loading;
     private IReadOnlyList<RoleSummary> _roles = [];
     private bool _canManage;
@@ -75,7 +76,9 @@ public partial class StaffPage
         (Search, RoleId, _filterMessage) = (query.Search, query.RoleId, f.Message);
         _filter.Search = Search;
         _filter.RoleId = RoleId;
-        if (_grid is not null) await _grid.ReloadServerData();
+        // Reload only for a new filter: parameters are set again for other reasons too (a cascading value), and the grid
+        // loads itself after its first render (never in the prerendered HTML).
+        if (_grid is not null && _loaded is not null && _loaded != new StaffQuery(Search, RoleId)) await _grid.ReloadServerData();
     }
 
     /// <summary>Marks the grid once the circuit is live (not in the prerendered HTML), so buttons are not clicked too early.</summary>
@@ -99,6 +102,7 @@ public partial class StaffPage
             nameof(StaffRow.LastSignIn) => StaffSort.LastSignIn,
             _ => StaffSort.Email,
         };
+        _loaded = new StaffQuery(Search, RoleId);
         var page = await Staff.ListAsync(new StaffQuery(Search, RoleId, sortBy, sort?.Descending ?? false, state.Page, state.PageSize), ct);
         return new GridData<StaffRow> { TotalItems = page.Total, Items = page.Rows };
     }

@@ -38,9 +38,13 @@ public sealed record VpsRenewal(
     public bool BilledAgain => DecommissionScheduledFor is { } when && when > RenewsOn;
 }
 
+/// <summary>
+/// The fleet's figures. <see cref="Renewals"/> is the top <see cref="VpsService.RenewalListSize"/> of the
+/// <see cref="RenewalCount"/> renewals in the window (those billed again first, then the soonest).
+/// </summary>
 public sealed record VpsOverview(
     decimal MonthlySpend, decimal ApproximateCost, int Instances, IReadOnlyList<VpsSpendGroup> Groups,
-    decimal ScheduledSavings, int ScheduledInstances, IReadOnlyList<VpsRenewal> RenewalsThisWeek);
+    decimal ScheduledSavings, int ScheduledInstances, IReadOnlyList<VpsRenewal> Renewals, int RenewalCount, int BilledAgainCount);
 
 /// <summary>The overview card's headline figures.</summary>
 public sealed record VpsHeadline(decimal MonthlySpend, int RenewalsThisWeek, decimal ScheduledSavings);

@@ -45,9 +45,12 @@ public partial class VpsPage
     private MudDataGrid<VpsRow>? _grid;
     private GridLoadingBar? _loading;
     private VpsOverview? _overview;
+    private VpsFilter? _loaded;
     private IReadOnlyList<string> _regions = [];
 
     private VpsFilter Current => new(Status, Region, BillingDay, RenewingWithin, Q);
+
+    private static string RenewalsLink => $"vps?renewing_within={VpsService.RenewalWindowDays}";
 
     private string ExportUrl => "vps/export.csv" + QueryString();
 
@@ -66,7 +69,9 @@ public partial class VpsPage
         _filter.BillingDay = NumberText.Format(BillingDay);
         _filter.RenewingWithin = NumberText.Format(RenewingWithin);
         _filter.Q = Q;
-        if (_grid is not null) await _grid.ReloadServerData();
+        // Reload only for a new filter: parameters are set again for other reasons too (a cascading value), and the grid
+        // loads itself after its first render (never in the prerendered HTML).
+        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
     }
 
     private Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct) =>
@@ -75,6 +80,7 @@ public partial class VpsPage
     private async Task<GridData<VpsRow>> LoadPageAsync(GridState<VpsRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
+        _loaded = Current;
         var page = await Service.SearchAsync(Current, state.Page, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
         return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
     }

@@ -16,6 +16,9 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
 {
     public const int RenewalWindowDays = 7;
 
+    /// <summary>How many renewals the overview lists; the grid (renewing_within=7) has them all.</summary>
+    public const int RenewalListSize = 10;
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<VpsResults> SearchAsync(
@@ -61,7 +64,8 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         var (groups, savings, renewals) = (await groupsTask, await savingsTask, await renewalsTask);
         return new VpsOverview(
             groups.Sum(g => g.MonthlyCost), groups.Sum(g => g.ApproximateCost), groups.Sum(g => g.Instances),
-            groups.OrderBy(g => g.Region).ThenBy(g => g.Status).ToList(), savings.Sum, savings.Count, renewals);
+            groups.OrderBy(g => g.Region).ThenBy(g => g.Status).ToList(), savings.Sum, savings.Count,
+            renewals.Top, renewals.Count, renewals.BilledAgain);
     }
 
     public async Task<VpsHeadline> HeadlineAsync(CancellationToken ct = default)
@@ -183,14 +187,24 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         return (row?.Sum ?? 0m, row?.Count ?? 0);
     }
 
-    private async Task<IReadOnlyList<VpsRenewal>> RenewalsAsync(InfraAdminDbContext db, CancellationToken ct)
+    /// <summary>The renewals in the window: the top few (billed again first, then the soonest) and how many there are.</summary>
+    private async Task<(IReadOnlyList<VpsRenewal> Top, int Count, int BilledAgain)> RenewalsAsync(InfraAdminDbContext db, CancellationToken ct)
     {
         var horizon = Now.AddDays(RenewalWindowDays);
-        return await Billed(db)
-            .Where(v => v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon)
-            .OrderBy(v => v.CurrentBillingPeriodEnd).ThenBy(v => v.HostwindsInstanceId)
+        var renewing = Billed(db).Where(v => v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon);
+        // Same rule as VpsRenewal.BilledAgain: scheduled to go after the renewal, so that period is billed.
+        var counts = await renewing.GroupBy(_ => 1).Select(g => new
+        {
+            Count = g.Count(),
+            BilledAgain = g.Count(v => v.DecommissionScheduledFor != null && v.DecommissionScheduledFor > v.CurrentBillingPeriodEnd),
+        }).FirstOrDefaultAsync(ct);
+        var top = await renewing
+            .OrderByDescending(v => v.DecommissionScheduledFor != null && v.DecommissionScheduledFor > v.CurrentBillingPeriodEnd)
+            .ThenBy(v => v.CurrentBillingPeriodEnd).ThenBy(v => v.HostwindsInstanceId)
+            .Take(RenewalListSize)
             .Select(v => new VpsRenewal(v.Id, v.HostwindsInstanceId, v.Region, v.Status, v.CurrentBillingPeriodEnd!.Value, v.MonthlyCost, v.DecommissionScheduledFor))
             .ToListAsync(ct);
+        return (top, counts?.Count ?? 0, counts?.BilledAgain ?? 0);
     }
 
     private static IQueryable<DomainIpAssignment> ActiveAssignments(InfraAdminDbContext db, Guid vpsId) =>
