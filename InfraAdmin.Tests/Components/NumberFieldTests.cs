@@ -229,4 +229,20 @@ public sealed class NumberFieldTests : BunitTest, IClassFixture<IntegrationTest.
             .Select(v => v.HostwindsInstanceId!).ToListAsync(Ct)).Order().ToList();
         cut.WaitForAssertion(() => Assert.Equal(renewing, GridIds(cut)), TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public void What_is_typed_in_a_filter_stays_when_the_page_is_given_its_parameters_again()
+    {
+        var cut = RenderVpsPage("vps");
+        Type(cut, "input[data-testid=filter-renewing-within]", "abc");
+        cut.WaitForAssertion(() => Assert.NotNull(RuleBeside(cut, "filter-renewing-within")));
+        Type(cut, "input[data-testid=filter-billing-day]", "31");
+        cut.WaitForAssertion(() => Assert.Equal("31", cut.Find("input[data-testid=filter-billing-day]").GetAttribute("value")));
+
+        cut.Render(); // parameters set again (as a cascading value does) with the same URL: not a new filter
+
+        Assert.Equal("31", cut.Find("input[data-testid=filter-billing-day]").GetAttribute("value"));
+        Assert.Equal("abc", cut.Find("input[data-testid=filter-renewing-within]").GetAttribute("value"));
+        Assert.NotNull(RuleBeside(cut, "filter-renewing-within"));
+    }
 }

@@ -137,6 +137,22 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
     }
 
     [Fact]
+    public async Task The_entity_filter_offers_every_entity_type_in_the_log_once_in_order()
+    {
+        await using (var db = Db.CreateContext())
+        {
+            db.Tenants.Add(new Tenant { Name = "Typed", Slug = "typed-" + Guid.NewGuid().ToString("N")[..8] });
+            await db.SaveChangesAsync(Ct);
+        }
+        await using var read = Db.CreateContext();
+        var expected = await read.AuditLog.Select(a => a.EntityType).Where(t => t != null).Distinct().OrderBy(t => t).ToListAsync(Ct);
+        Assert.Contains("tenants", expected);
+        await using var scope = await App.ScopeAsAsync(Demo.Admin);
+        var types = await scope.ServiceProvider.GetRequiredService<AuditService>().EntityTypesAsync(Ct);
+        Assert.Equal(expected, types);
+    }
+
+    [Fact]
     public async Task The_audit_page_and_its_export_answer_with_the_filters()
     {
         var client = await App.SignedInClientAsync(Demo.Ops);

@@ -56,6 +56,7 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
 
     private static readonly Dictionary<string, (string User, Func<IServiceProvider, Task> Run)> DashboardQueries = new()
     {
+        ["audit: entity types"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().EntityTypesAsync()),
         ["audit: first page"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(), 0, 25)),
         ["audit: entity filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Entity: "tenants", EntityId: Demo.AcmeTenant.ToString()), 0, 25)),
         ["audit: action filter"] = (Demo.Admin, sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Action: "ip.quarantine"), 0, 25)),

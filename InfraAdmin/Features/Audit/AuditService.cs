@@ -52,7 +52,16 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
     {
         await currentUser.RequireForReadAsync(Permissions.Audit.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.AuditLog.AsNoTracking().Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(ct);
+        // A loose index scan over ix_audit_log_entity: one index probe per entity type, where DISTINCT would read every
+        // row of the log (millions at scale).
+        return await db.Database.SqlQueryRaw<string>("""
+            WITH RECURSIVE types AS (
+                (SELECT entity_type FROM audit_log WHERE entity_type IS NOT NULL ORDER BY entity_type LIMIT 1)
+                UNION ALL
+                SELECT (SELECT a.entity_type FROM audit_log a WHERE a.entity_type > t.entity_type ORDER BY a.entity_type LIMIT 1)
+                FROM types t WHERE t.entity_type IS NOT NULL)
+            SELECT entity_type AS "Value" FROM types WHERE entity_type IS NOT NULL
+            """).ToListAsync(ct);
     }
 
     private static IQueryable<Data.Entities.AuditLog> Apply(InfraAdminDbContext db, AuditFilter f)

@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace InfraAdmin.Features.Costs;
 
-/// <summary>A calendar month (UTC), as it appears in <c>?month=2026-10</c>.</summary>
+/// <summary>A calendar month (UTC), as it appears in <c>?month=2026-10</c>; in JSON too.</summary>
+[JsonConverter(typeof(CostMonthJsonConverter))]
 public readonly record struct CostMonth(int Year, int Month) : IComparable<CostMonth>
 {
     public DateOnly Start => new(Year, Month, 1);
@@ -41,4 +44,13 @@ public readonly record struct CostMonth(int Year, int Month) : IComparable<CostM
     public override string ToString() => Start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     public string Label(CultureInfo culture) => Start.ToString("MMMM yyyy", culture);
     public string ShortLabel(CultureInfo culture) => Start.ToString("MMM yy", culture);
+}
+
+/// <summary>A month as its <c>yyyy-MM</c> text (its other properties are derived, and Previous/Next never end).</summary>
+public sealed class CostMonthJsonConverter : JsonConverter<CostMonth>
+{
+    public override CostMonth Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        CostMonth.TryParseAny(reader.GetString(), out var month) ? month : throw new JsonException("A month is yyyy-MM.");
+
+    public override void Write(Utf8JsonWriter writer, CostMonth value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

@@ -20,12 +20,14 @@ public partial class CostsPage
     private string? Q, _filterMessage;
 
     private CostMonth _month;
-    private CostMonthSummary? _summary;
-    private IReadOnlyList<CostTrendPoint> _trend = [];
-    private string? _message;
+    // The month's figures, loaded while prerendering and carried into the interactive render (persistent component
+    // state): one set of queries a page load, not one for the HTML and another for the circuit.
+    [PersistentState] public CostMonthSummary? Summary { get; set; }
+    [PersistentState] public IReadOnlyList<CostTrendPoint>? Trend { get; set; }
+    [PersistentState] public string? Message { get; set; }
+    [PersistentState] public bool SummaryLoaded { get; set; }
+    [PersistentState] public string? SummaryFor { get; set; } // the month query the figures are for
     private MudDataGrid<TenantCostRow>? _grid;
-    private bool _summaryLoaded;
-    private string? _summaryFor; // the month query the figures above are for
     private (CostMonth Month, string? Q)? _loaded; // what the grid last loaded
     private GridLoadingBar? _loading;
 
@@ -33,7 +35,7 @@ public partial class CostsPage
     private IEnumerable<CostMonth> MonthChoices =>
         Enumerable.Range(0, 25).Select(i => Service.CurrentMonth.AddMonths(-i)).Append(_month).Distinct().OrderDescending();
 
-    private string ExportUrl => $"costs/export.csv?month={_summary?.Month}";
+    private string ExportUrl => $"costs/export.csv?month={Summary?.Month}";
 
     protected override async Task OnInitializedAsync()
     {
@@ -49,22 +51,22 @@ public partial class CostsPage
         // Parameters are set again for other reasons too (a cascading value): the month's figures load once per month,
         // and the grid (which loads itself after its first render, never in the prerendered HTML) reloads for a new
         // month or search only.
-        if (!_summaryLoaded || _summaryFor != Month) await LoadSummaryAsync();
+        if (!SummaryLoaded || SummaryFor != Month) await LoadSummaryAsync();
         if (_grid is not null && _loaded is not null && _loaded != (_month, Q)) await _grid.ReloadServerData();
     }
 
     private async Task LoadSummaryAsync()
     {
-        (_summaryLoaded, _summaryFor) = (true, Month);
+        (SummaryLoaded, SummaryFor) = (true, Month);
         try
         {
             var result = await Service.GetMonthAsync(Month);
-            (_summary, _message) = (result.Value, result.Message);
-            _trend = _summary is null ? [] : await Service.TrendAsync(_summary.Month);
+            (Summary, Message) = (result.Value, result.Message);
+            Trend = Summary is null ? [] : await Service.TrendAsync(Summary.Month);
         }
         catch (PermissionDeniedException ex)
         {
-            (_summary, _message) = (null, ex.Message);
+            (Summary, Message) = (null, ex.Message);
             Snackbar.Add(ex.Message, Severity.Error);
         }
     }
@@ -75,11 +77,11 @@ public partial class CostsPage
     private async Task<GridData<TenantCostRow>> LoadPageAsync(GridState<TenantCostRow> state, CancellationToken ct)
     {
         _loaded = (_month, Q);
-        if (_summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
+        if (Summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();
         try
         {
-            var page = await Service.PageAsync(_summary, Q, sort?.SortBy ?? nameof(TenantCostRow.Total), sort?.Descending ?? true,
+            var page = await Service.PageAsync(Summary, Q, sort?.SortBy ?? nameof(TenantCostRow.Total), sort?.Descending ?? true,
                 state.Page, state.PageSize, ct);
             return new GridData<TenantCostRow> { Items = page.Rows, TotalItems = page.Total };
         }

@@ -60,15 +60,17 @@ public partial class IpReputationPage
     private MudDataGrid<IpRow>? _grid;
     private GridLoadingBar? _loading;
     private HashSet<IpRow> _selected = [];
-    private IpOverview? _overview;
-    private IReadOnlyList<string> _regions = [];
-    private IReadOnlyList<string> _providers = [];
+    // Loaded while prerendering and carried into the interactive render (persistent component state), so a page load
+    // queries them once, not once for the HTML and again for the circuit.
+    [PersistentState] public IpOverview? Overview { get; set; }
+    [PersistentState] public IReadOnlyList<string>? Regions { get; set; }
+    [PersistentState] public IReadOnlyList<string>? Providers { get; set; }
     private IReadOnlyList<ChangeOutcome>? _outcomes;
     private string? _bulkTarget;
     private bool _canManage;
     private int _tab;
     private bool _interactive;
-    private IpFilter? _loaded;
+    private IpFilter? _loaded, _inForm; // the filter the grid last loaded; the URL's filter the form was last set from
 
     private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale, Q, Trouble, DegradedWithin);
 
@@ -76,21 +78,35 @@ public partial class IpReputationPage
 
     protected override async Task OnInitializedAsync()
     {
+        await SetFormFromUrlAsync(); // first: the form is the URL's from the first render on
         await Clock.EnsureLoadedAsync();
         if (AuthState is not null)
             _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
-        (_regions, _providers) = await Service.FilterOptionsAsync();
-        _overview = await Service.OverviewAsync();
+        if (Regions is null || Providers is null) (Regions, Providers) = await Service.FilterOptionsAsync();
+        Overview ??= await Service.OverviewAsync();
     }
 
     protected override async Task OnParametersSetAsync()
     {
+        if (!await SetFormFromUrlAsync()) return;
+        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+    }
+
+    /// <summary>
+    /// Sets the form from the URL's filter when that is a new one; false when it is not. Parameters are also set again for
+    /// other reasons (a cascading value), and the first time only once the first data has arrived (the grid may be
+    /// loaded and typed in by then): so the form is set before the first render, and what is being typed and the selection stay.
+    /// </summary>
+    private async Task<bool> SetFormFromUrlAsync()
+    {
         ParseFilters();
+        if (_inForm == Current) return false;
+        _inForm = Current;
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale; _form.Trouble = Trouble;
         _selected = [];
-        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+        return true;
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -128,7 +144,12 @@ public partial class IpReputationPage
         ["vps"] = _form.Vps?.Id, ["listed"] = Blank(_form.Listed), ["stale"] = _form.Stale ? true : null, ["trouble"] = _form.Trouble ? true : null,
     }));
 
-    private void ClearFilters() => Navigation.NavigateTo("ip-reputation");
+    private void ClearFilters()
+    {
+        (_form.Q, _form.Status, _form.Reputation, _form.Region, _form.Vps, _form.Listed, _form.Stale, _form.Trouble) =
+            (null, null, null, null, null, null, false, false);
+        Navigation.NavigateTo("ip-reputation");
+    }
 
     private void ClearRecent() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("degraded_within", (int?)null));
 
@@ -154,7 +175,7 @@ public partial class IpReputationPage
     private async Task RefreshAsync()
     {
         _selected = [];
-        _overview = await Service.OverviewAsync();
+        Overview = await Service.OverviewAsync();
         if (_grid is not null) await _grid.ReloadServerData();
     }
 }

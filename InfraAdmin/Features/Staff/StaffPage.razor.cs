@@ -45,7 +45,7 @@ public partial class StaffPage
     }
 
     private MudDataGrid<StaffRow>? _grid;
-    private StaffQuery? _loaded; // the filter (no sort or page) the grid last loaded
+    private StaffQuery? _loaded, _inForm; // filters only: the grid last loaded; the URL's, the form was last set from
     private GridLoadingBar? _loading;
     private IReadOnlyList<RoleSummary> _roles = [];
     private bool _canManage;
@@ -63,6 +63,7 @@ public partial class StaffPage
 
     protected override async Task OnInitializedAsync()
     {
+        SetFormFromUrl(); // before the first await: the form is the URL's from the first render on
         await Clock.EnsureLoadedAsync();
         _canManage = await Me.HasAsync(Permissions.Staff.Manage);
         _roles = await Roles.ListAsync();
@@ -71,14 +72,25 @@ public partial class StaffPage
 
     protected override async Task OnParametersSetAsync()
     {
+        if (!SetFormFromUrl()) return;
+        if (_grid is not null && _loaded is not null && _loaded != new StaffQuery(Search, RoleId)) await _grid.ReloadServerData();
+    }
+
+    /// <summary>
+    /// Sets the form from the URL's filter when that is a new one; false when it is not. Parameters are also set again for
+    /// other reasons (a cascading value), and the first time only once the first data has arrived (the grid may be
+    /// loaded and typed in by then): so the form is set before the first render, and what is being typed stays.
+    /// </summary>
+    private bool SetFormFromUrl()
+    {
         var f = new QueryFilters();
         var query = StaffQuery.FromQuery(f, SearchQuery, RoleQuery);
         (Search, RoleId, _filterMessage) = (query.Search, query.RoleId, f.Message);
+        if (_inForm == new StaffQuery(Search, RoleId)) return false;
+        _inForm = new StaffQuery(Search, RoleId);
         _filter.Search = Search;
         _filter.RoleId = RoleId;
-        // Reload only for a new filter: parameters are set again for other reasons too (a cascading value), and the grid
-        // loads itself after its first render (never in the prerendered HTML).
-        if (_grid is not null && _loaded is not null && _loaded != new StaffQuery(Search, RoleId)) await _grid.ReloadServerData();
+        return true;
     }
 
     /// <summary>Marks the grid once the circuit is live (not in the prerendered HTML), so buttons are not clicked too early.</summary>
@@ -113,7 +125,11 @@ public partial class StaffPage
         ["role"] = _filter.RoleId,
     }));
 
-    private void ClearFilters() => Navigation.NavigateTo("staff");
+    private void ClearFilters()
+    {
+        (_filter.Search, _filter.RoleId) = (null, null);
+        Navigation.NavigateTo("staff");
+    }
 
     private async Task AddAsync()
     {

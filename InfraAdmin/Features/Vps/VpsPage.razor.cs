@@ -44,9 +44,11 @@ public partial class VpsPage
     private readonly FilterModel _filter = new();
     private MudDataGrid<VpsRow>? _grid;
     private GridLoadingBar? _loading;
-    private VpsOverview? _overview;
-    private VpsFilter? _loaded;
-    private IReadOnlyList<string> _regions = [];
+    private VpsFilter? _loaded, _inForm; // the filter the grid last loaded; the URL's filter the form was last set from
+    // Loaded while prerendering and carried into the interactive render (persistent component state), so a page load
+    // queries them once, not once for the HTML and again for the circuit.
+    [PersistentState] public VpsOverview? Overview { get; set; }
+    [PersistentState] public IReadOnlyList<string>? Regions { get; set; }
 
     private VpsFilter Current => new(Status, Region, BillingDay, RenewingWithin, Q);
 
@@ -56,22 +58,34 @@ public partial class VpsPage
 
     protected override async Task OnInitializedAsync()
     {
+        SetFormFromUrl(); // before the first await: the form is the URL's from the first render on
         await Clock.EnsureLoadedAsync();
-        _regions = await Service.RegionsAsync();
-        _overview = await Service.OverviewAsync();
+        Regions ??= await Service.RegionsAsync();
+        Overview ??= await Service.OverviewAsync();
     }
 
     protected override async Task OnParametersSetAsync()
     {
+        if (!SetFormFromUrl()) return;
+        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+    }
+
+    /// <summary>
+    /// Sets the form from the URL's filter when that is a new one; false when it is not. Parameters are also set again for
+    /// other reasons (a cascading value), and the first time only once the first data has arrived (the grid may be
+    /// loaded and typed in by then): so the form is set before the first render, and what is being typed stays.
+    /// </summary>
+    private bool SetFormFromUrl()
+    {
         ParseFilters();
+        if (_inForm == Current) return false;
+        _inForm = Current;
         _filter.Status = Status;
         _filter.Region = Region;
         _filter.BillingDay = NumberText.Format(BillingDay);
         _filter.RenewingWithin = NumberText.Format(RenewingWithin);
         _filter.Q = Q;
-        // Reload only for a new filter: parameters are set again for other reasons too (a cascading value), and the grid
-        // loads itself after its first render (never in the prerendered HTML).
-        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+        return true;
     }
 
     private Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct) =>
@@ -87,7 +101,7 @@ public partial class VpsPage
 
     private async Task CreateAsync()
     {
-        var form = new VpsForm { Region = _regions.FirstOrDefault() ?? "" };
+        var form = new VpsForm { Region = Regions?.FirstOrDefault() ?? "" };
         var dialog = await Dialogs.ShowAsync<VpsEditDialog>("New VPS instance",
             new DialogParameters<VpsEditDialog> { { d => d.Form, form } },
             new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Medium, FullWidth = true });
@@ -115,7 +129,11 @@ public partial class VpsPage
         }));
     }
 
-    private void ClearFilters() => Navigation.NavigateTo("vps");
+    private void ClearFilters()
+    {
+        (_filter.Status, _filter.Region, _filter.BillingDay, _filter.RenewingWithin, _filter.Q) = (null, null, null, null, null);
+        Navigation.NavigateTo("vps");
+    }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
