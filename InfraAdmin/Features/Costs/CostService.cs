@@ -137,7 +137,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     /// </summary>
     private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
     {
-        var idle = await db.TenantCostMonthly.AsNoTracking().Where(m => m.Month == month.Start && m.TenantId == null)
+        var idle = await db.TenantCostMonthly.AsNoTracking().TagWith(QueryTags.CostMonthSummary).Where(m => m.Month == month.Start && m.TenantId == null)
             .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
         if (idle is null) return null;
         // The tenants' sums and the highest-cost tenants: independent reads, at the same time on their own connections.

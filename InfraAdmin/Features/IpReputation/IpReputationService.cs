@@ -76,7 +76,7 @@ public sealed partial class IpReputationService(
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);
         // Four independent reads: each on its own connection, at the same time.
-        var byStatusTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.Status)
+        var byStatusTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().TagWith(QueryTags.IpOverview).GroupBy(i => i.Status)
             .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
         var byReputationTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
             .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);

@@ -54,7 +54,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
         // Three independent reads, at the same time on their own connections.
-        var groupsTask = dbFactory.ReadAsync(db => Billed(db)
+        var groupsTask = dbFactory.ReadAsync(db => Billed(db).TagWith(QueryTags.VpsOverview)
             .GroupBy(v => new { v.Region, v.Status })
             .Select(g => new VpsSpendGroup(g.Key.Region ?? "", g.Key.Status ?? "", g.Count(),
                 g.Sum(v => v.MonthlyCost ?? 0m), g.Sum(v => v.ApproximateCost ?? 0m)))
@@ -72,7 +72,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var spend = await Billed(db).SumAsync(v => v.MonthlyCost ?? 0m, ct);
+        var spend = await Billed(db).TagWith(QueryTags.VpsHeadline).SumAsync(v => v.MonthlyCost ?? 0m, ct);
         var horizon = Now.AddDays(RenewalWindowDays);
         var renewals = await Billed(db).CountAsync(v => v.CurrentBillingPeriodEnd != null && v.CurrentBillingPeriodEnd <= horizon, ct);
         return new VpsHeadline(spend, renewals, (await ScheduledSavingsAsync(db, ct)).Sum);
