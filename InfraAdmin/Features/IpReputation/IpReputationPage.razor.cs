@@ -78,7 +78,7 @@ public partial class IpReputationPage
     {
         await Clock.EnsureLoadedAsync();
         if (AuthState is not null)
-            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
+            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.IpManage)).Succeeded;
         (_regions, _providers) = await Service.FilterOptionsAsync();
         _overview = await Service.OverviewAsync();
     }
