@@ -112,7 +112,7 @@ public sealed class AuditInterceptor(IAuditActorAccessor actorAccessor) : SaveCh
         var id = key is null ? null : string.Join(",", key.Properties.Select(k => entry.Property(k.Name).CurrentValue?.ToString()));
         return new AuditLog
         {
-            Action = entry.State switch { EntityState.Added => "create", EntityState.Deleted => "delete", _ => "update" },
+            Action = entry.State switch { EntityState.Added => AuditActions.Create, EntityState.Deleted => AuditActions.Delete, _ => AuditActions.Update },
             EntityType = table,
             EntityId = id,
             TenantId = TenantOf(entry),

@@ -4,6 +4,7 @@ using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
 using Npgsql;
 using NpgsqlTypes;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Data.Seeding;
 
@@ -250,18 +251,18 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             var roll = random.Next(100);
             var (action, entity, entityId, tenantId, actor) = roll switch
             {
-                < 60 => ("sign_in", "users", Id(10, tenant * 5L + random.Next(5)).ToString(), (Guid?)Id(1, tenant), $"user{random.Next(5)}@t{tenant:D6}.scale.example"),
-                < 70 => ("sign_in_failed", "users", Id(10, tenant * 5L + random.Next(5)).ToString(), Id(1, tenant), $"user{random.Next(5)}@t{tenant:D6}.scale.example"),
-                < 85 => (random.Next(3) == 0 ? "ip.quarantine" : "ip.status", "smtp_ip_addresses", Id(3, random.Next(ipCount)).ToString(), null, "ops@scale.example"),
-                < 95 => ("update", "tenant_config", Id(1, tenant).ToString(), Id(1, tenant), $"admin@t{tenant:D6}.scale.example"),
-                _ => ("update", "vps_instances", Id(2, random.Next(vpsCount)).ToString(), null, "billing@scale.example"),
+                < 60 => (AuditActions.SignIn, "users", Id(10, tenant * 5L + random.Next(5)).ToString(), (Guid?)Id(1, tenant), $"user{random.Next(5)}@t{tenant:D6}.scale.example"),
+                < 70 => (AuditActions.SignInFailed, "users", Id(10, tenant * 5L + random.Next(5)).ToString(), Id(1, tenant), $"user{random.Next(5)}@t{tenant:D6}.scale.example"),
+                < 85 => (random.Next(3) == 0 ? AuditActions.IpQuarantine : AuditActions.IpStatus, "smtp_ip_addresses", Id(3, random.Next(ipCount)).ToString(), null, "ops@scale.example"),
+                < 95 => (AuditActions.Update, "tenant_config", Id(1, tenant).ToString(), Id(1, tenant), $"admin@t{tenant:D6}.scale.example"),
+                _ => (AuditActions.Update, "vps_instances", Id(2, random.Next(vpsCount)).ToString(), null, "billing@scale.example"),
             };
             w.Write(actor, NpgsqlDbType.Varchar);
             w.Write(action, NpgsqlDbType.Varchar);
             w.Write(entity, NpgsqlDbType.Varchar);
             w.Write(entityId, NpgsqlDbType.Varchar);
             WriteNullable(w, tenantId, NpgsqlDbType.Uuid);
-            w.Write(action.StartsWith("sign_in", StringComparison.Ordinal) ? "{}" : """{"changed":"seeded"}""", NpgsqlDbType.Jsonb);
+            w.Write(action.StartsWith(AuditActions.SignIn, StringComparison.Ordinal) ? "{}" : """{"changed":"seeded"}""", NpgsqlDbType.Jsonb);
             w.Write($"203.0.113.{random.Next(1, 255)}", NpgsqlDbType.Varchar);
             w.Write(start.AddMinutes(random.Next(0, (int)(now - start).TotalMinutes)), NpgsqlDbType.TimestampTz);
         }, ct);

@@ -3,7 +3,7 @@ using InfraAdmin.Tests.Support;
 
 namespace InfraAdmin.Tests.Integration;
 
-/// <summary>Every route of DESIGN.md × every demo user: allowed (200) or sent to access denied, as the route table says.</summary>
+/// <summary>Every route of docs/DESIGN.md × every demo user: allowed (200) or sent to access denied, as the route table says.</summary>
 public sealed class AuthorizationMatrixTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture)
 {
     private const string A = Demo.Admin, O = Demo.Ops, E = Demo.Exec, S = Demo.Support, TA = Demo.AcmeAdmin, TM = Demo.AcmeMember;

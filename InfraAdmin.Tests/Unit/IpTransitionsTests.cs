@@ -3,7 +3,7 @@ using InfraAdmin.Features.IpReputation;
 
 namespace InfraAdmin.Tests.Unit;
 
-/// <summary>Every (from, to) pair of IP statuses against the table in DESIGN.md.</summary>
+/// <summary>Every (from, to) pair of IP statuses against the table in docs/DESIGN.md.</summary>
 public sealed class IpTransitionsTests
 {
     private static readonly Dictionary<string, string[]> Table = new()

@@ -91,4 +91,24 @@ public static class Policies
     public const string SignedIn = "SignedIn";
 
     public static string For(string permission) => PermissionPrefix + permission;
+
+    // One policy name per permission of the catalog, compile-time constants so pages can write
+    // [Authorize(Policy = Policies.VpsView)] and <AuthorizeView Policy="@Policies.VpsManage">.
+    // PolicyCatalogTests checks that every permission has its constant and every constant names a permission.
+    public const string IpView = PermissionPrefix + Permissions.Ip.View;
+    public const string IpManage = PermissionPrefix + Permissions.Ip.Manage;
+    public const string VpsView = PermissionPrefix + Permissions.Vps.View;
+    public const string VpsManage = PermissionPrefix + Permissions.Vps.Manage;
+    public const string CostsView = PermissionPrefix + Permissions.Costs.View;
+    public const string CostsExport = PermissionPrefix + Permissions.Costs.Export;
+    public const string StaffView = PermissionPrefix + Permissions.Staff.View;
+    public const string StaffManage = PermissionPrefix + Permissions.Staff.Manage;
+    public const string ConfigView = PermissionPrefix + Permissions.Config.View;
+    public const string ConfigManage = PermissionPrefix + Permissions.Config.Manage;
+    public const string ConfigReveal = PermissionPrefix + Permissions.Config.Reveal;
+    public const string FlagsView = PermissionPrefix + Permissions.Flags.View;
+    public const string FlagsManage = PermissionPrefix + Permissions.Flags.Manage;
+    public const string TenantsView = PermissionPrefix + Permissions.Tenants.View;
+    public const string TenantsManage = PermissionPrefix + Permissions.Tenants.Manage;
+    public const string AuditView = PermissionPrefix + Permissions.Audit.View;
 }

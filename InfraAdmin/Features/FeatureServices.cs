@@ -12,7 +12,7 @@ public static class FeatureServices
         services.AddScoped<Vps.VpsService>();
         services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsBillingRollForwardJob>();
         services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsDueDecommissionsJob>();
-        services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.For(Permissions.Vps.View));
+        services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.VpsView);
         Platform.PlatformServices.AddPlatformServices(services);
         Costs.CostsRegistration.AddCosts(services);
         services.AddScoped<Staff.RoleService>();

@@ -2,6 +2,8 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace InfraAdmin.Infrastructure;
@@ -26,6 +28,10 @@ public static class DatabaseStartup
     public static async Task MigrateAsync(IDbContextFactory<InfraAdminDbContext> factory, string? connectionString, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(factory, connectionString, ct);
+        // On an empty database EF first reads __EFMigrationsHistory before it exists, and logs that failed SELECT as an
+        // error (npgsql/efcore.pg#3407) although the migration then succeeds. Creating the table first (IF NOT EXISTS,
+        // as EF itself would) keeps a fresh migrate free of that "fail:" line; real failures still log and throw.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
         await SyncPermissionsAsync(db, ct);
     }

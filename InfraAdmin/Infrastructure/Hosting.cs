@@ -9,13 +9,31 @@ namespace InfraAdmin.Infrastructure;
 /// <c>ForwardedHeaders:KnownProxies</c> / <c>ForwardedHeaders:KnownNetworks</c> say otherwise), which Host names it
 /// answers (<c>AllowedHosts</c>, plus the host of <c>PublicUrl</c>), no <c>Server</c> header. Such a proxy's
 /// X-Forwarded-Host is believed only when it names one of those hosts (redirects then stay on the public address);
-/// links in mail never use it: they are built from <c>PublicUrl</c>.
+/// links in mail never use it: they are built from <c>PublicUrl</c>. It listens where the platform says
+/// (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>/<c>_HTTPS_PORTS</c>, <c>Kestrel:Endpoints</c>), and on
+/// <see cref="DefaultUrl"/> only when none of them is set.
 /// </summary>
 public static class Hosting
 {
+    /// <summary>Where <c>dotnet run</c> serves when nothing names an address.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// Whether the configuration names the addresses to listen on. <c>WebApplicationBuilder</c> reads <c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>/<c>DOTNET_URLS</c>/<c>URLS</c> into <c>urls</c>, and the <c>*_HTTP_PORTS</c> variables
+    /// into <c>http_ports</c>/<c>https_ports</c>.
+    /// </summary>
+    public static bool NamesListenAddresses(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+
     public static IServiceCollection AddInfraAdminHosting(this IServiceCollection services, WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        // No Urls key in appsettings.json: it would outrank ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS.
+        if (!NamesListenAddresses(configuration)) builder.WebHost.UseUrls(DefaultUrl);
         string[] AllowedHosts()
         {
             var hosts = (configuration["AllowedHosts"] ?? "*").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

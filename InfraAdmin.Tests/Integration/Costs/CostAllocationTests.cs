@@ -6,7 +6,7 @@ using static InfraAdmin.Tests.Integration.Costs.CostScenario;
 namespace InfraAdmin.Tests.Integration.Costs;
 
 /// <summary>
-/// Hand-computed months for each case of the rule (DESIGN.md "Cost per tenant"), checked against the SQL allocation,
+/// Hand-computed months for each case of the rule (docs/DESIGN.md "Cost per tenant"), checked against the SQL allocation,
 /// then a property test on random intervals: SQL == reference per tenant per day, and conservation to the cent.
 /// </summary>
 public sealed class CostAllocationTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture)

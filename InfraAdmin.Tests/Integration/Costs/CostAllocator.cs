@@ -1,7 +1,7 @@
 namespace InfraAdmin.Tests.Integration.Costs;
 
 /// <summary>
-/// The reference implementation of DESIGN.md's cost rule, for tests only: in memory, day by day, with decimals.
+/// The reference implementation of docs/DESIGN.md's cost rule, for tests only: in memory, day by day, with decimals.
 /// The SQL allocation must give the same figures per tenant and day.
 /// </summary>
 public static class CostAllocator

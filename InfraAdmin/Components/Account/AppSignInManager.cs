@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Components.Account;
 
@@ -41,7 +42,7 @@ public sealed class AppSignInManager(
             // The same work as a wrong password for a known account, so the answer's timing does not tell which emails exist.
             _unknownAccountHash ??= UserManager.PasswordHasher.HashPassword(new AppUser(), Guid.NewGuid().ToString());
             UserManager.PasswordHasher.VerifyHashedPassword(new AppUser(), _unknownAccountHash, password);
-            await AuditAsync("sign_in_failed", null, null, userName, "unknown account");
+            await AuditAsync(AuditActions.SignInFailed, null, null, userName, "unknown account");
             return SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
@@ -55,7 +56,7 @@ public sealed class AppSignInManager(
         {
             // Why the account cannot sign in is told only to someone who knows its password.
             var known = await UserManager.CheckPasswordAsync(user, password);
-            await AuditAsync("sign_in_failed", user.Id, user.TenantId, user.Email, known ? "not allowed: " + user.Status : "wrong password");
+            await AuditAsync(AuditActions.SignInFailed, user.Id, user.TenantId, user.Email, known ? "not allowed: " + user.Status : "wrong password");
             return known ? new AccountNotAllowed(user.Status == UserStatus.Suspended
                 ? "This account is suspended, so it cannot sign in. Ask your administrator to reactivate it."
                 : user.Status == UserStatus.Active
@@ -69,15 +70,15 @@ public sealed class AppSignInManager(
         }
         else if (result.RequiresTwoFactor)
         {
-            await AuditAsync("sign_in_password_ok", user.Id, user.TenantId, user.Email, "awaiting second factor");
+            await AuditAsync(AuditActions.SignInPasswordOk, user.Id, user.TenantId, user.Email, "awaiting second factor");
         }
         else if (result.IsLockedOut)
         {
-            await AuditAsync(wasLocked ? "sign_in_refused_locked" : "locked_out", user.Id, user.TenantId, user.Email, null);
+            await AuditAsync(wasLocked ? AuditActions.SignInRefusedLocked : AuditActions.LockedOut, user.Id, user.TenantId, user.Email, null);
         }
         else
         {
-            await AuditAsync("sign_in_failed", user.Id, user.TenantId, user.Email, "wrong password");
+            await AuditAsync(AuditActions.SignInFailed, user.Id, user.TenantId, user.Email, "wrong password");
         }
         return result;
     }
@@ -103,7 +104,7 @@ public sealed class AppSignInManager(
         var user = Context.User;
         if (user.Identity?.IsAuthenticated == true && Guid.TryParse(UserManager.GetUserId(user), out var id))
         {
-            await AuditAsync("sign_out", id, null, user.Identity.Name, null);
+            await AuditAsync(AuditActions.SignOut, id, null, user.Identity.Name, null);
             // The cookie's session ends on the server too: a copy of the cookie stops working everywhere.
             if (Authorization.SessionStore.SessionIdOf(user) is { } sid)
                 await sessions.EndAsync(id, SessionEndReason.SignedOut, only: sid);
@@ -115,14 +116,14 @@ public sealed class AppSignInManager(
     {
         if (user is null) return;
         if (result.Succeeded) await RecordSignInAsync(user);
-        else await AuditAsync(result.IsLockedOut ? "locked_out" : "sign_in_failed", user.Id, user.TenantId, user.Email, "second factor");
+        else await AuditAsync(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, user.Id, user.TenantId, user.Email, "second factor");
     }
 
     private async Task RecordSignInAsync(AppUser user)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignIn, DateTime.UtcNow));
-        await AuditAsync("sign_in", user.Id, user.TenantId, user.Email, null);
+        await AuditAsync(AuditActions.SignIn, user.Id, user.TenantId, user.Email, null);
     }
 
     private async Task AuditAsync(string action, Guid? userId, Guid? tenantId, string? who, string? detail)

@@ -7,7 +7,7 @@ public interface IOverviewCard
     Type ComponentType { get; }
 }
 
-/// <summary>Registers a card: <c>services.AddOverviewCard&lt;IpOverviewCard&gt;(Policies.For(Permissions.Ip.View))</c>.</summary>
+/// <summary>Registers a card: <c>services.AddOverviewCard&lt;IpOverviewCard&gt;(Policies.IpView)</c>.</summary>
 public sealed record OverviewCard(string Policy, Type ComponentType) : IOverviewCard;
 
 public static class OverviewCardRegistration

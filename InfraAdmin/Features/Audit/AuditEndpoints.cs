@@ -20,5 +20,5 @@ public static class AuditEndpoints
                     rows.Select(r => new object?[] { r.Created, r.ActorName, r.ActorId, r.Action, r.EntityType, r.EntityId, r.TenantId, r.Before, r.After, r.IpAddress }));
                 return Results.File(file, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
             })
-            .RequireAuthorization(Policies.For(Permissions.Audit.View));
+            .RequireAuthorization(Policies.AuditView);
 }

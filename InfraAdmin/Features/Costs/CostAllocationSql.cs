@@ -8,7 +8,7 @@ using NpgsqlTypes;
 namespace InfraAdmin.Features.Costs;
 
 /// <summary>
-/// The cost allocation rule of DESIGN.md ("Cost per tenant"), set-based: for every day of a range, each tenant's exact IP
+/// The cost allocation rule of docs/DESIGN.md ("Cost per tenant"), set-based: for every day of a range, each tenant's exact IP
 /// part and VPS part, and the idle (unallocated) parts, written into <c>tenant_cost_daily</c> (and summed per month into
 /// <c>tenant_cost_monthly</c> in the same transaction). Values keep 24 decimals (one division per share); rounding happens
 /// once, when a month is shown.

@@ -27,5 +27,5 @@ public static class CostEndpoints
                             s.Totals.Margin, s.Totals.MarginPercent, null, null, null]));
                 return Results.File(file, "text/csv; charset=utf-8", $"costs-{s.Month}.csv");
             })
-            .RequireAuthorization(Policies.For(Permissions.Costs.Export));
+            .RequireAuthorization(Policies.CostsExport);
 }

@@ -16,7 +16,7 @@ public static class CostsRegistration
         services.AddScoped<IRecurringJob, CostRollupJob>();
         services.AddSingleton<ICommand, CostsRebuildCommand>();
         services.AddSingleton<IAfterDemoSeed, CostsAfterDemoSeed>();
-        services.AddOverviewCard<CostsOverviewCard>(Policies.For(Permissions.Costs.View));
+        services.AddOverviewCard<CostsOverviewCard>(Policies.CostsView);
         return services;
     }
 }

@@ -194,7 +194,7 @@ public sealed partial class IpCheckService(
                 });
             }
         }
-        db.AuditAction = "ip.check";
+        db.AuditAction = AuditActions.IpCheck;
         try
         {
             await db.SaveChangesAsync(ct);

@@ -28,7 +28,7 @@ public partial class IpDetailPage
     {
         await Clock.EnsureLoadedAsync();
         if (AuthState is not null)
-            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
+            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.IpManage)).Succeeded;
         await ReloadAsync();
     }
 

@@ -26,7 +26,7 @@ public static class IpReputationEndpoints
                     rows.Select(r => new object?[] { r.IpAddress, r.Status, r.Reputation, r.Region, r.VpsName, r.LastCheck, r.Stale, r.AssignedCount, r.Cost, string.Join(" ", r.ListedOn) }));
                 return Results.File(file, "text/csv; charset=utf-8", $"ip-reputation-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
             })
-            .RequireAuthorization(Policies.For(Permissions.Ip.View));
+            .RequireAuthorization(Policies.IpView);
 
         // POST /api/ip-checks: the platform's checker, authenticated by an API key (not by a cookie).
         endpoints.MapPost("/api/ip-checks", PostChecksAsync).AllowAnonymous().DisableAntiforgery();

@@ -81,7 +81,7 @@ public partial class IpReputationPage
         await SetFormFromUrlAsync(); // first: the form is the URL's from the first render on
         await Clock.EnsureLoadedAsync();
         if (AuthState is not null)
-            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.For(Permissions.Ip.Manage))).Succeeded;
+            _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.IpManage)).Succeeded;
         if (Regions is null || Providers is null) (Regions, Providers) = await Service.FilterOptionsAsync();
         Overview ??= await Service.OverviewAsync();
     }

@@ -13,7 +13,7 @@ public static class IpReputationRegistration
         services.AddScoped<IpReputationService>();
         services.AddScoped<IpCheckService>();
         services.AddScoped<Platform.ApiKeyService>();
-        services.AddOverviewCard<IpOverviewCard>(Policies.For(Permissions.Ip.View));
+        services.AddOverviewCard<IpOverviewCard>(Policies.IpView);
         return services;
     }
 }

@@ -3,6 +3,7 @@ using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.IpReputation;
 
@@ -65,7 +66,7 @@ public sealed partial class IpReputationService
                 AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Assigned {domain.Name}", actor);
                 if (activeBefore == 0 && ip.Status is IpStatus.Available or IpStatus.Warmed)
                     MoveStatus(db, ip, IpStatus.Assigned, $"First active assignment ({domain.Name})", actor);
-                db.AuditAction = "ip.assign";
+                db.AuditAction = AuditActions.IpAssign;
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, ipId, ct);
             }, ct);
@@ -105,7 +106,7 @@ public sealed partial class IpReputationService
                 AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Expired {name}", actor);
                 if (wasActive && activeBefore == 1 && ip.Status == IpStatus.Assigned)
                     MoveStatus(db, ip, IpStatus.Available, $"Last active assignment expired ({name})", actor);
-                db.AuditAction = "ip.expire_assignment";
+                db.AuditAction = AuditActions.IpExpireAssignment;
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, ipId, ct);
             }, ct);
@@ -169,10 +170,10 @@ public sealed partial class IpReputationService
 
     private static string AuditVerb(string? from, string to) => to switch
     {
-        IpStatus.Quarantined => "ip.quarantine",
-        IpStatus.Burned => "ip.burn",
-        IpStatus.Available when from == IpStatus.Quarantined => "ip.release",
-        _ => "ip.status",
+        IpStatus.Quarantined => AuditActions.IpQuarantine,
+        IpStatus.Burned => AuditActions.IpBurn,
+        IpStatus.Available when from == IpStatus.Quarantined => AuditActions.IpRelease,
+        _ => AuditActions.IpStatus,
     };
 
     private void MoveStatus(InfraAdminDbContext db, SmtpIpAddress ip, string toStatus, string reason, Data.Audit.AuditActor actor)

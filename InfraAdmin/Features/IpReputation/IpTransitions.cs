@@ -2,7 +2,7 @@ using InfraAdmin.Data.Entities;
 
 namespace InfraAdmin.Features.IpReputation;
 
-/// <summary>The IP status transition table of DESIGN.md ("IP status transitions"); anything else is refused.</summary>
+/// <summary>The IP status transition table of docs/DESIGN.md ("IP status transitions"); anything else is refused.</summary>
 public static class IpTransitions
 {
     private static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>

@@ -4,6 +4,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Platform;
 
@@ -54,7 +55,7 @@ public sealed class ApiKeyService(IDbContextFactory<InfraAdminDbContext> dbFacto
             Created = clock.GetUtcNow().UtcDateTime,
         };
         db.ApiKeys.Add(key);
-        db.AuditAction = "api_key.create";
+        db.AuditAction = AuditActions.ApiKeyCreate;
         await db.SaveChangesAsync(ct);
         return new CreatedApiKey(new ApiKeyRow(key.Id, key.Name, key.Prefix, key.Created, null, null, null, key.Version), secret);
     }
@@ -67,7 +68,7 @@ public sealed class ApiKeyService(IDbContextFactory<InfraAdminDbContext> dbFacto
         if (key.Revoked is not null) throw new ArgumentException("That key is already revoked.");
         db.Entry(key).Property(k => k.Version).OriginalValue = seenVersion;
         key.Revoked = clock.GetUtcNow().UtcDateTime;
-        db.AuditAction = "api_key.revoke";
+        db.AuditAction = AuditActions.ApiKeyRevoke;
         try
         {
             await db.SaveChangesAsync(ct);

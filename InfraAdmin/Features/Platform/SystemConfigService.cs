@@ -45,8 +45,8 @@ public sealed class SystemConfigService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings)
 {
     public const string EntityType = "system_config";
-    public const string RevealAction = "config.reveal";
-    public const string RevertAction = "config.revert";
+    public const string RevealAction = AuditActions.ConfigReveal;
+    public const string RevertAction = AuditActions.ConfigRevert;
     public const string Hidden = "•••• hidden";
 
     private static readonly string[] RevertableFields = ["value", "description", "category", "is_sensitive"];
@@ -243,7 +243,7 @@ public sealed class SystemConfigService(
         string? blocked = null;
         if (row.Action == RevealAction) blocked = "A reveal changes nothing.";
         else if (before is not { ValueKind: JsonValueKind.Object } b || !b.EnumerateObject().Any(p => RevertableFields.Contains(p.Name)))
-            blocked = row.Action == "create" ? "This is when the key was created; delete the key to undo it." : "Nothing to put back.";
+            blocked = row.Action == AuditActions.Create ? "This is when the key was created; delete the key to undo it." : "Nothing to put back.";
         else if (IsRedacted(b, "value"))
             blocked = "This is a sensitive key: its earlier value is not kept in the history, so it cannot be restored from here. Set it again by editing the key.";
         return new ConfigChange(row.Id, row.Created, row.ActorName, row.Action, fields, blocked is null, blocked);

@@ -5,6 +5,7 @@ using InfraAdmin.Features.Tenants;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Preferences;
 
@@ -88,7 +89,7 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
         row.PushNotifications = form.PushNotifications;
         row.WeeklyReports = form.WeeklyReports;
         row.MarketingEmails = form.MarketingEmails;
-        db.AuditAction = "preferences.update";
+        db.AuditAction = AuditActions.PreferencesUpdate;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -114,7 +115,7 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
         if (row is null) db.UserPreferences.Add(row = new UserPreferences { UserId = userId });
         if (row.Theme == theme) return;
         row.Theme = theme;
-        db.AuditAction = "preferences.update";
+        db.AuditAction = AuditActions.PreferencesUpdate;
         try
         {
             await db.SaveChangesAsync(ct);

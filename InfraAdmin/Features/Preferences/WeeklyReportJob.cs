@@ -6,6 +6,7 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
 using InfraAdmin.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Preferences;
 
@@ -16,7 +17,7 @@ namespace InfraAdmin.Features.Preferences;
 /// </summary>
 public sealed class WeeklyReportJob(IDbContextFactory<InfraAdminDbContext> dbFactory, IAppEmailSender mail, TimeProvider clock) : IRecurringJob
 {
-    public const string SentAction = "weekly_report.sent";
+    public const string SentAction = AuditActions.WeeklyReportSent;
 
     public string Id => "preferences.weekly-report";
     public string Description => "Weekly mail of a tenant's domains and their IPs' reputation to users who asked for it";

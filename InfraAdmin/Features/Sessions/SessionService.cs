@@ -4,6 +4,7 @@ using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Sessions;
 
@@ -38,7 +39,7 @@ public sealed class SessionService(IDbContextFactory<InfraAdminDbContext> dbFact
     {
         var (userId, current) = await CallerAsync();
         var ended = await sessions.EndAsync(userId, sessionId == current ? SessionEndReason.SignedOut : SessionEndReason.SignedOutElsewhere, only: sessionId, ct: ct);
-        if (ended > 0) await AuditAsync(userId, "session.end", new { session = sessionId }, ct);
+        if (ended > 0) await AuditAsync(userId, AuditActions.SessionEnd, new { session = sessionId }, ct);
         return ended > 0;
     }
 
@@ -47,7 +48,7 @@ public sealed class SessionService(IDbContextFactory<InfraAdminDbContext> dbFact
     {
         var (userId, current) = await CallerAsync();
         var ended = await sessions.EndAsync(userId, SessionEndReason.SignedOutElsewhere, except: current, ct: ct);
-        if (ended > 0) await AuditAsync(userId, "session.end_others", new { ended, kept = current }, ct);
+        if (ended > 0) await AuditAsync(userId, AuditActions.SessionEndOthers, new { ended, kept = current }, ct);
         return ended;
     }
 

@@ -4,6 +4,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Staff;
 
@@ -44,7 +45,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             // staff_roles.id has no default: the next id is allocated under the staff lock, so two creations cannot collide.
             var id = (await db.StaffRoles.MaxAsync(r => (int?)r.Id, ct) ?? 0) + 1;
             db.StaffRoles.Add(new StaffRole { Id = id, Name = cleanName, Description = cleanDescription });
-            db.AuditAction = "staff.role.create";
+            db.AuditAction = AuditActions.StaffRoleCreate;
             await db.SaveChangesAsync(ct);
             return id;
         }, ct);
@@ -63,7 +64,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             await EnsureNameFreeAsync(db, cleanName, id, ct);
             role.Name = cleanName;
             role.Description = cleanDescription;
-            db.AuditAction = "staff.role.update";
+            db.AuditAction = AuditActions.StaffRoleUpdate;
             await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             return true;
         }, ct);
@@ -82,7 +83,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
                 throw new StaffRuleException($"The role '{role.Name}' still has {members} member{(members == 1 ? "" : "s")}. Give them another role first.");
             db.StaffRolePermissions.RemoveRange(await db.StaffRolePermissions.Where(rp => rp.RoleId == id).ToListAsync(ct));
             db.StaffRoles.Remove(role);
-            db.AuditAction = "staff.role.delete";
+            db.AuditAction = AuditActions.StaffRoleDelete;
             await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             return true;
         }, ct);
@@ -126,7 +127,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             if (grants.Count > 0)
             {
                 db.StaffRolePermissions.AddRange(grants.Select(c => new StaffRolePermission { RoleId = c.RoleId, PermissionId = ids[c.Permission] }));
-                db.AuditAction = "staff.permission.grant";
+                db.AuditAction = AuditActions.StaffPermissionGrant;
                 await db.SaveChangesAsync(ct);
             }
             var revokes = real.Where(c => !c.Grant).Select(c => (c.RoleId, PermissionId: ids[c.Permission])).ToList();
@@ -134,7 +135,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             {
                 foreach (var (roleId, permissionId) in revokes)
                     db.StaffRolePermissions.Remove(await db.StaffRolePermissions.SingleAsync(rp => rp.RoleId == roleId && rp.PermissionId == permissionId, ct));
-                db.AuditAction = "staff.permission.revoke";
+                db.AuditAction = AuditActions.StaffPermissionRevoke;
                 await db.SaveChangesAsync(ct);
             }
             return await LoadMatrixAsync(db, ct);

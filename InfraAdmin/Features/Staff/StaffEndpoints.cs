@@ -18,5 +18,5 @@ public static class StaffEndpoints
                     rows.Select(r => new object?[] { r.UserId, r.Email, r.DisplayName, r.RoleName, r.Status, r.Locked, r.Added, r.LastSignIn, r.Notes }));
                 return Results.File(file, "text/csv; charset=utf-8", $"staff-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
             })
-            .RequireAuthorization(Policies.For(Permissions.Staff.View));
+            .RequireAuthorization(Policies.StaffView);
 }

@@ -7,6 +7,7 @@ using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Staff;
 
@@ -83,7 +84,7 @@ public sealed class StaffService(
                 throw new StaffRuleException($"{user.Email} is already a staff member. Change their role in the list instead.");
             await EnsureRoleExistsAsync(db, roleId, ct);
             db.StaffMembers.Add(new StaffMember { UserId = user.Id, RoleId = roleId, Notes = cleanNotes });
-            db.AuditAction = "staff.add";
+            db.AuditAction = AuditActions.StaffAdd;
             await db.SaveChangesAsync(ct);
             return true;
         }, ct);
@@ -109,11 +110,11 @@ public sealed class StaffService(
                 throw new StaffRuleException($"{address} already has an account. Use 'Add existing user' instead.");
             await EnsureRoleExistsAsync(db, roleId, ct);
             var created = new AppUser { UserName = address, Email = address, EmailConfirmed = true, DisplayName = name, LockoutEnabled = true };
-            db.AuditAction = "staff.invite";
+            db.AuditAction = AuditActions.StaffInvite;
             var result = await users.CreateAsync(created);
             if (!result.Succeeded) throw new StaffRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
             db.StaffMembers.Add(new StaffMember { UserId = created.Id, RoleId = roleId, Notes = cleanNotes });
-            db.AuditAction = "staff.add";
+            db.AuditAction = AuditActions.StaffAdd;
             await db.SaveChangesAsync(ct);
             return created;
         }, ct);
@@ -137,7 +138,7 @@ public sealed class StaffService(
             await EnsureRoleExistsAsync(db, roleId, ct);
             await StaffAccess.EnsureManageSurvivesAsync(db, callerId, await StaffAccess.ManageRolesAsync(db, ct), (userId, roleId, false), ct);
             member.RoleId = roleId;
-            db.AuditAction = "staff.role_change";
+            db.AuditAction = AuditActions.StaffRoleChange;
             await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             return true;
         }, ct);
@@ -150,7 +151,7 @@ public sealed class StaffService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var member = await FindAsync(db, userId, seenVersion, ct);
         member.Notes = cleanNotes;
-        db.AuditAction = "staff.notes";
+        db.AuditAction = AuditActions.StaffNotes;
         await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
     }
 
@@ -167,10 +168,10 @@ public sealed class StaffService(
             var member = await FindAsync(db, userId, seenVersion, ct);
             await StaffAccess.EnsureManageSurvivesAsync(db, callerId, await StaffAccess.ManageRolesAsync(db, ct), (userId, null, true), ct);
             db.StaffMembers.Remove(member);
-            db.AuditAction = "staff.remove";
+            db.AuditAction = AuditActions.StaffRemove;
             await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
             var user = await users.FindByIdAsync(userId.ToString()) ?? throw new StaffRuleException("That user no longer exists.");
-            db.AuditAction = "staff.sessions_end";
+            db.AuditAction = AuditActions.StaffSessionsEnd;
             await users.UpdateSecurityStampAsync(user);
             return true;
         }, ct);
@@ -189,7 +190,7 @@ public sealed class StaffService(
         if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
         if (!result.Succeeded) throw new StaffRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
         // Both columns are sign-in bookkeeping, which the interceptor skips: say it explicitly.
-        await StaffAccess.AddAuditAsync(db, currentUser, "staff.unlock", "users", userId.ToString(), before,
+        await StaffAccess.AddAuditAsync(db, currentUser, AuditActions.StaffUnlock, "users", userId.ToString(), before,
             new { lockout_end = (DateTimeOffset?)null, access_failed_count = 0 });
         await db.SaveChangesAsync(ct);
     }
@@ -206,7 +207,7 @@ public sealed class StaffService(
         await mail.SendAsync(user.Email!, "Reset your InfraAdmin password",
             $"<p>An administrator asked for a password reset for your InfraAdmin account.</p>" +
             $"<p><a href=\"{HtmlEncoder.Default.Encode(link)}\">Choose a new password</a>. The link works for one day.</p>", ct);
-        await StaffAccess.AddAuditAsync(db, currentUser, "staff.password_reset_sent", "users", userId.ToString(), null, new { email = user.Email });
+        await StaffAccess.AddAuditAsync(db, currentUser, AuditActions.StaffPasswordResetSent, "users", userId.ToString(), null, new { email = user.Email });
         await db.SaveChangesAsync(ct);
     }
 

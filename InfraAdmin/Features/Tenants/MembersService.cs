@@ -7,6 +7,7 @@ using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Tenants;
 
@@ -170,7 +171,7 @@ public sealed class MembersService(
         {
             var prefs = await db.UserPreferences.Where(p => p.UserId == userId).ToListAsync(ct);
             db.UserPreferences.RemoveRange(prefs);
-            db.AuditAction = "tenant.member.remove";
+            db.AuditAction = AuditActions.TenantMemberRemove;
             await db.SaveChangesAsync(ct);
         }
         var result = await users.DeleteAsync(user);

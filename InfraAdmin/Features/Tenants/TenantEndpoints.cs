@@ -24,7 +24,7 @@ public static class TenantEndpoints
                     rows.Select(r => new object?[] { r.Id, r.Name, r.Slug, r.Plan, r.Status, r.MonthlyRevenue, r.Users, r.Domains }));
                 return Results.File(file, "text/csv; charset=utf-8", $"tenants-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
             })
-            .RequireAuthorization(Policies.For(Permissions.Tenants.View));
+            .RequireAuthorization(Policies.TenantsView);
 
     /// <summary><c>GET /tenant/members/export.csv</c>: the caller's tenant's members as CSV (its admin).</summary>
     public static void MapMembers(IEndpointRouteBuilder endpoints) =>

@@ -4,6 +4,7 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Tenants;
 
@@ -83,7 +84,7 @@ public sealed class TenantService(
         tenant.Plan = form.Plan;
         tenant.Status = form.Status;
         tenant.MonthlyRevenue = form.MonthlyRevenue;
-        db.AuditAction = "tenant.update";
+        db.AuditAction = AuditActions.TenantUpdate;
         await SaveAsync(db, ct);
         return tenant.Version;
     }
@@ -121,7 +122,7 @@ public sealed class TenantService(
         if (!scope.IsStaffManager && Blank(form.StripeCustomerId) != before.StripeCustomerId)
             throw new PermissionDeniedException("Only staff with tenants.manage can change the Stripe customer id.");
         Apply(config, form, scope.IsStaffManager);
-        db.AuditAction = "tenant.settings.update";
+        db.AuditAction = AuditActions.TenantSettingsUpdate;
         await SaveAsync(db, ct);
         var after = ToForm(config);
         if (after.NotifyOnBillingChanges && BillingChanged(before, after))
@@ -246,7 +247,7 @@ public sealed class TenantService(
                 var users = await EndedSignIns(db.Users.Where(u => u.TenantId == scope.TenantId), current, form).ToListAsync(ct);
                 foreach (var user in users) user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
             }
-            db.AuditAction = "tenant.policies.update";
+            db.AuditAction = AuditActions.TenantPoliciesUpdate;
             await SaveAsync(db, ct);
             version = policies.Version;
         }, ct);

@@ -21,5 +21,5 @@ public static class VpsEndpoints
                         r.BillingDay, r.PeriodStart, r.PeriodEnd, r.DecommissionScheduledFor, r.IpCount }));
                 return Results.File(file, "text/csv; charset=utf-8", $"vps-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
             })
-            .RequireAuthorization(Policies.For(Permissions.Vps.View));
+            .RequireAuthorization(Policies.VpsView);
 }

@@ -43,7 +43,7 @@ public sealed class VpsBillingRollForwardJob(IDbContextFactory<InfraAdminDbConte
                         .SetProperty(x => x.CurrentBillingPeriodEnd, period.End), ct);
                 if (count == 1)
                 {
-                    VpsJobAudit.Add(db, "vps.billing_roll_forward", "vps_instances", v.Id,
+                    VpsJobAudit.Add(db, AuditActions.VpsBillingRollForward, "vps_instances", v.Id,
                         new { current_billing_period_start = v.CurrentBillingPeriodStart, current_billing_period_end = v.CurrentBillingPeriodEnd },
                         new { current_billing_period_start = period.Start, current_billing_period_end = period.End });
                     await db.SaveChangesAsync(ct);
@@ -97,7 +97,7 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
             .Where(x => x.Id == id && x.Status == VpsStatus.ScheduledDecommission && x.DecommissionScheduledFor <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, VpsStatus.Decommissioned), ct);
         if (won == 0) return -1;
-        VpsJobAudit.Add(db, "vps.decommission", "vps_instances", id,
+        VpsJobAudit.Add(db, AuditActions.VpsDecommission, "vps_instances", id,
             new { status = VpsStatus.ScheduledDecommission }, new { status = VpsStatus.Decommissioned, decommission_scheduled_for = when });
 
         // The instance's row is now locked by this transaction: nothing else decommissions it meanwhile.
@@ -109,7 +109,7 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
             var expires = a.Expires is { } e && e < when ? e : when;
             await db.DomainIpAssignments.Where(x => x.Id == a.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, AssignmentStatus.Expired).SetProperty(x => x.Expires, expires), ct);
-            VpsJobAudit.Add(db, "assignment.expire", "domain_ip_assignments", a.Id,
+            VpsJobAudit.Add(db, AuditActions.AssignmentExpire, "domain_ip_assignments", a.Id,
                 new { status = a.Status, expires = a.Expires }, new { status = AssignmentStatus.Expired, expires }, a.TenantId);
         }
 
@@ -141,7 +141,7 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
                 Reason = $"Its VPS was decommissioned on {when:yyyy-MM-dd}; its last assignment expired",
                 ChangedByName = SystemAuditActor.System.Name, Changed = DateTime.UtcNow,
             });
-            VpsJobAudit.Add(db, "ip.status", "smtp_ip_addresses", ip.Id, new { status = IpStatus.Assigned }, new { status = IpStatus.Available });
+            VpsJobAudit.Add(db, AuditActions.IpStatus, "smtp_ip_addresses", ip.Id, new { status = IpStatus.Assigned }, new { status = IpStatus.Available });
         }
     }
 }

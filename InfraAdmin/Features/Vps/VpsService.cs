@@ -5,6 +5,7 @@ using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using InfraAdmin.Data.Audit;
 
 namespace InfraAdmin.Features.Vps;
 
@@ -101,7 +102,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         var vps = new VpsInstance { Status = form.Status };
         Apply(vps, form, period);
         db.VpsInstances.Add(vps);
-        db.AuditAction = "vps.create";
+        db.AuditAction = AuditActions.VpsCreate;
         await SaveAsync(db, form.ProviderId, ct);
         await costs.AfterAssignmentsChangedAsync(vps.Created ?? Now, ct); // a new instance exists from its creation on
         return vps.Id;
@@ -121,7 +122,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         if (vps.Status != VpsStatus.ScheduledDecommission) vps.Status = form.Status;
         var costChanged = vps.ApproximateCost != form.ApproximateCost;
         Apply(vps, form, period);
-        db.AuditAction = "vps.update";
+        db.AuditAction = AuditActions.VpsUpdate;
         await SaveAsync(db, form.ProviderId, ct);
         if (costChanged) await costs.AfterCostsChangedAsync(ct);
     }
@@ -155,7 +156,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
             throw new VpsRuleException($"This instance has {active} active domain assignment(s); confirm that they expire when it is decommissioned.");
         vps.Status = VpsStatus.ScheduledDecommission;
         vps.DecommissionScheduledFor = when;
-        db.AuditAction = "vps.decommission_schedule";
+        db.AuditAction = AuditActions.VpsDecommissionSchedule;
         await SaveAsync(db, vps.HostwindsInstanceId ?? "", ct);
         return when;
     }
@@ -168,7 +169,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         if (vps.Status != VpsStatus.ScheduledDecommission) throw new VpsRuleException("This instance has no scheduled decommission to cancel.");
         vps.Status = VpsStatus.Active;
         vps.DecommissionScheduledFor = null;
-        db.AuditAction = "vps.decommission_cancel";
+        db.AuditAction = AuditActions.VpsDecommissionCancel;
         await SaveAsync(db, vps.HostwindsInstanceId ?? "", ct);
     }
 
