@@ -29,6 +29,8 @@ public static class PageBenchmark
         var circuits = IntArg(args, "--circuits", 10);
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         var save = args.SkipWhile(a => a != "--save").Skip(1).FirstOrDefault(); // a folder for each page's HTML
+        // A folder for a heap snapshot (dotnet-gcdump) taken while each page's circuits are open: what holds the memory.
+        var gcdump = args.SkipWhile(a => a != "--gcdump").Skip(1).FirstOrDefault();
         var pages = Pages.Where(p => only is null || p.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
 
         var port = FreePort();
@@ -56,7 +58,7 @@ public static class PageBenchmark
                 await File.WriteAllTextAsync(Path.Combine(save, (path.Trim('/').Replace('/', '_') is { Length: > 0 } n ? n : "home") + ".html"), await GetPageAsync(http, path));
             }
             var load = await LoadAsync(http, path, concurrency, TimeSpan.FromSeconds(seconds));
-            var memory = await browser.MemoryPerPageAsync(path, circuits, counter);
+            var memory = await browser.MemoryPerPageAsync(path, circuits, counter, gcdump);
             var row = $"| `{path}` | {bytes / 1024.0:F1} | {single:F0} | {load.PerSecond:F0} | {load.P50:F0} | {load.P95:F0} | {load.Errors} | {memory.PerPageMb:F2} | {memory.RssPerPageMb:F1} |";
             Console.WriteLine(row);
             rows.Add(row);
@@ -219,7 +221,7 @@ public static class PageBenchmark
         /// Opens the page <paramref name="count"/> times (each its own circuit), waits until each is interactive and has
         /// loaded, and divides the growth of the server's managed heap (after full collections) by the count.
         /// </summary>
-        public async Task<Memory> MemoryPerPageAsync(string path, int count, CircuitCounter counter)
+        public async Task<Memory> MemoryPerPageAsync(string path, int count, CircuitCounter counter, string? gcdumpFolder = null)
         {
             // One page first so that what every page shares (compiled code, caches) is not counted per page.
             var warm = await OpenAsync(path);
@@ -230,6 +232,7 @@ public static class PageBenchmark
             for (var i = 0; i < count; i++) pages.Add(await OpenAsync(path));
             await WaitForAsync(() => counter.Open == count);
             var (after, rssAfter) = Measure();
+            if (gcdumpFolder is not null) await HeapSnapshotAsync(gcdumpFolder, path);
             foreach (var p in pages) await p.CloseAsync(new() { RunBeforeUnload = true });
             await WaitForAsync(() => counter.Open == 0);
             return new Memory((after - before) / 1048576.0 / count, (rssAfter - rssBefore) / 1048576.0 / count);
@@ -244,6 +247,18 @@ public static class PageBenchmark
             await page.WaitForFunctionAsync("() => document.querySelectorAll('[role=progressbar]').length === 0",
                 null, new() { Timeout = 120_000 });
             return page;
+        }
+
+        /// <summary>Runs <c>dotnet-gcdump collect</c> on this process (read it with <c>dotnet-gcdump report</c>).</summary>
+        private static async Task HeapSnapshotAsync(string folder, string path)
+        {
+            Directory.CreateDirectory(folder);
+            var file = Path.Combine(folder, (path.Trim('/').Replace('/', '_') is { Length: > 0 } n ? n : "home") + ".gcdump");
+            using var tool = Process.Start(new ProcessStartInfo("dotnet-gcdump", ["collect", "-p", Environment.ProcessId.ToString(), "-o", file])
+                { RedirectStandardOutput = true }) ?? throw new InvalidOperationException("dotnet-gcdump did not start (dotnet tool install -g dotnet-gcdump)");
+            await tool.StandardOutput.ReadToEndAsync();
+            await tool.WaitForExitAsync();
+            Console.WriteLine($"  heap snapshot of {path}: {file}");
         }
 
         private static (long Managed, long Rss) Measure()
