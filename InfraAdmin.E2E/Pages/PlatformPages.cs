@@ -59,7 +59,7 @@ public sealed class FeatureFlagsPage(IPage page)
 
     public async Task ChoosePreviewTenantAsync(string name)
     {
-        await page.GetByTestId("preview-tenant").ClickAsync();
+        await page.GetByTestId("preview-tenant").FillAsync(name);
         await page.GetByRole(AriaRole.Option, new() { Name = name }).ClickAsync();
     }
 }

@@ -1,4 +1,5 @@
 using InfraAdmin.Authorization;
+using InfraAdmin.Infrastructure;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -97,11 +98,17 @@ public sealed class FeatureFlagService(
         await SaveAsync(db, flag, seenVersion, ct);
     }
 
-    public async Task<IReadOnlyList<TenantChoice>> TenantsAsync(CancellationToken ct = default)
+    /// <summary>How many tenants the preview's tenant search offers at a time.</summary>
+    public const int TenantChoiceLimit = 20;
+
+    /// <summary>Tenants whose name contains the text, the first <see cref="TenantChoiceLimit"/> by name (a search, never every tenant).</summary>
+    public async Task<IReadOnlyList<TenantChoice>> SearchTenantsAsync(string? text, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Flags.View);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new TenantChoice(t.Id, t.Name)).ToListAsync(ct);
+        var q = db.Tenants.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(text)) q = q.Where(t => EF.Functions.ILike(t.Name, SqlLike.Containing(text.Trim())));
+        return await q.OrderBy(t => t.Name).ThenBy(t => t.Id).Take(TenantChoiceLimit).Select(t => new TenantChoice(t.Id, t.Name)).ToListAsync(ct);
     }
 
     /// <summary>

@@ -11,26 +11,28 @@ public partial class FeatureFlagsPage
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private IReadOnlyList<FlagRow>? _flags;
-    private IReadOnlyList<TenantChoice> _tenants = [];
-    private Guid? _chosenTenant;
+    private TenantChoice? _chosen; // searched for, never a list of every tenant
+    private Guid? _chosenTenant => _chosen?.Id;
     private int _refreshToken;
     private bool _creating;
     private FlagInput _new = new();
     private IReadOnlyDictionary<string, string> _errors = new Dictionary<string, string>();
 
-    private string? ChosenTenantName => _tenants.FirstOrDefault(t => t.Id == _chosenTenant)?.Name;
+    private string? ChosenTenantName => _chosen?.Name;
 
-    protected override async Task OnInitializedAsync()
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    private async Task<IEnumerable<TenantChoice>> SearchTenantsAsync(string? text, CancellationToken ct)
     {
         try
         {
-            _tenants = await Service.TenantsAsync();
+            return await Service.SearchTenantsAsync(text, ct);
         }
         catch (PermissionDeniedException ex)
         {
             Snackbar.Add(ex.Message, Severity.Error);
+            return [];
         }
-        await LoadAsync();
     }
 
     private async Task LoadAsync()
