@@ -122,20 +122,20 @@ public sealed class FeatureFlagService(
         // Bucketing is SHA-256 in the library, not SQL: only the ids are read.
         var tenantIds = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
         var definition = FeatureFlagDefinitionProvider.Build(flagKey, isEnabled, rolloutPercentage);
+        // The filters' settings bound once for every tenant (the library binds them per evaluation when not given).
+        var filters = definition.EnabledFor.Select(f => new FeatureFilterEvaluationContext
+            { FeatureName = definition.Name, Parameters = f.Parameters, Settings = _targeting.BindParameters(f.Parameters) }).ToList();
         var inRollout = new HashSet<Guid>();
         foreach (var id in tenantIds)
-            if (await IsInAsync(definition, id)) inRollout.Add(id);
-        bool? chosen = chosenTenant is { } t ? inRollout.Contains(t) || !tenantIds.Contains(t) && await IsInAsync(definition, t) : null;
+            if (await IsInAsync(filters, id)) inRollout.Add(id);
+        bool? chosen = chosenTenant is { } t ? inRollout.Contains(t) || !tenantIds.Contains(t) && await IsInAsync(filters, t) : null;
         return new RolloutPreview(inRollout.Count, tenantIds.Count, chosen);
     }
 
-    private async Task<bool> IsInAsync(FeatureDefinition definition, Guid tenantId)
+    private async Task<bool> IsInAsync(IReadOnlyList<FeatureFilterEvaluationContext> filters, Guid tenantId)
     {
-        foreach (var filter in definition.EnabledFor)
-        {
-            var context = new FeatureFilterEvaluationContext { FeatureName = definition.Name, Parameters = filter.Parameters };
+        foreach (var context in filters)
             if (await _targeting.EvaluateAsync(context, FeatureFlags.ContextFor(tenantId))) return true;
-        }
         return false;
     }
 
