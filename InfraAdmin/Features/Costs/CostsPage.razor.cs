@@ -28,7 +28,7 @@ public partial class CostsPage
     [PersistentState] public bool SummaryLoaded { get; set; }
     [PersistentState] public string? SummaryFor { get; set; } // the month query the figures are for
     private MudDataGrid<TenantCostRow>? _grid;
-    private (CostMonth Month, string? Q)? _loaded; // what the grid last loaded
+    private readonly UrlFilter<(CostMonth Month, string? Q)> _url = new(); // the grid's month and search
     private GridLoadingBar? _loading;
 
     /// <summary>The current month and the 24 before it.</summary>
@@ -48,11 +48,10 @@ public partial class CostsPage
         _month = MonthFromQuery();
         var f = new QueryFilters();
         (Q, _filterMessage) = (f.Text("q", QQuery), f.Message);
-        // Parameters are set again for other reasons too (a cascading value): the month's figures load once per month,
-        // and the grid (which loads itself after its first render, never in the prerendered HTML) reloads for a new
-        // month or search only.
+        // Parameters are set again for other reasons too (see UrlFilter): the month's figures load once per month, and
+        // the grid reloads for a new month or search only.
         if (!SummaryLoaded || SummaryFor != Month) await LoadSummaryAsync();
-        if (_grid is not null && _loaded is not null && _loaded != (_month, Q)) await _grid.ReloadServerData();
+        await _url.ReloadIfChangedAsync(_grid, (_month, Q));
     }
 
     private async Task LoadSummaryAsync()
@@ -76,7 +75,7 @@ public partial class CostsPage
 
     private async Task<GridData<TenantCostRow>> LoadPageAsync(GridState<TenantCostRow> state, CancellationToken ct)
     {
-        _loaded = (_month, Q);
+        _url.Loading((_month, Q));
         if (Summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();
         try

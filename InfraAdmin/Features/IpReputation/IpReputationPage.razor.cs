@@ -70,7 +70,7 @@ public partial class IpReputationPage
     private bool _canManage;
     private int _tab;
     private bool _interactive;
-    private IpFilter? _loaded, _inForm; // the filter the grid last loaded; the URL's filter the form was last set from
+    private readonly UrlFilter<IpFilter> _url = new();
 
     private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale, Q, Trouble, DegradedWithin);
 
@@ -88,20 +88,14 @@ public partial class IpReputationPage
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!await SetFormFromUrlAsync()) return;
-        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+        if (await SetFormFromUrlAsync()) await _url.ReloadIfChangedAsync(_grid, Current);
     }
 
-    /// <summary>
-    /// Sets the form from the URL's filter when that is a new one; false when it is not. Parameters are also set again for
-    /// other reasons (a cascading value), and the first time only once the first data has arrived (the grid may be
-    /// loaded and typed in by then): so the form is set before the first render, and what is being typed and the selection stay.
-    /// </summary>
+    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
     private async Task<bool> SetFormFromUrlAsync()
     {
         ParseFilters();
-        if (_inForm == Current) return false;
-        _inForm = Current;
+        if (!_url.IsNewForForm(Current)) return false;
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale; _form.Trouble = Trouble;
@@ -133,7 +127,7 @@ public partial class IpReputationPage
             nameof(IpRow.Cost) => IpSort.Cost,
             _ => IpSort.IpAddress,
         };
-        _loaded = Current;
+        _url.Loading(Current);
         var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, state.Page, state.PageSize, ct);
         return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
     }

@@ -45,7 +45,7 @@ public partial class StaffPage
     }
 
     private MudDataGrid<StaffRow>? _grid;
-    private StaffQuery? _loaded, _inForm; // filters only: the grid last loaded; the URL's, the form was last set from
+    private readonly UrlFilter<StaffQuery> _url = new(); // filters only, no sort or page
     private GridLoadingBar? _loading;
     private IReadOnlyList<RoleSummary> _roles = [];
     private bool _canManage;
@@ -72,22 +72,16 @@ public partial class StaffPage
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!SetFormFromUrl()) return;
-        if (_grid is not null && _loaded is not null && _loaded != new StaffQuery(Search, RoleId)) await _grid.ReloadServerData();
+        if (SetFormFromUrl()) await _url.ReloadIfChangedAsync(_grid, new StaffQuery(Search, RoleId));
     }
 
-    /// <summary>
-    /// Sets the form from the URL's filter when that is a new one; false when it is not. Parameters are also set again for
-    /// other reasons (a cascading value), and the first time only once the first data has arrived (the grid may be
-    /// loaded and typed in by then): so the form is set before the first render, and what is being typed stays.
-    /// </summary>
+    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
     private bool SetFormFromUrl()
     {
         var f = new QueryFilters();
         var query = StaffQuery.FromQuery(f, SearchQuery, RoleQuery);
         (Search, RoleId, _filterMessage) = (query.Search, query.RoleId, f.Message);
-        if (_inForm == new StaffQuery(Search, RoleId)) return false;
-        _inForm = new StaffQuery(Search, RoleId);
+        if (!_url.IsNewForForm(new StaffQuery(Search, RoleId))) return false;
         _filter.Search = Search;
         _filter.RoleId = RoleId;
         return true;
@@ -114,7 +108,7 @@ public partial class StaffPage
             nameof(StaffRow.LastSignIn) => StaffSort.LastSignIn,
             _ => StaffSort.Email,
         };
-        _loaded = new StaffQuery(Search, RoleId);
+        _url.Loading(new StaffQuery(Search, RoleId));
         var page = await Staff.ListAsync(new StaffQuery(Search, RoleId, sortBy, sort?.Descending ?? false, state.Page, state.PageSize), ct);
         return new GridData<StaffRow> { TotalItems = page.Total, Items = page.Rows };
     }

@@ -44,7 +44,7 @@ public partial class VpsPage
     private readonly FilterModel _filter = new();
     private MudDataGrid<VpsRow>? _grid;
     private GridLoadingBar? _loading;
-    private VpsFilter? _loaded, _inForm; // the filter the grid last loaded; the URL's filter the form was last set from
+    private readonly UrlFilter<VpsFilter> _url = new();
     // Loaded while prerendering and carried into the interactive render (persistent component state), so a page load
     // queries them once, not once for the HTML and again for the circuit.
     [PersistentState] public VpsOverview? Overview { get; set; }
@@ -66,20 +66,14 @@ public partial class VpsPage
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!SetFormFromUrl()) return;
-        if (_grid is not null && _loaded is not null && _loaded != Current) await _grid.ReloadServerData();
+        if (SetFormFromUrl()) await _url.ReloadIfChangedAsync(_grid, Current);
     }
 
-    /// <summary>
-    /// Sets the form from the URL's filter when that is a new one; false when it is not. Parameters are also set again for
-    /// other reasons (a cascading value), and the first time only once the first data has arrived (the grid may be
-    /// loaded and typed in by then): so the form is set before the first render, and what is being typed stays.
-    /// </summary>
+    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
     private bool SetFormFromUrl()
     {
         ParseFilters();
-        if (_inForm == Current) return false;
-        _inForm = Current;
+        if (!_url.IsNewForForm(Current)) return false;
         _filter.Status = Status;
         _filter.Region = Region;
         _filter.BillingDay = NumberText.Format(BillingDay);
@@ -94,7 +88,7 @@ public partial class VpsPage
     private async Task<GridData<VpsRow>> LoadPageAsync(GridState<VpsRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
-        _loaded = Current;
+        _url.Loading(Current);
         var page = await Service.SearchAsync(Current, state.Page, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
         return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
     }
