@@ -55,7 +55,7 @@ public static class PageBenchmark
             if (save is not null)
             {
                 Directory.CreateDirectory(save);
-                await File.WriteAllTextAsync(Path.Combine(save, (path.Trim('/').Replace('/', '_') is { Length: > 0 } n ? n : "home") + ".html"), await GetPageAsync(http, path));
+                await File.WriteAllTextAsync(Path.Combine(save, FileName(path) + ".html"), await GetPageAsync(http, path));
             }
             var load = await LoadAsync(http, path, concurrency, TimeSpan.FromSeconds(seconds));
             var memory = await browser.MemoryPerPageAsync(path, circuits, counter, gcdump);
@@ -140,6 +140,9 @@ public static class PageBenchmark
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
     }
+
+    /// <summary>A page's path as a file name: <c>/settings/system</c> is settings_system, <c>/</c> is home.</summary>
+    private static string FileName(string path) => path.Trim('/').Replace('/', '_') is { Length: > 0 } n ? n : "home";
 
     private static int IntArg(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
@@ -253,7 +256,7 @@ public static class PageBenchmark
         private static async Task HeapSnapshotAsync(string folder, string path)
         {
             Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, (path.Trim('/').Replace('/', '_') is { Length: > 0 } n ? n : "home") + ".gcdump");
+            var file = Path.Combine(folder, FileName(path) + ".gcdump");
             using var tool = Process.Start(new ProcessStartInfo("dotnet-gcdump", ["collect", "-p", Environment.ProcessId.ToString(), "-o", file])
                 { RedirectStandardOutput = true }) ?? throw new InvalidOperationException("dotnet-gcdump did not start (dotnet tool install -g dotnet-gcdump)");
             await tool.StandardOutput.ReadToEndAsync();

@@ -32,13 +32,7 @@ public sealed class PageQueryTests : IAsyncLifetime
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
         });
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        _browser = await E2EFixture.LaunchChromiumAsync(_playwright);
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseUrl });
         context.SetDefaultTimeout(30_000);
         _page = await context.NewPageAsync();
