@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using Bunit;
 using InfraAdmin.Authorization;
 using InfraAdmin.Features.Staff;
@@ -76,7 +77,7 @@ public sealed class PermissionMatrixEditorTests : BunitTest
     [Fact]
     public void A_refused_save_shows_the_message_and_keeps_the_pending_changes()
     {
-        _save = (_, _) => throw new StaffRuleException("Someone else changed roles or permissions since you opened the matrix.", isStale: true);
+        _save = (_, _) => throw new StaleEditException("Someone else changed roles or permissions since you opened the matrix.");
         var cut = RenderEditor();
         Set(cut, 4, Permissions.Audit.View, true);
         cut.Find("button[data-testid='matrix-save']").Click();

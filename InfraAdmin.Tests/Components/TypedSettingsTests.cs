@@ -71,7 +71,7 @@ public sealed class TypedSettingsTests : BunitTest, IClassFixture<IntegrationTes
     [InlineData(SettingKeys.IpReputationStaleHours, "1.5")]
     public async Task The_service_refuses_a_value_of_the_wrong_type_or_out_of_range(string key, string json)
     {
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() => UpdateAsync(key, json));
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => UpdateAsync(key, json));
         Assert.Contains(SettingCatalog.Find(key)!.Label, ex.Errors[nameof(ConfigInput.ValueJson)]);
         Assert.NotEqual(json, (await RowAsync(key)).PrettyValue);
     }

@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.IpReputation;
@@ -40,7 +41,7 @@ public sealed class IpAssignmentTests(IntegrationTest.AppFixture fixture) : Inte
         await service.AssignDomainAsync(ip.Id, DomainB, warming: true, expires: DateTime.UtcNow.AddDays(30), Ct);
         Assert.Equal((2, 2, IpStatus.Assigned), await StateAsync(ip.Id));
 
-        var duplicate = await Assert.ThrowsAsync<IpActionException>(() => service.AssignDomainAsync(ip.Id, DomainA, false, null, Ct));
+        var duplicate = await Assert.ThrowsAsync<RefusedException>(() => service.AssignDomainAsync(ip.Id, DomainA, false, null, Ct));
         Assert.Contains("already active", duplicate.Message);
         Assert.Equal((2, 2, IpStatus.Assigned), await StateAsync(ip.Id));
 
@@ -83,7 +84,7 @@ public sealed class IpAssignmentTests(IntegrationTest.AppFixture fixture) : Inte
     {
         var ip = await IpTestData.NewIpAsync(Db, status);
         await using var scope = await App.ScopeAsAsync(Demo.Ops);
-        var ex = await Assert.ThrowsAsync<IpActionException>(() =>
+        var ex = await Assert.ThrowsAsync<RefusedException>(() =>
             scope.ServiceProvider.GetRequiredService<IpReputationService>().AssignDomainAsync(ip.Id, DomainA, false, null, Ct));
         Assert.Contains(status, ex.Message);
         Assert.Equal((0, 0, status), await StateAsync(ip.Id));
@@ -96,12 +97,12 @@ public sealed class IpAssignmentTests(IntegrationTest.AppFixture fixture) : Inte
         var ip = await IpTestData.NewIpAsync(Db, IpStatus.Available);
         await using var scope = await App.ScopeAsAsync(Demo.Ops);
         var service = scope.ServiceProvider.GetRequiredService<IpReputationService>();
-        await Assert.ThrowsAsync<IpActionException>(() => service.AssignDomainAsync(Guid.NewGuid(), DomainA, false, null, Ct));
-        await Assert.ThrowsAsync<IpActionException>(() => service.AssignDomainAsync(ip.Id, Guid.NewGuid(), false, null, Ct));
-        await Assert.ThrowsAsync<IpActionException>(() => service.ExpireAssignmentAsync(Guid.NewGuid(), 1, Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => service.AssignDomainAsync(Guid.NewGuid(), DomainA, false, null, Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => service.AssignDomainAsync(ip.Id, Guid.NewGuid(), false, null, Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => service.ExpireAssignmentAsync(Guid.NewGuid(), 1, Ct));
         await service.AssignDomainAsync(ip.Id, DomainA, false, null, Ct);
         var a = (await AssignmentsAsync(ip.Id)).Single();
-        var ex = await Assert.ThrowsAsync<IpActionException>(() => service.ExpireAssignmentAsync(a.Id, a.Version + 1, Ct));
+        var ex = await Assert.ThrowsAsync<StaleEditException>(() => service.ExpireAssignmentAsync(a.Id, a.Version + 1, Ct));
         Assert.Contains("reload", ex.Message);
         Assert.Equal((1, 1, IpStatus.Assigned), await StateAsync(ip.Id));
     }

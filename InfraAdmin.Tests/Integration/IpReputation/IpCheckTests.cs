@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Features.IpReputation;
 using InfraAdmin.Tests.Support;
@@ -107,7 +108,7 @@ public sealed class IpCheckTests(IntegrationTest.AppFixture fixture) : Integrati
     public async Task A_file_without_the_required_header_is_refused_whole(string csv)
     {
         await using var scope = await App.ScopeAsAsync(Demo.Ops);
-        await Assert.ThrowsAsync<IpActionException>(() => scope.ServiceProvider.GetRequiredService<IpCheckService>().PreviewImportAsync(csv, Ct));
+        await Assert.ThrowsAsync<RefusedException>(() => scope.ServiceProvider.GetRequiredService<IpCheckService>().PreviewImportAsync(csv, Ct));
     }
 
     [Fact]

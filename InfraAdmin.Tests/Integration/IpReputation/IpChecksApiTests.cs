@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -188,9 +189,9 @@ public sealed class IpChecksApiTests(IntegrationTest.AppFixture fixture) : Integ
         {
             var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
             Assert.Contains(await keys.ListAsync(Ct), k => k.Id == key.Key.Id && k.IsActive);
-            await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(key.Key.Name, Ct));
-            await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync("  ", Ct));
-            await Assert.ThrowsAsync<ArgumentException>(() => keys.RevokeAsync(key.Key.Id, key.Key.Version + 1, Ct));
+            await Assert.ThrowsAsync<ValidationFailedException>(() => keys.CreateAsync(key.Key.Name, Ct));
+            await Assert.ThrowsAsync<ValidationFailedException>(() => keys.CreateAsync("  ", Ct));
+            await Assert.ThrowsAsync<StaleEditException>(() => keys.RevokeAsync(key.Key.Id, key.Key.Version + 1, Ct));
         }
         await using (var scope = await App.ScopeAsAsync(Demo.Ops))
         {

@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Data.Seeding;
@@ -87,8 +88,8 @@ public sealed class IpStatusChangeTests(IntegrationTest.AppFixture fixture) : In
         var ip = await IpTestData.NewIpAsync(Db, IpStatus.Available);
         await using var scope = await App.ScopeAsAsync(Demo.Ops);
         var service = scope.ServiceProvider.GetRequiredService<IpReputationService>();
-        await Assert.ThrowsAsync<IpActionException>(() => service.ChangeStatusAsync(ip.Id, IpStatus.Quarantined, "   ", null, Ct));
-        await Assert.ThrowsAsync<IpActionException>(() => service.ChangeStatusAsync(ip.Id, IpStatus.Quarantined, new string('x', 501), null, Ct));
+        await Assert.ThrowsAsync<RefusedException>(() => service.ChangeStatusAsync(ip.Id, IpStatus.Quarantined, "   ", null, Ct));
+        await Assert.ThrowsAsync<RefusedException>(() => service.ChangeStatusAsync(ip.Id, IpStatus.Quarantined, new string('x', 501), null, Ct));
         await using var db = Db.CreateContext();
         Assert.Equal(IpStatus.Available, (await db.SmtpIpAddresses.AsNoTracking().SingleAsync(i => i.Id == ip.Id, Ct)).Status);
     }

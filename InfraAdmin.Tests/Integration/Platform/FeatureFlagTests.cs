@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.Platform;
@@ -163,11 +164,11 @@ public sealed class FeatureFlagTests(IntegrationTest.AppFixture fixture) : Integ
     [InlineData(101)]
     public async Task Percentages_outside_0_to_100_are_refused(int percentage)
     {
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() =>
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
             AsAdminAsync(s => s.CreateAsync(new FlagInput { Key = "pct-" + Guid.NewGuid().ToString("N")[..8], RolloutPercentage = percentage }, Ct)));
         Assert.Contains("between 0 and 100", ex.Errors["RolloutPercentage"]);
         var row = await RowAsync("smart-warmup");
-        await Assert.ThrowsAsync<PlatformValidationException>(() =>
+        await Assert.ThrowsAsync<ValidationFailedException>(() =>
             AsAdminAsync(s => s.UpdateAsync(row.Id, true, percentage, row.Description, row.Version, Ct)));
         Assert.Equal(30, (await RowAsync("smart-warmup")).RolloutPercentage);
     }
@@ -178,7 +179,7 @@ public sealed class FeatureFlagTests(IntegrationTest.AppFixture fixture) : Integ
     [InlineData("smart-warmup")]
     public async Task Bad_and_duplicate_flag_keys_are_refused(string key)
     {
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() =>
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
             AsAdminAsync(s => s.CreateAsync(new FlagInput { Key = key, RolloutPercentage = 10 }, Ct)));
         Assert.Contains("Key", ex.Errors.Keys);
     }

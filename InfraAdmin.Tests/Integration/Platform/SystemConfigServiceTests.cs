@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using System.Text.Json;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
@@ -47,7 +48,7 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
     [InlineData("us-east", "ValueJson")]
     public async Task Bad_json_is_refused_beside_the_value(string json, string field)
     {
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() =>
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
             AsAdminAsync(s => s.CreateAsync(new ConfigInput { Key = NewKey(), ValueJson = json }, Ct)));
         Assert.Contains(field, ex.Errors.Keys);
     }
@@ -59,7 +60,7 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
     [InlineData("semi;colon")]
     public async Task Bad_keys_are_refused(string key)
     {
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() =>
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
             AsAdminAsync(s => s.CreateAsync(new ConfigInput { Key = key, ValueJson = "1" }, Ct)));
         Assert.Contains("Key", ex.Errors.Keys);
     }
@@ -71,7 +72,7 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
         await AsAdminAsync(s => s.CreateAsync(new ConfigInput { Key = longest, ValueJson = "1" }, Ct));
         foreach (var tooLong in new[] { longest + "y", new string('z', 256) })
         {
-            var ex = await Assert.ThrowsAsync<PlatformValidationException>(() =>
+            var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
                 AsAdminAsync(s => s.CreateAsync(new ConfigInput { Key = tooLong, ValueJson = "1" }, Ct)));
             Assert.Contains($"at most {ConfigRules.MaxKeyLength}", ex.Errors["Key"]);
         }
@@ -82,7 +83,7 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
     {
         var key = NewKey();
         await AsAdminAsync(s => s.CreateAsync(new ConfigInput { Key = key, ValueJson = "1" }, Ct));
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() =>
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() =>
             AsAdminAsync(s => s.CreateAsync(new ConfigInput { Key = key, ValueJson = "2" }, Ct)));
         Assert.Contains("already exists", ex.Errors["Key"]);
         Assert.Equal("1", (await AsAsync(Demo.Admin, s => s.GetAsync(key, Ct)))!.PrettyValue);
@@ -96,7 +97,7 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
     public async Task The_stripe_account_id_must_look_like_one(string json)
     {
         var row = await AsAsync(Demo.Admin, s => s.GetAsync(SettingKeys.StripeAccountId, Ct));
-        var ex = await Assert.ThrowsAsync<PlatformValidationException>(() => AsAdminAsync(s =>
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsAdminAsync(s =>
             s.UpdateAsync(SettingKeys.StripeAccountId, new ConfigInput { Category = "billing", IsSensitive = true, ValueJson = json }, row!.Version, Ct)));
         Assert.Contains("acct_", ex.Errors["ValueJson"]);
     }
@@ -201,7 +202,7 @@ public sealed class SystemConfigServiceTests(IntegrationTest.AppFixture fixture)
             Assert.DoesNotContain("secret-value", (f.Before ?? "") + f.After);
         });
         var v3 = (await AsAsync(Demo.Admin, s => s.GetAsync(key, Ct)))!.Version;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => AsAdminAsync(s => s.RevertAsync(key, valueChange.AuditId, v3, Ct)));
+        await Assert.ThrowsAsync<RefusedException>(() => AsAdminAsync(s => s.RevertAsync(key, valueChange.AuditId, v3, Ct)));
 
         await using var db = Db.CreateContext();
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityId == key).ToListAsync(Ct);

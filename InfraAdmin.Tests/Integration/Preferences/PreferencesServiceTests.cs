@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Components.Layout;
 using InfraAdmin.Features.Preferences;
 using InfraAdmin.Features.Tenants;
@@ -124,6 +125,6 @@ public sealed class PreferencesServiceTests(IntegrationTest.AppFixture fixture) 
         var first = await service.GetAsync(Ct);
         var second = first.Copy();
         await service.SaveAsync(first, Ct);
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => service.SaveAsync(second, Ct));
+        await Assert.ThrowsAsync<StaleEditException>(() => service.SaveAsync(second, Ct));
     }
 }

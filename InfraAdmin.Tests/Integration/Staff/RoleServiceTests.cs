@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Authorization;
 using InfraAdmin.Features.Staff;
 using InfraAdmin.Tests.Support;
@@ -48,10 +49,10 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
     [InlineData(" Super Admin ")]
     public async Task Duplicate_names_are_refused_regardless_of_case(string name)
     {
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.CreateAsync(name, null, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.CreateAsync(name, null, Ct)));
         Assert.Contains("'Super Admin' already exists", ex.Message);
         var support = (await AsAsync(Demo.Admin, s => s.GetAsync(4, Ct)))!;
-        ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.UpdateAsync(4, name, null, support.Version, Ct)));
+        ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.UpdateAsync(4, name, null, support.Version, Ct)));
         Assert.Contains("already exists", ex.Message);
     }
 
@@ -61,14 +62,14 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
     [InlineData(null)]
     public async Task Empty_names_are_refused(string? name)
     {
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.CreateAsync(name, null, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.CreateAsync(name, null, Ct)));
         Assert.Equal("A role needs a name.", ex.Message);
     }
 
     [Fact]
     public async Task Names_over_50_characters_are_refused_and_50_is_fine()
     {
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.CreateAsync(new string('x', 51), null, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.CreateAsync(new string('x', 51), null, Ct)));
         Assert.Contains("at most 50 characters", ex.Message);
         var fifty = Guid.NewGuid().ToString("N") + new string('y', 18);
         Assert.True(await AsAsync(Demo.Admin, s => s.CreateAsync(fifty, null, Ct)) > 4);
@@ -81,7 +82,7 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var seen = (await AsAsync(Demo.Admin, s => s.GetAsync(id, Ct)))!;
         await AsAsync(Demo.Admin, s => s.UpdateAsync(id, seen.Name + " A", "first", seen.Version, Ct));
 
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.UpdateAsync(id, seen.Name + " B", "second", seen.Version, Ct)));
+        var ex = await Assert.ThrowsAsync<StaleEditException>(() => AsAsync(Demo.Admin, s => s.UpdateAsync(id, seen.Name + " B", "second", seen.Version, Ct)));
         Assert.True(ex.IsStale);
         Assert.Contains("Someone else changed this role", ex.Message);
         var now = (await AsAsync(Demo.Admin, s => s.GetAsync(id, Ct)))!;
@@ -94,7 +95,7 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var roleId = await StaffTestUsers.CreateRoleAsync(Db, "Deletable", Permissions.Ip.View);
         var member = await StaffTestUsers.CreateUserAsync(App, "member", roleId);
         var role = (await AsAsync(Demo.Admin, s => s.GetAsync(roleId, Ct)))!;
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.DeleteAsync(roleId, role.Version, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.DeleteAsync(roleId, role.Version, Ct)));
         Assert.Contains("still has 1 member", ex.Message);
 
         await using (var db = Db.CreateContext())
@@ -138,7 +139,7 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var name = mine.Roles.Single(r => r.Id == roleId).Name;
         await AsAsync(Demo.Admin, s => s.SaveMatrixAsync(mine.Stamp, [new MatrixChange(roleId, name, Permissions.Ip.View, true)], Ct));
 
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(mine.Stamp,
+        var ex = await Assert.ThrowsAsync<StaleEditException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(mine.Stamp,
             [new MatrixChange(roleId, name, Permissions.Costs.View, true)], Ct)));
         Assert.True(ex.IsStale);
         Assert.Contains("Someone else changed roles or permissions", ex.Message);
@@ -150,7 +151,7 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
     public async Task Unknown_permissions_are_refused()
     {
         var matrix = await AsAsync(Demo.Admin, s => s.GetMatrixAsync(Ct));
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(matrix.Stamp,
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(matrix.Stamp,
             [new MatrixChange(4, "Support", "root.everything", true)], Ct)));
         Assert.Contains("not a permission", ex.Message);
     }
@@ -160,7 +161,7 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
     {
         // In the demo, the admin (Super Admin) is the only member holding staff.manage.
         var matrix = await AsAsync(Demo.Admin, s => s.GetMatrixAsync(Ct));
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(matrix.Stamp,
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(matrix.Stamp,
             [new MatrixChange(1, "Super Admin", Permissions.Staff.Manage, false)], Ct)));
         Assert.Contains("leave nobody with the staff.manage permission", ex.Message);
         Assert.True((await AsAsync(Demo.Admin, s => s.GetMatrixAsync(Ct))).IsGranted(1, Permissions.Staff.Manage));
@@ -174,10 +175,10 @@ public sealed class RoleServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var matrix = await AsAsync(email, s => s.GetMatrixAsync(Ct));
         var name = matrix.Roles.Single(r => r.Id == roleId).Name;
 
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(email, s => s.SaveMatrixAsync(matrix.Stamp,
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(email, s => s.SaveMatrixAsync(matrix.Stamp,
             [new MatrixChange(roleId, name, Permissions.Staff.Manage, false)], Ct)));
         Assert.Contains("You cannot remove your own staff.manage", ex.Message);
-        ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(matrix.Stamp,
+        ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.SaveMatrixAsync(matrix.Stamp,
             [new MatrixChange(1, "Super Admin", Permissions.Staff.Manage, false)], Ct)));
         Assert.Contains("You cannot remove your own staff.manage", ex.Message);
 

@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using System.Text;
 using System.Text.RegularExpressions;
 using InfraAdmin.Authorization;
@@ -34,7 +35,7 @@ public sealed class StaffServiceTests(IntegrationTest.AppFixture fixture) : Inte
         var page = await AsAsync(Demo.Admin, s => s.ListAsync(new StaffQuery(Search: email[..12]), Ct));
         var row = Assert.Single(page.Rows);
         Assert.Equal((id, "Support", "Night shift", false), (row.UserId, row.RoleName, row.Notes, row.Locked));
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.AddExistingAsync(email, SupportRole, null, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.AddExistingAsync(email, SupportRole, null, Ct)));
         Assert.Contains("already a staff member", ex.Message);
         await using var db = Db.CreateContext();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "staff.add" && a.EntityType == "staff_members" && a.EntityId == id.ToString(), Ct));
@@ -47,7 +48,7 @@ public sealed class StaffServiceTests(IntegrationTest.AppFixture fixture) : Inte
     [InlineData(Demo.AcmeMember, "belongs to a tenant")]
     public async Task Adding_refuses_bad_emails_and_tenant_users(string email, string message)
     {
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.AddExistingAsync(email, SupportRole, null, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.AddExistingAsync(email, SupportRole, null, Ct)));
         Assert.Contains(message, ex.Message);
     }
 
@@ -68,7 +69,7 @@ public sealed class StaffServiceTests(IntegrationTest.AppFixture fixture) : Inte
         Assert.True((await users.ResetPasswordAsync(user, token, "Invited-Person-Password-1")).Succeeded);
         Assert.True(await users.CheckPasswordAsync((await users.FindByEmailAsync(email))!, "Invited-Person-Password-1"));
 
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.InviteAsync(email, null, SupportRole, null, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.InviteAsync(email, null, SupportRole, null, Ct)));
         Assert.Contains("already has an account", ex.Message);
     }
 
@@ -109,16 +110,16 @@ public sealed class StaffServiceTests(IntegrationTest.AppFixture fixture) : Inte
         var seen = await StaffTestUsers.StaffVersionAsync(Db, id);
         await AsAsync(Demo.Admin, s => s.UpdateNotesAsync(id, "first", seen, Ct));
 
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.ChangeRoleAsync(id, 3, seen, Ct)));
+        OperationException ex = await Assert.ThrowsAsync<StaleEditException>(() => AsAsync(Demo.Admin, s => s.ChangeRoleAsync(id, 3, seen, Ct)));
         Assert.True(ex.IsStale);
-        ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.UpdateNotesAsync(id, "second", seen, Ct)));
+        ex = await Assert.ThrowsAsync<StaleEditException>(() => AsAsync(Demo.Admin, s => s.UpdateNotesAsync(id, "second", seen, Ct)));
         Assert.True(ex.IsStale);
         var row = (await AsAsync(Demo.Admin, s => s.GetAsync(id, Ct)))!;
         Assert.Equal(("first", (int?)SupportRole), (row.Notes, row.RoleId));
 
         await AsAsync(Demo.Admin, s => s.ChangeRoleAsync(id, 3, row.Version, Ct));
         Assert.Equal("Executive", (await AsAsync(Demo.Admin, s => s.GetAsync(id, Ct)))!.RoleName);
-        ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.UpdateNotesAsync(id, new string('n', 1001), row.Version, Ct)));
+        ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.UpdateNotesAsync(id, new string('n', 1001), row.Version, Ct)));
         Assert.Contains("at most 1000", ex.Message);
     }
 
@@ -127,9 +128,9 @@ public sealed class StaffServiceTests(IntegrationTest.AppFixture fixture) : Inte
     {
         var adminId = await StaffTestUsers.IdOfAsync(Db, Demo.Admin);
         var version = await StaffTestUsers.StaffVersionAsync(Db, adminId);
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.ChangeRoleAsync(adminId, SupportRole, version, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.ChangeRoleAsync(adminId, SupportRole, version, Ct)));
         Assert.Contains("leave nobody with the staff.manage permission", ex.Message);
-        ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(Demo.Admin, s => s.RemoveAsync(adminId, version, Ct)));
+        ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(Demo.Admin, s => s.RemoveAsync(adminId, version, Ct)));
         Assert.Contains("leave nobody with the staff.manage permission", ex.Message);
         Assert.Equal("Super Admin", (await AsAsync(Demo.Admin, s => s.GetAsync(adminId, Ct)))!.RoleName);
     }
@@ -139,9 +140,9 @@ public sealed class StaffServiceTests(IntegrationTest.AppFixture fixture) : Inte
     {
         var (id, email) = await StaffTestUsers.CreateUserAsync(App, "second-admin", SuperAdminRole);
         var version = await StaffTestUsers.StaffVersionAsync(Db, id);
-        var ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(email, s => s.ChangeRoleAsync(id, SupportRole, version, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(email, s => s.ChangeRoleAsync(id, SupportRole, version, Ct)));
         Assert.Contains("You cannot remove your own staff.manage", ex.Message);
-        ex = await Assert.ThrowsAsync<StaffRuleException>(() => AsAsync(email, s => s.RemoveAsync(id, version, Ct)));
+        ex = await Assert.ThrowsAsync<RefusedException>(() => AsAsync(email, s => s.RemoveAsync(id, version, Ct)));
         Assert.Contains("You cannot remove your own staff.manage", ex.Message);
 
         // Someone else may: the admin demotes the second admin.

@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using System.Net;
 using System.Text.RegularExpressions;
 using InfraAdmin.Authorization;
@@ -59,7 +60,7 @@ public sealed class MembersServiceTests(IntegrationTest.AppFixture fixture) : In
         var members = scope.ServiceProvider.GetRequiredService<MembersService>();
         Assert.False((await members.AcceptAsync(userId, firstCode, "Long-enough-password-1")).Result.Succeeded);
         Assert.True((await members.AcceptAsync(userId, newCode, "Long-enough-password-1")).Result.Succeeded);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => AsAsync(world.Admin, s => s.ResendInviteAsync(userId, Ct)));
+        await Assert.ThrowsAsync<RefusedException>(() => AsAsync(world.Admin, s => s.ResendInviteAsync(userId, Ct)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Authorization;
 using InfraAdmin.Features.Tenants;
 using InfraAdmin.Tests.Support;
@@ -51,7 +52,7 @@ public sealed class TenantServiceTests(IntegrationTest.AppFixture fixture) : Int
         var saved = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == world.TenantId, Ct);
         Assert.Equal(("Renamed", "scale", "trial", 2500.50m), (saved.Name, saved.Plan, saved.Status, saved.MonthlyRevenue));
         stale.Name = "Overwrite";
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => AsAsync(Demo.Admin, s => s.UpdateTenantAsync(world.TenantId, stale, Ct)));
+        await Assert.ThrowsAsync<StaleEditException>(() => AsAsync(Demo.Admin, s => s.UpdateTenantAsync(world.TenantId, stale, Ct)));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => AsAsync(Demo.Support, s => s.UpdateTenantAsync(world.TenantId, form, Ct)));
         form.MonthlyRevenue = -1;
         await Assert.ThrowsAsync<ValidationFailedException>(() => AsAsync(Demo.Admin, s => s.UpdateTenantAsync(world.TenantId, form, Ct)));
@@ -153,7 +154,7 @@ public sealed class TenantServiceTests(IntegrationTest.AppFixture fixture) : Int
         first.PrimaryColor = "#111111";
         await AsAsync(world.Admin, s => s.SaveSettingsAsync(null, first, Ct));
         second.PrimaryColor = "#222222";
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => AsAsync(world.Admin, s => s.SaveSettingsAsync(null, second, Ct)));
+        await Assert.ThrowsAsync<StaleEditException>(() => AsAsync(world.Admin, s => s.SaveSettingsAsync(null, second, Ct)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using InfraAdmin.Data;
 using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Features.Vps;
@@ -52,8 +53,8 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
         var form = Form(providerId, day);
         form.IpAddress = ip;
         form.MonthlyCost = (decimal)monthly;
-        var ex = await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.CreateAsync(form, Ct)));
-        Assert.Equal([field], ex.FieldErrors.Keys);
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsOpsAsync(s => s.CreateAsync(form, Ct)));
+        Assert.Equal([field], ex.Errors.Keys);
         await using var db = Db.CreateContext();
         Assert.False(await db.VpsInstances.AnyAsync(v => v.HostwindsInstanceId == providerId, Ct));
     }
@@ -61,8 +62,8 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
     [Fact]
     public async Task A_provider_id_is_unique()
     {
-        var ex = await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.CreateAsync(Form("hw-use-1001"), Ct)));
-        Assert.True(ex.FieldErrors.ContainsKey(nameof(VpsForm.ProviderId)));
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(() => AsOpsAsync(s => s.CreateAsync(Form("hw-use-1001"), Ct)));
+        Assert.True(ex.Errors.ContainsKey(nameof(VpsForm.ProviderId)));
         await using var db = Db.CreateContext();
         Assert.Equal(1, await db.VpsInstances.CountAsync(v => v.HostwindsInstanceId == "hw-use-1001", Ct));
     }
@@ -83,7 +84,7 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
         Assert.Equal(15, audit.Before!.RootElement.GetProperty("hostwinds_billing_day").GetInt32());
 
         form.MonthlyCost = 1m; // still carries the version seen before the first save
-        var ex = await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct)));
+        var ex = await Assert.ThrowsAsync<StaleEditException>(() => AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct)));
         Assert.Contains("Someone else changed", ex.Message);
         Assert.Equal(61.50m, (await db.VpsInstances.AsNoTracking().SingleAsync(v => v.Id == vps.Id, Ct)).MonthlyCost);
     }
@@ -119,10 +120,10 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
         var ip = await VpsTestData.AddIpAsync(db, vps.Id);
         await VpsTestData.AssignAsync(db, ip, "acme", 2);
 
-        var refused = await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, null, false, vps.Version, Ct)));
+        var refused = await Assert.ThrowsAsync<RefusedException>(() => AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, null, false, vps.Version, Ct)));
         Assert.Contains("1 active domain assignment", refused.Message);
         var past = DateOnly.FromDateTime(DateTime.UtcNow);
-        var inPast = await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, past, true, vps.Version, Ct)));
+        var inPast = await Assert.ThrowsAsync<RefusedException>(() => AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, past, true, vps.Version, Ct)));
         Assert.Contains("future", inPast.Message);
         Assert.Equal(VpsStatus.Active, (await db.VpsInstances.AsNoTracking().SingleAsync(v => v.Id == vps.Id, Ct)).Status);
 
@@ -141,7 +142,7 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
         Assert.Equal((VpsStatus.Active, (DateTime?)null), (cancelled.Status, cancelled.DecommissionScheduledFor));
         var actions = await db.AuditLog.AsNoTracking().Where(a => a.EntityId == vps.Id.ToString()).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync(Ct);
         Assert.Equal(["vps.decommission_schedule", "vps.decommission_cancel"], actions);
-        await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.CancelDecommissionAsync(vps.Id, cancelled.Version, Ct)));
+        await Assert.ThrowsAsync<RefusedException>(() => AsOpsAsync(s => s.CancelDecommissionAsync(vps.Id, cancelled.Version, Ct)));
     }
 
     [Fact]
@@ -196,11 +197,11 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
     {
         await using var db = Db.CreateContext();
         var vps = await VpsTestData.AddVpsAsync(db, status: VpsStatus.Decommissioned, decommissionAt: DateTime.UtcNow.AddDays(-3));
-        var ex = await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, null, true, vps.Version, Ct)));
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, null, true, vps.Version, Ct)));
         Assert.Contains("already decommissioned", ex.Message);
         var form = Form(vps.HostwindsInstanceId!);
         form.Version = vps.Version;
-        await Assert.ThrowsAsync<VpsRuleException>(() => AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct)));
+        await Assert.ThrowsAsync<RefusedException>(() => AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct)));
         Assert.False(await db.AuditLog.AnyAsync(a => a.EntityId == vps.Id.ToString(), Ct));
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class IpCheckService(
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>The form on an IP (ip.manage). Throws <see cref="IpActionException"/> with the reason when refused.</summary>
+    /// <summary>The form on an IP (ip.manage). Throws the shared refusals (<see cref="RefusedException"/> with the reason).</summary>
     public async Task RecordAsync(Guid ipId, string provider, bool listed, string? detail, string? reputation, CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Ip.Manage);
@@ -48,11 +48,11 @@ public sealed partial class IpCheckService(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             address = await db.SmtpIpAddresses.AsNoTracking().Where(i => i.Id == ipId).Select(i => i.IpAddress).FirstOrDefaultAsync(ct)
-                ?? throw new IpActionException("This IP does not exist (any more).");
+                ?? throw new NotFoundException("This IP does not exist (any more).");
         }
         var input = new CheckInput(address, provider, listed ? "true" : "false", Now.ToString("O"), detail, reputation);
         var result = await RunAsync([(1, input)], applyWhenAllValid: true, applyAccepted: true, "Check entered by hand", ct);
-        if (!result.Applied) throw new IpActionException(result.Rows[0].Message);
+        if (!result.Applied) throw new RefusedException(result.Rows[0].Message);
     }
 
     /// <summary>What a CSV import would change, and which rows it refuses (ip.manage); changes nothing.</summary>
@@ -73,8 +73,8 @@ public sealed partial class IpCheckService(
     public async Task<CheckResult> ApplyFromApiAsync(ApiKeyIdentity key, IReadOnlyList<CheckInput> checks, CancellationToken ct = default)
     {
         currentUser.ActAs(new AuditActor(null, "api-key:" + key.Name));
-        if (checks.Count == 0) throw new IpActionException("The body has no checks.");
-        if (checks.Count > MaxRows) throw new IpActionException($"At most {MaxRows} checks per request.");
+        if (checks.Count == 0) throw new RefusedException("The body has no checks.");
+        if (checks.Count > MaxRows) throw new RefusedException($"At most {MaxRows} checks per request.");
         var lines = checks.Select((c, i) => (Line: i, Input: c)).ToList();
         return await RunAsync(lines, applyWhenAllValid: true, applyAccepted: true, $"Checker (api-key:{key.Name})", ct);
     }
@@ -83,7 +83,7 @@ public sealed partial class IpCheckService(
 
     private async Task<CheckResult> RunAsync(IReadOnlyList<(int Line, CheckInput Input)> lines, bool applyWhenAllValid, bool applyAccepted, string source, CancellationToken ct)
     {
-        if (lines.Count > MaxRows) throw new IpActionException($"At most {MaxRows} rows per import.");
+        if (lines.Count > MaxRows) throw new RefusedException($"At most {MaxRows} rows per import.");
         var actor = await currentUser.GetActorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var addresses = lines.Select(l => l.Input.Ip?.Trim()).Where(a => !string.IsNullOrEmpty(a)).Distinct().ToList();
@@ -195,28 +195,21 @@ public sealed partial class IpCheckService(
             }
         }
         db.AuditAction = AuditActions.IpCheck;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new IpActionException("Someone else changed one of these IPs at the same moment; nothing was applied. Try again.");
-        }
+        await db.SaveOrStaleAsync(ct, "Someone else changed one of these IPs at the same moment; nothing was applied. Try again.");
     }
 
     /// <summary>Reads a check-results CSV: a header naming ip, provider, listed, checked_at and optionally detail, reputation.</summary>
     public static IReadOnlyList<(int Line, CheckInput Input)> ParseCsv(string csv)
     {
         var records = CsvReader.Read(csv);
-        if (records.Count == 0) throw new IpActionException("The file is empty.");
+        if (records.Count == 0) throw new RefusedException("The file is empty.");
         var header = records[0].Cells.Select(h => h.Trim().ToLowerInvariant()).ToList();
         int Col(string name) => header.IndexOf(name);
         string[] required = ["ip", "provider", "listed", "checked_at"];
         var missing = required.Where(r => Col(r) < 0).ToList();
         if (missing.Count > 0)
-            throw new IpActionException($"The header must name ip, provider, listed, checked_at (and optionally detail, reputation); missing: {string.Join(", ", missing)}.");
-        if (records.Count - 1 > MaxRows) throw new IpActionException($"At most {MaxRows} rows per import.");
+            throw new RefusedException($"The header must name ip, provider, listed, checked_at (and optionally detail, reputation); missing: {string.Join(", ", missing)}.");
+        if (records.Count - 1 > MaxRows) throw new RefusedException($"At most {MaxRows} rows per import.");
         string? Cell(IReadOnlyList<string> cells, string name) => Col(name) is var i and >= 0 && i < cells.Count ? cells[i] : null;
         return records.Skip(1).Where(r => r.Cells.Any(c => c.Trim().Length > 0))
             .Select(r => (r.Line, new CheckInput(Cell(r.Cells, "ip"), Cell(r.Cells, "provider"), Cell(r.Cells, "listed"),

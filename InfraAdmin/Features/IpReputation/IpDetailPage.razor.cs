@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -63,15 +64,7 @@ public partial class IpDetailPage
             $"Expire {assignment.Domain} ({assignment.Tenant}) on {_ip?.IpAddress}? Its mail stops going through this IP.",
             yesText: "Expire", cancelText: "Cancel");
         if (confirmed != true) return;
-        try
-        {
-            await Service.ExpireAssignmentAsync(assignment.Id, assignment.Version);
-            Snackbar.Add($"Expired {assignment.Domain}.", Severity.Success);
-        }
-        catch (Exception ex) when (ex is IpActionException or PermissionDeniedException)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
+        if (await Snackbar.TryAsync(() => Service.ExpireAssignmentAsync(assignment.Id, assignment.Version))) Snackbar.Add($"Expired {assignment.Domain}.", Severity.Success);
         await ReloadAsync();
     }
 }

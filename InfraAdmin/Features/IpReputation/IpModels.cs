@@ -124,6 +124,3 @@ public sealed record WarmupAssignment(
     Guid Id, Guid IpId, string IpAddress, string? Domain, string? Tenant, string? Status, string? WarmupState, DateTime? Assigned, DateTime? LastSent);
 
 public sealed record WarmupView(IReadOnlyList<WarmupIp> Ips, IReadOnlyList<WarmupAssignment> Assignments);
-
-/// <summary>A refusal of the service that the page shows as it is (bad input, a rule, a missing row).</summary>
-public sealed class IpActionException(string message) : Exception(message);

@@ -52,7 +52,7 @@ public static class IpReputationEndpoints
         var (inputs, tooLarge, parseError) = await ReadBodyAsync(http.Request, maxBytes, ct);
         if (tooLarge) return TooLarge(maxBytes);
         if (parseError is not null) return Error(StatusCodes.Status400BadRequest, parseError);
-        try
+        return await OperationProblems.RunAsync(async () =>
         {
             var result = await checks.ApplyFromApiAsync(key, inputs!, ct);
             if (!result.Applied)
@@ -62,11 +62,7 @@ public static class IpReputationEndpoints
                     refused = result.Rows.Where(r => !r.Accepted).Select(r => new { index = r.Line, ip = r.Ip, provider = r.Provider, message = r.Message }),
                 }, statusCode: StatusCodes.Status400BadRequest);
             return Results.Json(new { applied = result.Accepted, results = result.Rows.Select(r => new { index = r.Line, ip = r.Ip, message = r.Message }) });
-        }
-        catch (IpActionException ex)
-        {
-            return Error(StatusCodes.Status400BadRequest, ex.Message);
-        }
+        }, ex => Error(OperationProblems.StatusFor(ex), ex.Message)); // this API answers {"error": ...}, not ProblemDetails
     }
 
     private static string? PresentedKey(HttpRequest request)

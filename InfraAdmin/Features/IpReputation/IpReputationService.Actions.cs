@@ -25,8 +25,8 @@ public sealed partial class IpReputationService
     {
         await currentUser.RequireAsync(Permissions.Ip.Manage);
         var why = RequireReason(reason);
-        if (items.Count == 0) throw new IpActionException("Select at least one IP.");
-        if (items.Count > MaxBulk) throw new IpActionException($"At most {MaxBulk} IPs can be changed at once.");
+        if (items.Count == 0) throw new RefusedException("Select at least one IP.");
+        if (items.Count > MaxBulk) throw new RefusedException($"At most {MaxBulk} IPs can be changed at once.");
         var outcomes = new List<ChangeOutcome>();
         foreach (var item in items.DistinctBy(i => i.Id)) outcomes.Add(await ChangeOneAsync(item.Id, toStatus, why, item.Version, ct));
         return outcomes;
@@ -43,7 +43,7 @@ public sealed partial class IpReputationService
     public async Task AssignDomainAsync(Guid ipId, Guid domainId, bool warming, DateTime? expires, CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Ip.Manage);
-        if (expires is { } e && e <= Now) throw new IpActionException("The expiry must be in the future.");
+        if (expires is { } e && e <= Now) throw new RefusedException("The expiry must be in the future.");
         var actor = await currentUser.GetActorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         try
@@ -52,11 +52,11 @@ public sealed partial class IpReputationService
             {
                 var ip = await LockIpAsync(db, ipId, ct);
                 if (!IpTransitions.MayTakeAssignments.Contains(ip.Status ?? ""))
-                    throw new IpActionException($"{ip.IpAddress} is {ip.Status}: only available, warming, warmed or assigned IPs may take a domain.");
+                    throw new RefusedException($"{ip.IpAddress} is {ip.Status}: only available, warming, warmed or assigned IPs may take a domain.");
                 var domain = await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => new { d.Name, d.Status }).FirstOrDefaultAsync(ct)
-                    ?? throw new IpActionException("That domain does not exist (any more).");
+                    ?? throw new NotFoundException("That domain does not exist (any more).");
                 if (await ActiveAssignments(db, ipId).AnyAsync(a => a.DomainId == domainId, ct))
-                    throw new IpActionException($"{domain.Name} is already active on {ip.IpAddress}.");
+                    throw new RefusedException($"{domain.Name} is already active on {ip.IpAddress}.");
                 var activeBefore = await ActiveAssignments(db, ipId).CountAsync(ct);
                 db.DomainIpAssignments.Add(new DomainIpAssignment
                 {
@@ -74,7 +74,7 @@ public sealed partial class IpReputationService
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new IpActionException("That domain is already active on this IP (someone assigned it a moment ago).");
+            throw new RefusedException("That domain is already active on this IP (someone assigned it a moment ago).");
         }
     }
 
@@ -85,38 +85,32 @@ public sealed partial class IpReputationService
         var actor = await currentUser.GetActorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var since = Now;
-        try
+        await db.InTransactionAsync(async () =>
         {
-            await db.InTransactionAsync(async () =>
-            {
-                var ipId = await db.DomainIpAssignments.Where(a => a.Id == assignmentId).Select(a => a.SmtpIpAddressId).FirstOrDefaultAsync(ct)
-                    ?? throw new IpActionException("That assignment does not exist (any more).");
-                var ip = await LockIpAsync(db, ipId, ct);
-                var assignment = await db.DomainIpAssignments.Include(a => a.Domain).FirstAsync(a => a.Id == assignmentId, ct);
-                if (assignment.Version != seenVersion)
-                    throw new IpActionException("Someone else changed this assignment since you opened the page; reload and try again.");
-                if (assignment.Status == AssignmentStatus.Expired) throw new IpActionException("This assignment has already expired.");
-                var wasActive = AssignmentStatus.ActiveSet.Contains(assignment.Status);
-                var activeBefore = await ActiveAssignments(db, ipId).CountAsync(ct);
-                db.Entry(assignment).Property(a => a.Version).OriginalValue = seenVersion;
-                assignment.Status = AssignmentStatus.Expired;
-                since = Earliest(assignment.Expires, Now); // an expiry already past moves forward to now: those days change too
-                assignment.Expires = Now;
-                var name = assignment.Domain?.Name ?? "a domain";
-                AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Expired {name}", actor);
-                if (wasActive && activeBefore == 1 && ip.Status == IpStatus.Assigned)
-                    MoveStatus(db, ip, IpStatus.Available, $"Last active assignment expired ({name})", actor);
-                db.AuditAction = AuditActions.IpExpireAssignment;
-                await db.SaveChangesAsync(ct);
-                await RecountAsync(db, ipId, ct);
-            }, ct);
-            await costs.AfterAssignmentsChangedAsync(since, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new IpActionException("Someone else changed this assignment since you opened the page; reload and try again.");
-        }
+            var ipId = await db.DomainIpAssignments.Where(a => a.Id == assignmentId).Select(a => a.SmtpIpAddressId).FirstOrDefaultAsync(ct)
+                ?? throw new NotFoundException("That assignment does not exist (any more).");
+            var ip = await LockIpAsync(db, ipId, ct);
+            var assignment = await db.DomainIpAssignments.Include(a => a.Domain).FirstAsync(a => a.Id == assignmentId, ct);
+            if (assignment.Version != seenVersion) throw new StaleEditException(StaleAssignment);
+            if (assignment.Status == AssignmentStatus.Expired) throw new RefusedException("This assignment has already expired.");
+            var wasActive = AssignmentStatus.ActiveSet.Contains(assignment.Status);
+            var activeBefore = await ActiveAssignments(db, ipId).CountAsync(ct);
+            db.Entry(assignment).Property(a => a.Version).OriginalValue = seenVersion;
+            assignment.Status = AssignmentStatus.Expired;
+            since = Earliest(assignment.Expires, Now); // an expiry already past moves forward to now: those days change too
+            assignment.Expires = Now;
+            var name = assignment.Domain?.Name ?? "a domain";
+            AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Expired {name}", actor);
+            if (wasActive && activeBefore == 1 && ip.Status == IpStatus.Assigned)
+                MoveStatus(db, ip, IpStatus.Available, $"Last active assignment expired ({name})", actor);
+            db.AuditAction = AuditActions.IpExpireAssignment;
+            await db.SaveOrStaleAsync(ct, StaleAssignment);
+            await RecountAsync(db, ipId, ct);
+        }, ct);
+        await costs.AfterAssignmentsChangedAsync(since, ct);
     }
+
+    private const string StaleAssignment = "Someone else changed this assignment since you opened the page; reload and try again.";
 
     private async Task<ChangeOutcome> ChangeOneAsync(Guid id, string toStatus, string reason, uint? seenVersion, CancellationToken ct)
     {
@@ -195,7 +189,7 @@ public sealed partial class IpReputationService
     /// <summary>Loads the IP tracked and locks its row for the transaction, so assignment changes on one IP are serialised.</summary>
     private static async Task<SmtpIpAddress> LockIpAsync(InfraAdminDbContext db, Guid ipId, CancellationToken ct) =>
         (await db.SmtpIpAddresses.FromSql($"SELECT *, xmin FROM smtp_ip_addresses WHERE id = {ipId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault()
-        ?? throw new IpActionException("This IP does not exist (any more).");
+        ?? throw new NotFoundException("This IP does not exist (any more).");
 
     /// <summary>Bookkeeping (not audited): assigned_count recounted from the active assignments, in the caller's transaction.</summary>
     internal static Task<int> RecountAsync(InfraAdminDbContext db, Guid ipId, CancellationToken ct) =>
@@ -209,8 +203,8 @@ public sealed partial class IpReputationService
     private static string RequireReason(string? reason)
     {
         var why = reason?.Trim() ?? "";
-        if (why.Length == 0) throw new IpActionException("Give a reason: it is kept in the IP's history.");
-        if (why.Length > MaxReasonLength) throw new IpActionException($"Keep the reason under {MaxReasonLength} characters.");
+        if (why.Length == 0) throw new RefusedException("Give a reason: it is kept in the IP's history.");
+        if (why.Length > MaxReasonLength) throw new RefusedException($"Keep the reason under {MaxReasonLength} characters.");
         return why;
     }
 

@@ -44,10 +44,10 @@ public sealed class ApiKeyService(IDbContextFactory<InfraAdminDbContext> dbFacto
     {
         await currentUser.RequireAsync(Permissions.Config.Manage);
         var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length is 0 or > 100) throw new ArgumentException("Give the key a name of 1–100 characters (what uses it).");
+        if (trimmed.Length is 0 or > 100) throw ValidationFailedException.For("Name", "Give the key a name of 1–100 characters (what uses it).");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.ApiKeys.AnyAsync(k => k.Revoked == null && k.Name == trimmed, ct))
-            throw new ArgumentException($"An active key named '{trimmed}' exists; pick another name so the audit log can tell them apart.");
+            throw ValidationFailedException.For("Name", $"An active key named '{trimmed}' exists; pick another name so the audit log can tell them apart.");
         var secret = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var key = new ApiKey
         {
@@ -64,19 +64,12 @@ public sealed class ApiKeyService(IDbContextFactory<InfraAdminDbContext> dbFacto
     {
         await currentUser.RequireAsync(Permissions.Config.Manage);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct) ?? throw new ArgumentException("That key does not exist (any more).");
-        if (key.Revoked is not null) throw new ArgumentException("That key is already revoked.");
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct) ?? throw new NotFoundException("That key does not exist (any more).");
+        if (key.Revoked is not null) throw new RefusedException("That key is already revoked.");
         db.Entry(key).Property(k => k.Version).OriginalValue = seenVersion;
         key.Revoked = clock.GetUtcNow().UtcDateTime;
         db.AuditAction = AuditActions.ApiKeyRevoke;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ArgumentException("Someone else changed this key since you loaded the page; reload and try again.");
-        }
+        await db.SaveOrStaleAsync(ct, "Someone else changed this key since you loaded the page; reload and try again.");
     }
 
     /// <summary>The active key matching the presented secret, else null. Marks it used (bookkeeping, not audited).</summary>

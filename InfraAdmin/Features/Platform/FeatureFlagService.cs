@@ -52,7 +52,7 @@ public sealed class FeatureFlagService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!errors.ContainsKey(nameof(FlagInput.Key)) && await db.FeatureFlags.AnyAsync(f => f.Key == key, ct))
             errors[nameof(FlagInput.Key)] = Duplicate(key);
-        PlatformValidationException.ThrowIfAny(errors);
+        ValidationFailedException.ThrowIfAny(errors);
         var flag = new FeatureFlag
         {
             Key = key, Description = Blank(input.Description), IsEnabled = input.IsEnabled,
@@ -65,7 +65,7 @@ public sealed class FeatureFlagService(
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new PlatformValidationException(new Dictionary<string, string> { [nameof(FlagInput.Key)] = Duplicate(key) });
+            throw new ValidationFailedException(new Dictionary<string, string> { [nameof(FlagInput.Key)] = Duplicate(key) });
         }
         definitions.Invalidate();
         return flag.Id;
@@ -79,7 +79,7 @@ public sealed class FeatureFlagService(
         if (ConfigRules.PercentageError(rolloutPercentage) is { } pctError) errors[nameof(FlagInput.RolloutPercentage)] = pctError;
         if (description?.Trim().Length > ConfigRules.MaxDescriptionLength)
             errors[nameof(FlagInput.Description)] = $"A description has at most {ConfigRules.MaxDescriptionLength} characters.";
-        PlatformValidationException.ThrowIfAny(errors);
+        ValidationFailedException.ThrowIfAny(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var flag = await db.FeatureFlags.FirstOrDefaultAsync(f => f.Id == id, ct) ?? throw Gone();
         flag.IsEnabled = isEnabled;
@@ -142,15 +142,8 @@ public sealed class FeatureFlagService(
     private async Task SaveAsync(InfraAdminDbContext db, FeatureFlag flag, uint seenVersion, CancellationToken ct)
     {
         db.Entry(flag).Property(x => x.Version).OriginalValue = seenVersion;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new StaleEditException(
-                $"Someone else changed the flag '{flag.Key}' since you loaded it, so nothing was saved. Reload to see their change, then try again.");
-        }
+        await db.SaveOrStaleAsync(ct,
+            $"Someone else changed the flag '{flag.Key}' since you loaded it, so nothing was saved. Reload to see their change, then try again.");
         definitions.Invalidate();
     }
 

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -16,7 +17,7 @@ public partial class FeatureFlagsPage
     private int _refreshToken;
     private bool _creating;
     private FlagInput _new = new();
-    private IReadOnlyDictionary<string, string> _errors = new Dictionary<string, string>();
+    private readonly FormErrors _errors = new();
 
     private string? ChosenTenantName => _chosen?.Name;
 
@@ -51,7 +52,7 @@ public partial class FeatureFlagsPage
 
     private void RefreshPreviews() => _refreshToken++;
 
-    private string? ErrorFor(string field) => _errors.GetValueOrDefault(field);
+    private string? ErrorFor(string field) => _errors[field];
 
     // The rollout percentage as typed; _new.RolloutPercentage changes only when it is valid.
     private string? _newPercentText = "0";
@@ -68,7 +69,7 @@ public partial class FeatureFlagsPage
         _newPercentText = text;
         if (NumberText.WholeNumber(text, ConfigRules.MinRolloutPercentage, ConfigRules.MaxRolloutPercentage, out var value) is null)
             _new.RolloutPercentage = value;
-        _errors = _errors.Where(e => e.Key != nameof(FlagInput.RolloutPercentage)).ToDictionary();
+        _errors.ClearField(nameof(FlagInput.RolloutPercentage));
     }
 
     private void CancelCreate()
@@ -76,26 +77,15 @@ public partial class FeatureFlagsPage
         _creating = false;
         _new = new FlagInput();
         _newPercentText = NumberText.Format(_new.RolloutPercentage);
-        _errors = new Dictionary<string, string>();
+        _errors.Clear();
     }
 
     private async Task Create()
     {
         if (TypedPercentageError is not null) return; // Enter in a field submits the form even when Create is disabled
-        try
-        {
-            await Service.CreateAsync(_new);
-            Snackbar.Add($"Created {_new.Key.Trim()}.", Severity.Success);
-            CancelCreate();
-            await LoadAsync();
-        }
-        catch (PlatformValidationException ex)
-        {
-            _errors = ex.Errors;
-        }
-        catch (PermissionDeniedException ex)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
+        if (!await Snackbar.TryAsync(() => Service.CreateAsync(_new), _errors)) return;
+        Snackbar.Add($"Created {_new.Key.Trim()}.", Severity.Success);
+        CancelCreate();
+        await LoadAsync();
     }
 }

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -91,14 +92,7 @@ public partial class SystemConfigPage
 
     private async Task Reveal(ConfigRow row)
     {
-        try
-        {
-            _revealed[row.Key] = await Service.RevealAsync(row.Key);
-        }
-        catch (Exception ex) when (ex is PermissionDeniedException or StaleEditException)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
+        await Snackbar.TryAsync(async () => _revealed[row.Key] = await Service.RevealAsync(row.Key));
     }
 
     private async Task Delete(ConfigRow row)
@@ -106,15 +100,10 @@ public partial class SystemConfigPage
         var confirmed = await Dialogs.ShowMessageBoxAsync("Delete key?",
             $"Delete {row.Key}? Code that reads it falls back to its coded default.", yesText: "Delete", cancelText: "Cancel");
         if (confirmed != true) return;
-        try
+        if (await Snackbar.TryAsync(() => Service.DeleteAsync(row.Key, row.Version)))
         {
-            await Service.DeleteAsync(row.Key, row.Version);
             Snackbar.Add($"Deleted {row.Key}.", Severity.Success);
             if (_historyFor?.Key == row.Key) _historyFor = null;
-        }
-        catch (Exception ex) when (ex is PermissionDeniedException or StaleEditException)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
         }
         await LoadAsync();
     }

@@ -108,7 +108,7 @@ public sealed class SystemConfigService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!errors.ContainsKey(nameof(ConfigInput.Key)) && await db.SystemConfig.AnyAsync(c => c.Key == key, ct))
             errors[nameof(ConfigInput.Key)] = $"A key named '{key}' already exists: edit it instead.";
-        PlatformValidationException.ThrowIfAny(errors);
+        ValidationFailedException.ThrowIfAny(errors);
 
         db.SystemConfig.Add(new SystemConfig
         {
@@ -121,7 +121,7 @@ public sealed class SystemConfigService(
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new PlatformValidationException(new Dictionary<string, string>
+            throw new ValidationFailedException(new Dictionary<string, string>
             {
                 [nameof(ConfigInput.Key)] = $"A key named '{key}' already exists: edit it instead.",
             });
@@ -135,7 +135,7 @@ public sealed class SystemConfigService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await db.SystemConfig.FirstOrDefaultAsync(c => c.Key == key, ct) ?? throw Gone(key);
         var keepValue = (entity.IsSensitive ?? false) && string.IsNullOrWhiteSpace(input.ValueJson);
-        PlatformValidationException.ThrowIfAny(Validate(input, key, requireValue: !keepValue));
+        ValidationFailedException.ThrowIfAny(Validate(input, key, requireValue: !keepValue));
 
         if (!keepValue) entity.Value = JsonDocument.Parse(input.ValueJson!);
         entity.Category = Blank(input.Category);
@@ -188,9 +188,9 @@ public sealed class SystemConfigService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.AuditLog.AsNoTracking()
             .FirstOrDefaultAsync(a => a.Id == auditId && a.EntityType == EntityType && a.EntityId == key, ct)
-            ?? throw new InvalidOperationException($"That change of '{key}' is not in the audit log.");
+            ?? throw new NotFoundException($"That change of '{key}' is not in the audit log.");
         var change = ToChange(row);
-        if (!change.CanRevert) throw new InvalidOperationException(change.RevertBlockedReason);
+        if (!change.CanRevert) throw new RefusedException(change.RevertBlockedReason!);
         var entity = await db.SystemConfig.FirstOrDefaultAsync(c => c.Key == key, ct) ?? throw Gone(key);
 
         var before = row.Before!.RootElement;
@@ -205,7 +205,7 @@ public sealed class SystemConfigService(
             }
         }
         if (entity.Value is not null && SettingCatalog.Find(key)?.Error(entity.Value.RootElement) is { } ruleError)
-            throw new InvalidOperationException($"The earlier value cannot be put back: {ruleError}");
+            throw new RefusedException($"The earlier value cannot be put back: {ruleError}");
         await SaveAsync(db, entity, seenVersion, RevertAction, ct);
     }
 
@@ -215,15 +215,8 @@ public sealed class SystemConfigService(
         entry.Property(x => x.Version).OriginalValue = seenVersion;
         if (entry.State != EntityState.Deleted) entity.UpdatedBy = await currentUser.GetUserIdAsync();
         db.AuditAction = action;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new StaleEditException(
-                $"Someone else changed '{entity.Key}' since you opened it, so nothing was saved. Reload to see their change, then try again.");
-        }
+        await db.SaveOrStaleAsync(ct,
+            $"Someone else changed '{entity.Key}' since you opened it, so nothing was saved. Reload to see their change, then try again.");
         settings.Invalidate();
     }
 

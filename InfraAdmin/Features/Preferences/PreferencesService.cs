@@ -69,19 +69,9 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
     public async Task<uint> SaveAsync(PreferencesForm form, CancellationToken ct = default)
     {
         var userId = await RequireUserAsync();
-        if (PreferenceRules.Validate(form) is { Count: > 0 } errors) throw new ValidationFailedException(errors);
+        ValidationFailedException.ThrowIfAny(PreferenceRules.Validate(form));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.UserPreferences.FirstOrDefaultAsync(p => p.UserId == userId, ct);
-        if (row is null)
-        {
-            if (form.Exists) throw new ConcurrencyConflictException();
-            row = new UserPreferences { UserId = userId };
-            db.UserPreferences.Add(row);
-        }
-        else
-        {
-            db.Entry(row).Property(p => p.Version).OriginalValue = form.Version;
-        }
+        var row = await db.FindOrCreateAsync(p => p.UserId == userId, () => new UserPreferences { UserId = userId }, form.Exists, form.Version, ct);
         row.Theme = form.Theme;
         row.Language = form.Language;
         row.Timezone = string.IsNullOrWhiteSpace(form.TimeZone) ? null : form.TimeZone.Trim();
@@ -92,15 +82,11 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
         db.AuditAction = AuditActions.PreferencesUpdate;
         try
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConcurrencyConflictException();
+            await db.SaveOrStaleAsync(ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new ConcurrencyConflictException(); // saved at the same moment in another tab
+            throw new StaleEditException(); // saved at the same moment in another tab
         }
         return row.Version;
     }

@@ -65,7 +65,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             role.Name = cleanName;
             role.Description = cleanDescription;
             db.AuditAction = AuditActions.StaffRoleUpdate;
-            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
+            await db.SaveOrStaleAsync(ct, StaleMessage);
             return true;
         }, ct);
     }
@@ -80,11 +80,11 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
             var role = await FindAsync(db, id, seenVersion, ct);
             var members = await db.StaffMembers.CountAsync(s => s.RoleId == id, ct);
             if (members > 0)
-                throw new StaffRuleException($"The role '{role.Name}' still has {members} member{(members == 1 ? "" : "s")}. Give them another role first.");
+                throw new RefusedException($"The role '{role.Name}' still has {members} member{(members == 1 ? "" : "s")}. Give them another role first.");
             db.StaffRolePermissions.RemoveRange(await db.StaffRolePermissions.Where(rp => rp.RoleId == id).ToListAsync(ct));
             db.StaffRoles.Remove(role);
             db.AuditAction = AuditActions.StaffRoleDelete;
-            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
+            await db.SaveOrStaleAsync(ct, StaleMessage);
             return true;
         }, ct);
     }
@@ -107,15 +107,15 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var callerId = await StaffAccess.CallerIdAsync(currentUser);
         var ids = Permissions.All.ToDictionary(p => p.Name, p => p.Id, StringComparer.Ordinal);
         foreach (var c in changes.Where(c => !ids.ContainsKey(c.Permission)))
-            throw new StaffRuleException($"'{c.Permission}' is not a permission of the catalog.");
+            throw new RefusedException($"'{c.Permission}' is not a permission of the catalog.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await StaffAccess.ChangeAsync(db, store, async () =>
         {
             var current = await LoadMatrixAsync(db, ct);
             if (current.Stamp != stamp)
-                throw new StaffRuleException("Someone else changed roles or permissions since you opened the matrix. Reload it to see their changes; yours are kept as pending.", isStale: true);
+                throw new StaleEditException("Someone else changed roles or permissions since you opened the matrix. Reload it to see their changes; yours are kept as pending.");
             var real = changes.Where(c => current.Roles.Any(r => r.Id == c.RoleId) ? current.IsGranted(c.RoleId, c.Permission) != c.Grant
-                : throw new StaffRuleException($"The role '{c.RoleName}' no longer exists. Reload the matrix.", isStale: true)).ToList();
+                : throw new StaleEditException($"The role '{c.RoleName}' no longer exists. Reload the matrix.")).ToList();
             if (real.Count == 0) return current;
 
             var manageRoles = await StaffAccess.ManageRolesAsync(db, ct);
@@ -146,7 +146,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
     public async Task<WhoCanAnswer> WhoCanAsync(string permission, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Staff.View);
-        if (!Permissions.Names.Contains(permission)) throw new StaffRuleException($"'{permission}' is not a permission of the catalog.");
+        if (!Permissions.Names.Contains(permission)) throw new RefusedException($"'{permission}' is not a permission of the catalog.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var roleIds = db.StaffRolePermissions.Where(rp => rp.Permission!.Name == permission).Select(rp => rp.RoleId);
         var roles = await Summaries(db, db.StaffRoles.Where(r => roleIds.Contains(r.Id)).OrderBy(r => r.Name)).ToListAsync(ct);
@@ -176,23 +176,16 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
         return new PermissionMatrix(matrixRoles, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]);
     }
 
-    private static async Task<StaffRole> FindAsync(InfraAdminDbContext db, int id, uint seenVersion, CancellationToken ct)
-    {
-        var role = await db.StaffRoles.FirstOrDefaultAsync(r => r.Id == id, ct)
-                   ?? throw new StaffRuleException("This role no longer exists: someone deleted it. Go back to the roles list.");
-        if (role.Version != seenVersion) throw Stale();
-        db.Entry(role).Property(r => r.Version).OriginalValue = seenVersion;
-        return role;
-    }
+    private static Task<StaffRole> FindAsync(InfraAdminDbContext db, int id, uint seenVersion, CancellationToken ct) =>
+        db.FindVersionedAsync<StaffRole>(r => r.Id == id, seenVersion, "This role no longer exists: someone deleted it. Go back to the roles list.", ct, StaleMessage);
 
     private static async Task EnsureNameFreeAsync(InfraAdminDbContext db, string name, int? exceptId, CancellationToken ct)
     {
         var lower = name.ToLowerInvariant();
         var clash = await db.StaffRoles.AsNoTracking()
             .Where(r => r.Name!.ToLower() == lower && r.Id != exceptId).Select(r => r.Name).FirstOrDefaultAsync(ct);
-        if (clash is not null) throw new StaffRuleException($"A role named '{clash}' already exists (names are compared without regard to case).");
+        if (clash is not null) throw new RefusedException($"A role named '{clash}' already exists (names are compared without regard to case).");
     }
 
-    private static StaffRuleException Stale() =>
-        new("Someone else changed this role since you opened it. Reload to see their version; your edits were not saved.", isStale: true);
+    private const string StaleMessage = "Someone else changed this role since you opened it. Reload to see their version; your edits were not saved.";
 }

@@ -35,19 +35,6 @@ internal static class StaffAccess
         return result;
     }
 
-    /// <summary>Saves; a concurrent change of the same rows becomes the caller's stale-edit refusal.</summary>
-    public static async Task SaveOrStaleAsync(InfraAdminDbContext db, Func<StaffRuleException> stale, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw stale();
-        }
-    }
-
     /// <summary>
     /// Refuses a change after which nobody active holds staff.manage, or after which the caller no longer does.
     /// <paramref name="manageRolesAfter"/> are the roles granting staff.manage after the change; <paramref name="member"/>
@@ -67,7 +54,7 @@ internal static class StaffAccess
             .ToListAsync(ct);
         var memberKeeps = member is { Removed: false, NewRoleId: { } newRole } && manageRolesAfter.Contains(newRole);
         if (others.Count == 0 && !memberKeeps)
-            throw new StaffRuleException(
+            throw new RefusedException(
                 "This would leave nobody with the staff.manage permission, and then nobody could manage staff again. " +
                 "Give staff.manage to someone else first.");
 
@@ -75,7 +62,7 @@ internal static class StaffAccess
             ? memberKeeps
             : await db.StaffMembers.AsNoTracking().AnyAsync(s => s.UserId == callerId && s.RoleId != null && roleIds.Contains(s.RoleId.Value), ct);
         if (!callerKeeps)
-            throw new StaffRuleException(
+            throw new RefusedException(
                 "You cannot remove your own staff.manage permission. Ask another staff administrator to do it.");
     }
 
@@ -104,15 +91,15 @@ internal static class StaffAccess
     public static string CleanRoleName(string? name)
     {
         var clean = (name ?? "").Trim();
-        if (clean.Length == 0) throw new StaffRuleException("A role needs a name.");
-        if (clean.Length > MaxRoleName) throw new StaffRuleException($"A role name can be at most {MaxRoleName} characters (this one has {clean.Length}).");
+        if (clean.Length == 0) throw new RefusedException("A role needs a name.");
+        if (clean.Length > MaxRoleName) throw new RefusedException($"A role name can be at most {MaxRoleName} characters (this one has {clean.Length}).");
         return clean;
     }
 
     public static string? CleanText(string? text, int max, string what)
     {
         var clean = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-        if (clean?.Length > max) throw new StaffRuleException($"{what} can be at most {max} characters (this has {clean.Length}).");
+        if (clean?.Length > max) throw new RefusedException($"{what} can be at most {max} characters (this has {clean.Length}).");
         return clean;
     }
 }

@@ -2,13 +2,6 @@ using InfraAdmin.Authorization;
 
 namespace InfraAdmin.Features.Staff;
 
-/// <summary>A request the staff rules refuse (bad input, a guard, a stale edit); the message is meant for the user.</summary>
-public sealed class StaffRuleException(string message, bool isStale = false) : Exception(message)
-{
-    /// <summary>The data changed since the user loaded it: reloading (and redoing the edit) is the way forward.</summary>
-    public bool IsStale => isStale;
-}
-
 public sealed record RoleSummary(int Id, string Name, string? Description, int MemberCount, int PermissionCount, uint Version);
 
 public sealed record RoleMember(Guid UserId, string Email, string? DisplayName);

@@ -52,11 +52,11 @@ public partial class StaffPage
     private readonly FilterModel _filter = new();
     private bool _adding;
     private readonly AddModel _add = new();
-    private string? _addError;
+    private readonly FormErrors _addErrors = new() { Inline = true }; // beside the email field
     private StaffRow? _selected;
     private int _memberRoleId;
     private string? _memberNotes;
-    private bool _stale;
+    private readonly FormErrors _memberErrors = new(); // snackbars; a stale edit also shows the reload hint
     private string? _whyPermission;
     private WhyAnswer? _why;
     private bool _interactive;
@@ -127,12 +127,11 @@ public partial class StaffPage
 
     private async Task AddAsync()
     {
-        _addError = null;
-        var ok = await RunAsync(async () =>
+        var ok = await Snackbar.TryAsync(async () =>
         {
             if (_add.Invite) await Staff.InviteAsync(_add.Email, _add.DisplayName, _add.RoleId, _add.Notes);
             else await Staff.AddExistingAsync(_add.Email, _add.RoleId, _add.Notes);
-        }, error => _addError = error);
+        }, _addErrors);
         if (!ok) return;
         Snackbar.Add(_add.Invite ? $"{_add.Email} invited: they were mailed a link to set their password." : $"{_add.Email} is now staff.", Severity.Success);
         _add.Email = _add.DisplayName = _add.Notes = null;
@@ -143,7 +142,7 @@ public partial class StaffPage
     private async Task SelectAsync(Guid userId)
     {
         _selected = await Staff.GetAsync(userId);
-        _stale = false;
+        _memberErrors.Clear();
         _why = null;
         _whyPermission = null;
         _memberRoleId = _selected?.RoleId ?? 0;
@@ -206,7 +205,7 @@ public partial class StaffPage
     private async Task WhyAsync(string permission)
     {
         _whyPermission = permission;
-        await RunAsync(async () => _why = await Staff.WhyAsync(_selected!.UserId, permission));
+        await Snackbar.TryAsync(async () => _why = await Staff.WhyAsync(_selected!.UserId, permission));
     }
 
     private async Task RefreshAsync()
@@ -216,24 +215,6 @@ public partial class StaffPage
         if (_selected is not null) await SelectAsync(_selected.UserId);
     }
 
-    /// <summary>Runs a service call; a refusal becomes a message beside the field (when given) or a snackbar.</summary>
-    private async Task<bool> RunAsync(Func<Task> action, Action<string>? showError = null)
-    {
-        try
-        {
-            await action();
-            return true;
-        }
-        catch (StaffRuleException ex)
-        {
-            _stale = ex.IsStale;
-            if (showError is not null) showError(ex.Message);
-            else Snackbar.Add(ex.Message, Severity.Error);
-        }
-        catch (PermissionDeniedException ex)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
-        return false;
-    }
+    /// <summary>Runs a change of the selected member; a refusal becomes a snackbar.</summary>
+    private Task<bool> RunAsync(Func<Task> action) => Snackbar.TryAsync(action, _memberErrors);
 }

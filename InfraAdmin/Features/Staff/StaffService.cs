@@ -77,11 +77,11 @@ public sealed class StaffService(
         {
             var user = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == normalized)
                 .Select(u => new { u.Id, u.Email, u.TenantId }).FirstOrDefaultAsync(ct)
-                ?? throw new StaffRuleException($"No user has the email '{email!.Trim()}'. Check the address, or invite them instead.");
+                ?? throw new RefusedException($"No user has the email '{email!.Trim()}'. Check the address, or invite them instead.");
             if (user.TenantId is not null)
-                throw new StaffRuleException($"{user.Email} belongs to a tenant; tenant accounts cannot be staff. Invite a separate staff address.");
+                throw new RefusedException($"{user.Email} belongs to a tenant; tenant accounts cannot be staff. Invite a separate staff address.");
             if (await db.StaffMembers.AnyAsync(s => s.UserId == user.Id, ct))
-                throw new StaffRuleException($"{user.Email} is already a staff member. Change their role in the list instead.");
+                throw new RefusedException($"{user.Email} is already a staff member. Change their role in the list instead.");
             await EnsureRoleExistsAsync(db, roleId, ct);
             db.StaffMembers.Add(new StaffMember { UserId = user.Id, RoleId = roleId, Notes = cleanNotes });
             db.AuditAction = AuditActions.StaffAdd;
@@ -107,12 +107,12 @@ public sealed class StaffService(
         var user = await StaffAccess.ChangeAsync(db, store, async () =>
         {
             if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
-                throw new StaffRuleException($"{address} already has an account. Use 'Add existing user' instead.");
+                throw new RefusedException($"{address} already has an account. Use 'Add existing user' instead.");
             await EnsureRoleExistsAsync(db, roleId, ct);
             var created = new AppUser { UserName = address, Email = address, EmailConfirmed = true, DisplayName = name, LockoutEnabled = true };
             db.AuditAction = AuditActions.StaffInvite;
             var result = await users.CreateAsync(created);
-            if (!result.Succeeded) throw new StaffRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
+            if (!result.Succeeded) throw new RefusedException(string.Join(" ", result.Errors.Select(e => e.Description)));
             db.StaffMembers.Add(new StaffMember { UserId = created.Id, RoleId = roleId, Notes = cleanNotes });
             db.AuditAction = AuditActions.StaffAdd;
             await db.SaveChangesAsync(ct);
@@ -139,7 +139,7 @@ public sealed class StaffService(
             await StaffAccess.EnsureManageSurvivesAsync(db, callerId, await StaffAccess.ManageRolesAsync(db, ct), (userId, roleId, false), ct);
             member.RoleId = roleId;
             db.AuditAction = AuditActions.StaffRoleChange;
-            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
+            await db.SaveOrStaleAsync(ct, StaleMessage);
             return true;
         }, ct);
     }
@@ -152,7 +152,7 @@ public sealed class StaffService(
         var member = await FindAsync(db, userId, seenVersion, ct);
         member.Notes = cleanNotes;
         db.AuditAction = AuditActions.StaffNotes;
-        await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
+        await db.SaveOrStaleAsync(ct, StaleMessage);
     }
 
     /// <summary>Removes the staff membership and changes the security stamp, which ends the user's sign-ins.</summary>
@@ -169,8 +169,8 @@ public sealed class StaffService(
             await StaffAccess.EnsureManageSurvivesAsync(db, callerId, await StaffAccess.ManageRolesAsync(db, ct), (userId, null, true), ct);
             db.StaffMembers.Remove(member);
             db.AuditAction = AuditActions.StaffRemove;
-            await StaffAccess.SaveOrStaleAsync(db, Stale, ct);
-            var user = await users.FindByIdAsync(userId.ToString()) ?? throw new StaffRuleException("That user no longer exists.");
+            await db.SaveOrStaleAsync(ct, StaleMessage);
+            var user = await users.FindByIdAsync(userId.ToString()) ?? throw new NotFoundException("That user no longer exists.");
             db.AuditAction = AuditActions.StaffSessionsEnd;
             await users.UpdateSecurityStampAsync(user);
             return true;
@@ -188,7 +188,7 @@ public sealed class StaffService(
         var before = new { lockout_end = user.LockoutEnd, access_failed_count = user.AccessFailedCount };
         var result = await users.SetLockoutEndDateAsync(user, null);
         if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
-        if (!result.Succeeded) throw new StaffRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        if (!result.Succeeded) throw new RefusedException(string.Join(" ", result.Errors.Select(e => e.Description)));
         // Both columns are sign-in bookkeeping, which the interceptor skips: say it explicitly.
         await StaffAccess.AddAuditAsync(db, currentUser, AuditActions.StaffUnlock, "users", userId.ToString(), before,
             new { lockout_end = (DateTimeOffset?)null, access_failed_count = 0 });
@@ -215,7 +215,7 @@ public sealed class StaffService(
     public async Task<WhyAnswer> WhyAsync(Guid userId, string permission, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Staff.View);
-        if (!Permissions.Names.Contains(permission)) throw new StaffRuleException($"'{permission}' is not a permission of the catalog.");
+        if (!Permissions.Names.Contains(permission)) throw new RefusedException($"'{permission}' is not a permission of the catalog.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var member = await db.StaffMembers.AsNoTracking().Where(s => s.UserId == userId)
             .Select(s => new { s.User!.Email, s.User.Status, RoleName = s.Role!.Name, s.RoleId }).FirstOrDefaultAsync(ct);
@@ -252,32 +252,27 @@ public sealed class StaffService(
     private static string NormalizeEmail(string? email)
     {
         var trimmed = email?.Trim() ?? "";
-        if (trimmed.Length == 0) throw new StaffRuleException("Enter an email address.");
+        if (trimmed.Length == 0) throw new RefusedException("Enter an email address.");
         if (trimmed.Length > 256 || !System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
-            throw new StaffRuleException($"'{trimmed}' is not a valid email address.");
+            throw new RefusedException($"'{trimmed}' is not a valid email address.");
         return trimmed.ToUpperInvariant();
     }
 
     private static async Task EnsureRoleExistsAsync(InfraAdminDbContext db, int roleId, CancellationToken ct)
     {
         if (!await db.StaffRoles.AnyAsync(r => r.Id == roleId, ct))
-            throw new StaffRuleException("That role no longer exists. Reload and pick another.");
+            throw new NotFoundException("That role no longer exists. Reload and pick another.");
     }
 
-    private static async Task<StaffMember> FindAsync(InfraAdminDbContext db, Guid userId, uint seenVersion, CancellationToken ct)
-    {
-        var member = await db.StaffMembers.FirstOrDefaultAsync(s => s.UserId == userId, ct)
-                     ?? throw new StaffRuleException("This person is no longer a staff member: someone removed them. Reload the list.");
-        if (member.Version != seenVersion) throw Stale();
-        db.Entry(member).Property(m => m.Version).OriginalValue = seenVersion;
-        return member;
-    }
+    private static Task<StaffMember> FindAsync(InfraAdminDbContext db, Guid userId, uint seenVersion, CancellationToken ct) =>
+        db.FindVersionedAsync<StaffMember>(s => s.UserId == userId, seenVersion,
+            "This person is no longer a staff member: someone removed them. Reload the list.", ct, StaleMessage);
 
     private static async Task<AppUser> FindStaffUserAsync(InfraAdminDbContext db, UserManager<AppUser> users, Guid userId, CancellationToken ct)
     {
         if (!await db.StaffMembers.AnyAsync(s => s.UserId == userId, ct))
-            throw new StaffRuleException("This person is not a staff member. Reload the list.");
-        return await users.FindByIdAsync(userId.ToString()) ?? throw new StaffRuleException("That user no longer exists.");
+            throw new RefusedException("This person is not a staff member. Reload the list.");
+        return await users.FindByIdAsync(userId.ToString()) ?? throw new NotFoundException("That user no longer exists.");
     }
 
     private async Task<string> ResetLinkAsync(UserManager<AppUser> users, AppUser user)
@@ -286,6 +281,5 @@ public sealed class StaffService(
         return links.To("Account/ResetPassword", new Dictionary<string, string?> { ["code"] = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)) });
     }
 
-    private static StaffRuleException Stale() =>
-        new("Someone else changed this staff member since you loaded the list. Reload to see their version; your change was not saved.", isStale: true);
+    private const string StaleMessage = "Someone else changed this staff member since you loaded the list. Reload to see their version; your change was not saved.";
 }

@@ -75,9 +75,9 @@ public sealed class MembersService(
         email = email.Trim();
         await using var scope = scopes.CreateAsyncScope();
         var users = Users(scope);
-        if (!TenantRules.IsEmail(email)) throw new ValidationFailedException(new Dictionary<string, string> { ["Email"] = "Enter a valid email address." });
+        if (!TenantRules.IsEmail(email)) throw ValidationFailedException.For("Email", "Enter a valid email address.");
         if (await users.FindByEmailAsync(email) is not null)
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Email"] = "Someone with this email already has an account." });
+            throw ValidationFailedException.For("Email", "Someone with this email already has an account.");
         var user = new AppUser
         {
             UserName = email, Email = email, EmailConfirmed = false, LockoutEnabled = true, TenantId = access.TenantId,
@@ -85,7 +85,7 @@ public sealed class MembersService(
         };
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Email"] = string.Join(" ", created.Errors.Select(e => e.Description)) });
+            throw ValidationFailedException.For("Email", string.Join(" ", created.Errors.Select(e => e.Description)));
         await SendInvitationAsync(users, user, ct);
     }
 
@@ -98,7 +98,7 @@ public sealed class MembersService(
         await using var scope = scopes.CreateAsyncScope();
         var users = Users(scope);
         var user = await MemberOfMyTenantAsync(users, userId);
-        if (user.EmailConfirmed) throw new InvalidOperationException("This person has already accepted the invitation.");
+        if (user.EmailConfirmed) throw new RefusedException("This person has already accepted the invitation.");
         await users.UpdateSecurityStampAsync(user);
         await SendInvitationAsync(users, user, ct);
     }
@@ -145,7 +145,7 @@ public sealed class MembersService(
         await using var scope = scopes.CreateAsyncScope();
         var users = Users(scope);
         var user = await MemberOfMyTenantAsync(users, userId);
-        if (!user.EmailConfirmed) throw new InvalidOperationException("This person has not accepted the invitation yet.");
+        if (!user.EmailConfirmed) throw new RefusedException("This person has not accepted the invitation yet.");
         user.Status = UserStatus.Active;
         await UpdateAsync(users, user);
     }
@@ -166,7 +166,7 @@ public sealed class MembersService(
         await using var scope = scopes.CreateAsyncScope();
         var users = Users(scope);
         var user = await MemberOfMyTenantAsync(users, userId, notSelf: true);
-        if (user.TenantRole == TenantRole.Admin) throw new InvalidOperationException("Admins cannot be removed here.");
+        if (user.TenantRole == TenantRole.Admin) throw new RefusedException("Admins cannot be removed here.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var prefs = await db.UserPreferences.Where(p => p.UserId == userId).ToListAsync(ct);
@@ -175,7 +175,7 @@ public sealed class MembersService(
             await db.SaveChangesAsync(ct);
         }
         var result = await users.DeleteAsync(user);
-        if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        if (!result.Succeeded) throw new RefusedException(string.Join(" ", result.Errors.Select(e => e.Description)));
         permissions.Invalidate(userId);
     }
 
@@ -193,7 +193,7 @@ public sealed class MembersService(
     private async Task UpdateAsync(UserManager<AppUser> users, AppUser user)
     {
         var result = await users.UpdateAsync(user);
-        if (!result.Succeeded) throw new ConcurrencyConflictException();
+        if (!result.Succeeded) throw new StaleEditException();
         permissions.Invalidate(user.Id);
     }
 
@@ -202,7 +202,7 @@ public sealed class MembersService(
         var tenantId = await RequireAdminAsync();
         var user = await users.FindByIdAsync(userId.ToString());
         if (user is null || user.TenantId != tenantId) throw new PermissionDeniedException("This person is not a member of your tenant.");
-        if (notSelf && user.Id == await currentUser.GetUserIdAsync()) throw new InvalidOperationException("You cannot do this to your own account.");
+        if (notSelf && user.Id == await currentUser.GetUserIdAsync()) throw new RefusedException("You cannot do this to your own account.");
         return user;
     }
 

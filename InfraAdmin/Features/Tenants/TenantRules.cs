@@ -4,17 +4,6 @@ using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Tenants;
 
-/// <summary>A save refused because some fields are invalid: field name → message, shown beside each field.</summary>
-public sealed class ValidationFailedException(IReadOnlyDictionary<string, string> errors)
-    : Exception("Some fields are not valid: " + string.Join("; ", errors.Values))
-{
-    public IReadOnlyDictionary<string, string> Errors { get; } = errors;
-}
-
-/// <summary>Someone else saved the same row since it was loaded.</summary>
-public sealed class ConcurrencyConflictException()
-    : Exception("Someone else changed this since you opened it. Reload to see their changes, then apply yours again.");
-
 /// <summary>The validation rules of tenant settings and policies (pure, so pages and tests share them).</summary>
 public static partial class TenantRules
 {

@@ -70,22 +70,21 @@ public sealed class TenantService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
             .Select(t => new TenantEditForm { Name = t.Name, Plan = t.Plan, Status = t.Status, MonthlyRevenue = t.MonthlyRevenue, Version = t.Version })
-            .FirstOrDefaultAsync(ct) ?? throw new KeyNotFoundException("This tenant does not exist.");
+            .FirstOrDefaultAsync(ct) ?? throw new NotFoundException("This tenant does not exist.");
     }
 
     public async Task<uint> UpdateTenantAsync(Guid tenantId, TenantEditForm form, CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Tenants.Manage);
-        ThrowIfInvalid(TenantRules.Validate(form));
+        ValidationFailedException.ThrowIfAny(TenantRules.Validate(form));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct) ?? throw new KeyNotFoundException("This tenant does not exist.");
-        db.Entry(tenant).Property(t => t.Version).OriginalValue = form.Version;
+        var tenant = await db.FindVersionedAsync<Tenant>(t => t.Id == tenantId, form.Version, "This tenant does not exist.", ct);
         tenant.Name = form.Name.Trim();
         tenant.Plan = form.Plan;
         tenant.Status = form.Status;
         tenant.MonthlyRevenue = form.MonthlyRevenue;
         db.AuditAction = AuditActions.TenantUpdate;
-        await SaveAsync(db, ct);
+        await db.SaveOrStaleAsync(ct);
         return tenant.Version;
     }
 
@@ -104,26 +103,17 @@ public sealed class TenantService(
     public async Task<uint> SaveSettingsAsync(Guid? tenantId, TenantSettingsForm form, CancellationToken ct = default)
     {
         var scope = await ResolveAsync(tenantId, write: true);
-        ThrowIfInvalid(TenantRules.Validate(form));
+        ValidationFailedException.ThrowIfAny(TenantRules.Validate(form));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await TenantNameAsync(db, scope.TenantId, ct);
-        var config = await db.TenantConfigs.FirstOrDefaultAsync(c => c.TenantId == scope.TenantId, ct);
-        if (config is null)
-        {
-            if (form.Exists) throw new ConcurrencyConflictException();
-            config = new TenantConfig { TenantId = scope.TenantId };
-            db.TenantConfigs.Add(config);
-        }
-        else
-        {
-            db.Entry(config).Property(c => c.Version).OriginalValue = form.Version;
-        }
+        var config = await db.FindOrCreateAsync(c => c.TenantId == scope.TenantId, () => new TenantConfig { TenantId = scope.TenantId },
+            form.Exists, form.Version, ct);
         var before = ToForm(config);
         if (!scope.IsStaffManager && Blank(form.StripeCustomerId) != before.StripeCustomerId)
             throw new PermissionDeniedException("Only staff with tenants.manage can change the Stripe customer id.");
         Apply(config, form, scope.IsStaffManager);
         db.AuditAction = AuditActions.TenantSettingsUpdate;
-        await SaveAsync(db, ct);
+        await db.SaveOrStaleAsync(ct);
         var after = ToForm(config);
         if (after.NotifyOnBillingChanges && BillingChanged(before, after))
             await notifications.BillingChangedAsync(scope.TenantId, before, after, ct);
@@ -191,7 +181,7 @@ public sealed class TenantService(
     public async Task<PolicyImpact> PreviewPoliciesAsync(Guid? tenantId, TenantPoliciesForm form, CancellationToken ct = default)
     {
         var scope = await ResolveAsync(tenantId, write: false);
-        ThrowIfInvalid(TenantRules.Validate(form));
+        ValidationFailedException.ThrowIfAny(TenantRules.Validate(form));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var current = ToForm(await db.TenantPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.TenantId == scope.TenantId, ct));
         return await ImpactAsync(db, scope.TenantId, current, form, ct);
@@ -223,24 +213,15 @@ public sealed class TenantService(
     public async Task<uint> SavePoliciesAsync(Guid? tenantId, TenantPoliciesForm form, CancellationToken ct = default)
     {
         var scope = await ResolveAsync(tenantId, write: true);
-        ThrowIfInvalid(TenantRules.Validate(form));
+        ValidationFailedException.ThrowIfAny(TenantRules.Validate(form));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await TenantNameAsync(db, scope.TenantId, ct);
         uint version = 0;
         await db.InTransactionAsync(async () =>
         {
-            var policies = await db.TenantPolicies.FirstOrDefaultAsync(p => p.TenantId == scope.TenantId, ct);
-            var current = ToForm(policies);
-            if (policies is null)
-            {
-                if (form.Exists) throw new ConcurrencyConflictException();
-                policies = new TenantPolicies { TenantId = scope.TenantId };
-                db.TenantPolicies.Add(policies);
-            }
-            else
-            {
-                db.Entry(policies).Property(p => p.Version).OriginalValue = form.Version;
-            }
+            var policies = await db.FindOrCreateAsync(p => p.TenantId == scope.TenantId, () => new TenantPolicies { TenantId = scope.TenantId },
+                form.Exists, form.Version, ct);
+            var current = ToForm(db.Entry(policies).State == EntityState.Added ? null : policies);
             Apply(policies, form);
             if (form.SessionTimeoutHours < current.SessionTimeoutHours)
             {
@@ -248,7 +229,7 @@ public sealed class TenantService(
                 foreach (var user in users) user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
             }
             db.AuditAction = AuditActions.TenantPoliciesUpdate;
-            await SaveAsync(db, ct);
+            await db.SaveOrStaleAsync(ct);
             version = policies.Version;
         }, ct);
         return version;
@@ -307,24 +288,7 @@ public sealed class TenantService(
 
     private static async Task<string> TenantNameAsync(InfraAdminDbContext db, Guid tenantId, CancellationToken ct) =>
         await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).FirstOrDefaultAsync(ct)
-        ?? throw new KeyNotFoundException("This tenant does not exist.");
-
-    private static async Task SaveAsync(InfraAdminDbContext db, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConcurrencyConflictException();
-        }
-    }
-
-    private static void ThrowIfInvalid(IReadOnlyDictionary<string, string> errors)
-    {
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
-    }
+        ?? throw new NotFoundException("This tenant does not exist.");
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
@@ -54,7 +55,7 @@ public partial class VpsDetailPage
     private async Task ScheduleAsync()
     {
         if (_vps is null) return;
-        try
+        await Snackbar.TryAsync(async () =>
         {
             var impact = await Service.PreviewDecommissionAsync(_vps.Id);
             var dialog = await Dialogs.ShowAsync<DecommissionDialog>("Schedule decommission",
@@ -65,11 +66,7 @@ public partial class VpsDetailPage
                 Snackbar.Add($"Decommission scheduled for {when:yyyy-MM-dd} 00:00 UTC; saves {Clock.Money(impact.MonthlySaving)} a month.", Severity.Success);
                 await LoadAsync();
             }
-        }
-        catch (Exception ex) when (ex is VpsRuleException or PermissionDeniedException)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
+        });
     }
 
     private async Task CancelDecommissionAsync()
@@ -78,15 +75,7 @@ public partial class VpsDetailPage
         var confirmed = await Dialogs.ShowMessageBoxAsync("Cancel the decommission?",
             $"{_vps.ProviderId} stays active and keeps being billed every month.", yesText: "Cancel decommission", cancelText: "Keep it scheduled");
         if (confirmed != true) return;
-        try
-        {
-            await Service.CancelDecommissionAsync(_vps.Id, _vps.Version);
-            Snackbar.Add("Decommission cancelled.", Severity.Success);
-        }
-        catch (Exception ex) when (ex is VpsRuleException or PermissionDeniedException)
-        {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
+        if (await Snackbar.TryAsync(() => Service.CancelDecommissionAsync(_vps.Id, _vps.Version))) Snackbar.Add("Decommission cancelled.", Severity.Success);
         await LoadAsync();
     }
 }

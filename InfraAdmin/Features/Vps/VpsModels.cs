@@ -85,8 +85,3 @@ public sealed class VpsForm
     public uint Version { get; set; }
 }
 
-/// <summary>A refused change: bad input, a rule or a concurrent edit. Pages show <see cref="Exception.Message"/>.</summary>
-public sealed class VpsRuleException(string message, IReadOnlyDictionary<string, string>? fieldErrors = null) : Exception(message)
-{
-    public IReadOnlyDictionary<string, string> FieldErrors { get; } = fieldErrors ?? new Dictionary<string, string>();
-}

@@ -114,7 +114,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         Validate(form);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var vps = await FindAsync(db, id, form.Version, ct);
-        if (vps.Status == VpsStatus.Decommissioned) throw new VpsRuleException("A decommissioned instance can no longer be edited.");
+        if (vps.Status == VpsStatus.Decommissioned) throw new RefusedException("A decommissioned instance can no longer be edited.");
         await EnsureUniqueAsync(db, form.ProviderId.Trim(), id, ct);
         var period = vps.HostwindsBillingDay == form.BillingDay && vps.CurrentBillingPeriodEnd > Now
             ? new BillingPeriod(vps.CurrentBillingPeriodStart!.Value, vps.CurrentBillingPeriodEnd.Value)
@@ -132,7 +132,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         await currentUser.RequireAsync(Permissions.Vps.Manage);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var vps = await db.VpsInstances.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct)
-            ?? throw new VpsRuleException("This instance no longer exists.");
+            ?? throw new NotFoundException(Gone);
         var (ips, assignments, tenants) = await ImpactAsync(db, id, ct);
         return new DecommissionImpact(vps.Id, vps.HostwindsInstanceId, DefaultDecommissionDate(vps), vps.CurrentBillingPeriodEnd,
             vps.MonthlyCost ?? 0m, vps.Version, ips, assignments.Count, tenants);
@@ -148,12 +148,12 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         await currentUser.RequireAsync(Permissions.Vps.Manage);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var vps = await FindAsync(db, id, version, ct);
-        if (vps.Status == VpsStatus.Decommissioned) throw new VpsRuleException("This instance is already decommissioned.");
+        if (vps.Status == VpsStatus.Decommissioned) throw new RefusedException("This instance is already decommissioned.");
         var when = date is { } d ? d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : DefaultDecommissionDate(vps);
-        if (when <= Now) throw new VpsRuleException("The decommission date must be in the future (it takes effect at 00:00 UTC on that day).");
+        if (when <= Now) throw new RefusedException("The decommission date must be in the future (it takes effect at 00:00 UTC on that day).");
         var active = await ActiveAssignments(db, id).CountAsync(ct);
         if (active > 0 && !confirmExpiringAssignments)
-            throw new VpsRuleException($"This instance has {active} active domain assignment(s); confirm that they expire when it is decommissioned.");
+            throw new RefusedException($"This instance has {active} active domain assignment(s); confirm that they expire when it is decommissioned.");
         vps.Status = VpsStatus.ScheduledDecommission;
         vps.DecommissionScheduledFor = when;
         db.AuditAction = AuditActions.VpsDecommissionSchedule;
@@ -166,7 +166,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         await currentUser.RequireAsync(Permissions.Vps.Manage);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var vps = await FindAsync(db, id, version, ct);
-        if (vps.Status != VpsStatus.ScheduledDecommission) throw new VpsRuleException("This instance has no scheduled decommission to cancel.");
+        if (vps.Status != VpsStatus.ScheduledDecommission) throw new RefusedException("This instance has no scheduled decommission to cancel.");
         vps.Status = VpsStatus.Active;
         vps.DecommissionScheduledFor = null;
         db.AuditAction = AuditActions.VpsDecommissionCancel;
@@ -277,8 +277,7 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
 
     private static void Validate(VpsForm form)
     {
-        var errors = VpsRules.Validate(form);
-        if (errors.Count > 0) throw new VpsRuleException("Please correct the highlighted fields.", errors);
+        ValidationFailedException.ThrowIfAny(VpsRules.Validate(form), "Please correct the highlighted fields.");
     }
 
     private static void Apply(VpsInstance vps, VpsForm form, BillingPeriod period)
@@ -293,12 +292,11 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         vps.CurrentBillingPeriodEnd = period.End;
     }
 
-    private static async Task<VpsInstance> FindAsync(InfraAdminDbContext db, Guid id, uint seenVersion, CancellationToken ct)
-    {
-        var vps = await db.VpsInstances.FirstOrDefaultAsync(v => v.Id == id, ct) ?? throw new VpsRuleException("This instance no longer exists.");
-        db.Entry(vps).Property(v => v.Version).OriginalValue = seenVersion;
-        return vps;
-    }
+    private const string Gone = "This instance no longer exists.";
+    private const string StaleMessage = "Someone else changed this instance while you were looking at it. Reload to see their change, then try again.";
+
+    private static Task<VpsInstance> FindAsync(InfraAdminDbContext db, Guid id, uint seenVersion, CancellationToken ct) =>
+        db.FindVersionedAsync<VpsInstance>(v => v.Id == id, seenVersion, Gone, ct, StaleMessage);
 
     private static async Task EnsureUniqueAsync(InfraAdminDbContext db, string providerId, Guid? except, CancellationToken ct)
     {
@@ -306,19 +304,14 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
             throw DuplicateProviderId(providerId);
     }
 
-    private static VpsRuleException DuplicateProviderId(string providerId) => new(
-        $"Another instance already has the provider id '{providerId.Trim()}'.",
-        new Dictionary<string, string> { [nameof(VpsForm.ProviderId)] = "This provider id is already in use." });
+    private static ValidationFailedException DuplicateProviderId(string providerId) => ValidationFailedException.For(
+        nameof(VpsForm.ProviderId), "This provider id is already in use.", $"Another instance already has the provider id '{providerId.Trim()}'.");
 
     private static async Task SaveAsync(InfraAdminDbContext db, string providerId, CancellationToken ct)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new VpsRuleException("Someone else changed this instance while you were looking at it. Reload to see their change, then try again.");
+            await db.SaveOrStaleAsync(ct, StaleMessage);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
