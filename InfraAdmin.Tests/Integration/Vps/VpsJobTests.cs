@@ -112,7 +112,7 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
 
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityId == vps.Id.ToString() || a.EntityId == a1.Id.ToString() || a.EntityId == a2.Id.ToString())
             .Select(a => a.Action).OrderBy(a => a).ToListAsync(Ct);
-        Assert.Equal(["assignment.expire", "assignment.expire", "vps.decommission"], audit);
+        Assert.Equal(["ip.expire_assignment", "ip.expire_assignment", "vps.decommission"], audit);
         Assert.Contains("decommissioned 0", await RunAsync(DueDecommissions));
     }
 
@@ -137,7 +137,7 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
             .GroupBy(a => a.EntityId).Select(g => g.Count()).ToListAsync(Ct);
         Assert.Equal(12, perVps.Count);
         Assert.All(perVps, n => Assert.Equal(1, n));
-        var perAssignment = await db.AuditLog.AsNoTracking().Where(a => a.Action == "assignment.expire" && assignmentIds.Contains(a.EntityId!))
+        var perAssignment = await db.AuditLog.AsNoTracking().Where(a => a.Action == "ip.expire_assignment" && assignmentIds.Contains(a.EntityId!))
             .GroupBy(a => a.EntityId).Select(g => g.Count()).ToListAsync(Ct);
         Assert.Equal(12, perAssignment.Count);
         Assert.All(perAssignment, n => Assert.Equal(1, n));
