@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Infrastructure;
 

@@ -6,7 +6,7 @@ namespace InfraAdmin.Features.Audit;
 public static class AuditEndpoints
 {
     /// <summary><c>GET /audit/export.csv</c> with the page's filters: the filtered log as CSV (audit.view).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapAuditEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/audit/export.csv", async (
                 string? entity, string? entity_id, string? actor, string? action, string? tenant, string? from, string? to,
                 AuditService service, TimeProvider clock, CancellationToken ct) =>

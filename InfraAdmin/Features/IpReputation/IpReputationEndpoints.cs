@@ -10,7 +10,7 @@ public static class IpReputationEndpoints
     /// <summary>The default for <c>Api:MaxBodyBytes</c>, the largest body POST /api/ip-checks reads (about 5,000 checks).</summary>
     public const int DefaultMaxBodyBytes = 1_000_000;
 
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void MapIpReputationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // GET /ip-reputation/export.csv with the page's filters (ip.view).
         endpoints.MapGet("/ip-reputation/export.csv", async (

@@ -6,7 +6,7 @@ namespace InfraAdmin.Features.Staff;
 public static class StaffEndpoints
 {
     /// <summary><c>GET /staff/export.csv</c> with the list's search and role: the staff as CSV (staff.view).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapStaffEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/staff/export.csv", async (string? q, string? role, StaffService service, TimeProvider clock, CancellationToken ct) =>
             {
                 var f = new QueryFilters();

@@ -5,7 +5,7 @@ namespace InfraAdmin.Features.Tenants;
 
 public static class TenantEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void MapTenantsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         MapTenants(endpoints);
         MapMembers(endpoints);

@@ -6,7 +6,7 @@ namespace InfraAdmin.Features.Vps;
 public static class VpsEndpoints
 {
     /// <summary><c>GET /vps/export.csv</c> with the grid's filters: the instances as CSV (vps.view).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapVpsEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/vps/export.csv", async (
                 string? status, string? region, string? billing_day, string? renewing_within, string? q, VpsService service, TimeProvider clock, CancellationToken ct) =>
             {
