@@ -38,11 +38,11 @@ public static class DbSetup
     }
 
     /// <summary>Builds a context outside dependency injection (commands, tests, seeding).</summary>
-    public static InfraAdminDbContext CreateContext(string connectionString, IAuditActorAccessor? actor = null)
+    public static InfraAdminDbContext CreateContext(string connectionString, IAuditActorAccessor? actor = null, TimeProvider? clock = null)
     {
         var options = new DbContextOptionsBuilder<InfraAdminDbContext>();
         options.UseInfraAdminDatabase(connectionString)
-            .AddInterceptors(new AuditInterceptor(actor ?? new SystemAuditActor()));
+            .AddInterceptors(new AuditInterceptor(actor ?? new SystemAuditActor(), clock ?? TimeProvider.System));
         return new InfraAdminDbContext(options.Options);
     }
 

@@ -13,7 +13,8 @@ namespace InfraAdmin.Data.Audit;
 /// and sometimes a third part (<c>staff.role.create</c>, <c>tenant.settings.update</c>).</item>
 /// </list>
 /// A new action should be <c>area.verb</c> (lower case, '_' inside a word) and added here; AuditActionsTests checks
-/// that the values stay unique and well-formed.
+/// that the values stay unique and well-formed. A name no longer written moves to <see cref="Retired"/>, so that a
+/// filter on either name still finds its rows.
 /// </summary>
 public static class AuditActions
 {
@@ -69,7 +70,6 @@ public static class AuditActions
     public const string VpsDecommissionCancel = "vps.decommission_cancel";
     public const string VpsDecommission = "vps.decommission";
     public const string VpsBillingRollForward = "vps.billing_roll_forward";
-    public const string AssignmentExpire = "assignment.expire";
 
     // Platform.
     public const string ApiKeyCreate = "api_key.create";
@@ -82,6 +82,20 @@ public static class AuditActions
     public const string TenantSettingsUpdate = "tenant.settings.update";
     public const string TenantPoliciesUpdate = "tenant.policies.update";
     public const string TenantMemberRemove = "tenant.member.remove";
+
+    /// <summary>Names once written and no longer, with the action now written instead; their rows stay in the log.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Retired = new Dictionary<string, string>
+    {
+        // The VPS decommission job's expiries, before the job used the IP area's rule (and its name).
+        ["assignment.expire"] = IpExpireAssignment,
+    };
+
+    /// <summary>The stored values a filter on <paramref name="action"/> finds: the action and the names retired into it.</summary>
+    public static IReadOnlyList<string> Matching(string action)
+    {
+        var current = Retired.GetValueOrDefault(action, action);
+        return [current, .. Retired.Where(r => r.Value == current).Select(r => r.Key)];
+    }
 
     /// <summary>Every action above, in declaration order (the audit page offers them as filter suggestions).</summary>
     public static readonly IReadOnlyList<string> All = typeof(AuditActions)

@@ -12,7 +12,7 @@ namespace InfraAdmin.Data.Audit;
 /// Writes one <c>audit_log</c> row per added, changed or deleted entity in the same transaction as the
 /// change, so no service has to remember to. Secrets are redacted; bookkeeping-only changes are skipped.
 /// </summary>
-public sealed class AuditInterceptor(IAuditActorAccessor actorAccessor) : SaveChangesInterceptor
+public sealed class AuditInterceptor(IAuditActorAccessor actorAccessor, TimeProvider time) : SaveChangesInterceptor
 {
     private static readonly HashSet<Type> NotAudited = [typeof(AuditLog), typeof(DataProtectionKey), typeof(TenantCostDaily), typeof(TenantCostMonthly), typeof(CostRefreshPending), typeof(SmtpIpListing)];
 
@@ -35,7 +35,7 @@ public sealed class AuditInterceptor(IAuditActorAccessor actorAccessor) : SaveCh
 
     private async ValueTask AddAuditRowsAsync(InfraAdminDbContext db)
     {
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         var entries = db.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .ToList();

@@ -1,7 +1,8 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 
 namespace InfraAdmin.Data.Entities;
+
+// The console's users: Identity users, staff, roles and permissions, and each user's preferences.
 
 /// <summary>The Identity user (table <c>users</c>). Staff are users with a <see cref="StaffMember"/> row.</summary>
 public class AppUser : IdentityUser<Guid>
@@ -75,30 +76,6 @@ public class Permission
     public DateTime? Created { get; set; }
 }
 
-public class SystemConfig
-{
-    public string Key { get; set; } = "";
-    public JsonDocument? Value { get; set; }
-    public string? Description { get; set; }
-    public string? Category { get; set; }
-    public bool? IsSensitive { get; set; }
-    public Guid? UpdatedBy { get; set; }
-    public DateTime? Updated { get; set; }
-    public uint Version { get; set; }
-}
-
-public class FeatureFlag
-{
-    public Guid Id { get; set; }
-    public string Key { get; set; } = "";
-    public string? Description { get; set; }
-    public bool? IsEnabled { get; set; }
-    public int? RolloutPercentage { get; set; }
-    public Guid? UpdatedBy { get; set; }
-    public DateTime? Updated { get; set; }
-    public uint Version { get; set; }
-}
-
 public class UserPreferences
 {
     public Guid Id { get; set; }
@@ -113,20 +90,4 @@ public class UserPreferences
     public DateTime? Created { get; set; }
     public DateTime? Updated { get; set; }
     public uint Version { get; set; }
-}
-
-/// <summary>One audited change or security event.</summary>
-public class AuditLog
-{
-    public long Id { get; set; }
-    public Guid? ActorId { get; set; }
-    public string? ActorName { get; set; }
-    public string Action { get; set; } = "";
-    public string EntityType { get; set; } = "";
-    public string? EntityId { get; set; }
-    public Guid? TenantId { get; set; }
-    public JsonDocument? Before { get; set; }
-    public JsonDocument? After { get; set; }
-    public string? IpAddress { get; set; }
-    public DateTime Created { get; set; }
 }

@@ -31,10 +31,10 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
     private static readonly string[] Plans = ["starter", "growth", "scale", "enterprise"];
     private static readonly string[] Providers = ["spamhaus", "barracuda", "spamcop", "sorbs"];
 
-    public async Task SeedAsync(int tenants, DateTime? today = null, CancellationToken ct = default)
+    public async Task SeedAsync(int tenants, TimeProvider? clock = null, CancellationToken ct = default)
     {
         if (tenants < 2) throw new ArgumentOutOfRangeException(nameof(tenants), "At least 2 tenants.");
-        var now = (today ?? DateTime.UtcNow).Date;
+        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime.Date;
         var start = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-12);
         var random = new Random(20261125);
         var total = Stopwatch.StartNew();

@@ -13,6 +13,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Tests.Components;
 

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Tests.Components;
 

@@ -14,6 +14,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Tests.Components;
 

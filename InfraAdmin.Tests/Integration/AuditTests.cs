@@ -137,6 +137,25 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
     }
 
     [Fact]
+    public async Task A_filter_on_an_action_also_finds_the_rows_of_the_name_it_replaced()
+    {
+        var entityId = Guid.NewGuid().ToString();
+        await using (var db = Db.CreateContext())
+        {
+            foreach (var action in new[] { "assignment.expire", Data.Audit.AuditActions.IpExpireAssignment, Data.Audit.AuditActions.IpStatus })
+                db.AuditLog.Add(new AuditLog { Action = action, EntityType = "domain_ip_assignments", EntityId = entityId, Created = new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc) });
+            await db.SaveChangesAsync(Ct);
+        }
+        await using var scope = await App.ScopeAsAsync(Demo.Admin);
+        var service = scope.ServiceProvider.GetRequiredService<AuditService>();
+        foreach (var name in new[] { Data.Audit.AuditActions.IpExpireAssignment, "assignment.expire" })
+        {
+            var found = await service.SearchAsync(new AuditFilter(EntityId: entityId, Action: name), 0, 10, Ct);
+            Assert.Equal(["assignment.expire", "ip.expire_assignment"], found.Rows.Select(r => r.Action).Order());
+        }
+    }
+
+    [Fact]
     public async Task The_entity_filter_offers_every_entity_type_in_the_log_once_in_order()
     {
         await using (var db = Db.CreateContext())

@@ -37,6 +37,16 @@ public sealed partial class AuditActionsTests
         Assert.Contains(WeeklyReportJob.SentAction, AuditActions.All);
     }
 
+    [Fact]
+    public void A_retired_name_is_no_longer_written_and_a_filter_on_either_name_finds_both()
+    {
+        Assert.All(AuditActions.Retired, r => Assert.DoesNotContain(r.Key, AuditActions.All));
+        Assert.All(AuditActions.Retired, r => Assert.Contains(r.Value, AuditActions.All));
+        Assert.Equal(["ip.expire_assignment", "assignment.expire"], AuditActions.Matching(AuditActions.IpExpireAssignment));
+        Assert.Equal(["ip.expire_assignment", "assignment.expire"], AuditActions.Matching("assignment.expire"));
+        Assert.Equal([AuditActions.IpAssign], AuditActions.Matching(AuditActions.IpAssign));
+    }
+
     [Theory]
     // Stored values: rows already in audit_log are found by them, so a rename here would lose them.
     [InlineData(AuditActions.Create, "create")]

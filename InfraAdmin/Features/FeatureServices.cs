@@ -1,25 +1,29 @@
-using InfraAdmin.Authorization;
-using InfraAdmin.Components.Pages;
+using InfraAdmin.Features.Audit;
+using InfraAdmin.Features.Costs;
+using InfraAdmin.Features.IpReputation;
+using InfraAdmin.Features.Platform;
+using InfraAdmin.Features.Preferences;
+using InfraAdmin.Features.Sessions;
+using InfraAdmin.Features.Staff;
+using InfraAdmin.Features.Tenants;
+using InfraAdmin.Features.Vps;
 
 namespace InfraAdmin.Features;
 
-/// <summary>Each area registers its services here, one line per area.</summary>
+/// <summary>
+/// Every area's services, one line per area, each in its folder's <c>&lt;Area&gt;Registration.cs</c>. The order is
+/// kept: overview cards show in it (VPS, costs, IP), and the preferences' theme applies over the tenant's.
+/// </summary>
 public static class FeatureServices
 {
-    public static IServiceCollection AddFeatureServices(this IServiceCollection services)
-    {
-        services.AddScoped<Audit.AuditService>();
-        services.AddScoped<Vps.VpsService>();
-        services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsBillingRollForwardJob>();
-        services.AddScoped<Infrastructure.Jobs.IRecurringJob, Vps.VpsDueDecommissionsJob>();
-        services.AddOverviewCard<Vps.VpsOverviewCard>(Policies.VpsView);
-        Platform.PlatformServices.AddPlatformServices(services);
-        Costs.CostsRegistration.AddCosts(services);
-        services.AddScoped<Staff.RoleService>();
-        services.AddScoped<Staff.StaffService>();
-        IpReputation.IpReputationRegistration.AddIpReputation(services);
-        Tenants.TenantsRegistration.Add(services);
-        services.AddScoped<Sessions.SessionService>();
-        return services;
-    }
+    public static IServiceCollection AddFeatureServices(this IServiceCollection services) => services
+        .AddAudit()
+        .AddVps()
+        .AddPlatform()
+        .AddCosts()
+        .AddStaff()
+        .AddIpReputation()
+        .AddTenants()
+        .AddPreferences()
+        .AddSessions();
 }

@@ -30,7 +30,7 @@ public static class Commands
                 await using (var db = await factory.CreateDbContextAsync())
                 {
                     await DatabaseStartup.SyncPermissionsAsync(db);
-                    await DemoSeeder.SeedAsync(db);
+                    await DemoSeeder.SeedAsync(db, app.Services.GetRequiredService<TimeProvider>());
                 }
                 await RunExtraSeedStepsAsync(app);
                 Console.WriteLine("Demo data loaded.");
@@ -43,7 +43,7 @@ public static class Commands
                 }
                 var tenants = args.SkipWhile(a => a != "--tenants").Skip(1).Select(int.Parse).FirstOrDefault(10_000);
                 await DatabaseStartup.EnsureReadyAsync(factory, connectionString);
-                await new ScaleSeeder(connectionString!, Console.WriteLine).SeedAsync(tenants);
+                await new ScaleSeeder(connectionString!, Console.WriteLine).SeedAsync(tenants, app.Services.GetRequiredService<TimeProvider>());
                 await RunExtraSeedStepsAsync(app);
                 return 0;
             default:

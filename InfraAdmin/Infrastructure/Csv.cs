@@ -28,6 +28,9 @@ public static class Csv
         return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 
+    /// <summary>An export's file name stamped with the time it was made: <c>vps-20261203-081500.csv</c>.</summary>
+    public static string FileName(string prefix, TimeProvider clock) => $"{prefix}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv";
+
     public static string Line(params object?[] cells) => string.Join(",", cells.Select(Cell));
 
     /// <summary>Builds a whole file: header then rows.</summary>

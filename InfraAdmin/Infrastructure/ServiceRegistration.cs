@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Infrastructure;
 
@@ -109,7 +110,7 @@ public static class ServiceRegistration
                 {
                     // The sign-in lasts the user's session_timeout_hours (tenant) or security.staff_session_hours (staff).
                     var rules = await http.RequestServices.GetRequiredService<AccountSecurity>().ForUserAsync(user);
-                    var expires = DateTimeOffset.UtcNow.AddHours(Math.Max(1, rules.SessionHours));
+                    var expires = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().AddHours(Math.Max(1, rules.SessionHours));
                     context.Properties.ExpiresUtc = expires;
                     sid = await sessions.StartAsync(user.Id, expires, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
                 }

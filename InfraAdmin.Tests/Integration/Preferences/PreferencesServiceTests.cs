@@ -7,6 +7,7 @@ using InfraAdmin.Tests.Integration.Tenants;
 using InfraAdmin.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Tests.Integration.Preferences;
 

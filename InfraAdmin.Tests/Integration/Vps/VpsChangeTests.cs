@@ -13,13 +13,14 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<T> AsOpsAsync<T>(Func<VpsService, Task<T>> call)
+    /// <summary>The service as ops; with a clock, the same service on that clock.</summary>
+    private async Task<T> AsOpsAsync<T>(Func<VpsService, Task<T>> call, TimeProvider? clock = null)
     {
         await using var scope = await App.ScopeAsAsync(Demo.Ops);
-        return await call(scope.ServiceProvider.GetRequiredService<VpsService>());
+        return await call(clock is null ? scope.ServiceProvider.GetRequiredService<VpsService>() : scope.ServiceProvider.With<VpsService>(clock));
     }
 
-    private Task AsOpsAsync(Func<VpsService, Task> call) => AsOpsAsync(async s => { await call(s); return 0; });
+    private Task AsOpsAsync(Func<VpsService, Task> call, TimeProvider? clock = null) => AsOpsAsync(async s => { await call(s); return 0; }, clock);
 
     private static VpsForm Form(string providerId, int day = 31) => new()
     {
@@ -29,12 +30,14 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
     [Fact]
     public async Task Creating_derives_the_current_period_and_is_audited()
     {
+        // The last day of a 30-day month: billing day 31 is clamped to it.
+        var clock = TestClock.At(2026, 4, 30, 23, 59);
         var providerId = VpsTestData.NewProviderId("new");
-        var id = await AsOpsAsync(s => s.CreateAsync(Form(providerId), Ct));
+        var id = await AsOpsAsync(s => s.CreateAsync(Form(providerId), Ct), clock);
 
         await using var db = Db.CreateContext();
         var vps = await db.VpsInstances.AsNoTracking().SingleAsync(v => v.Id == id, Ct);
-        var expected = BillingPeriod.Containing(DateTime.UtcNow, 31);
+        var expected = BillingPeriod.Containing(clock.UtcNow(), 31);
         Assert.Equal((expected.Start, expected.End), (vps.CurrentBillingPeriodStart, vps.CurrentBillingPeriodEnd));
         Assert.Equal((VpsStatus.Active, 61.50m, "eu-west"), (vps.Status, vps.MonthlyCost, vps.Region));
         var audit = await db.AuditLog.AsNoTracking().SingleAsync(a => a.EntityType == "vps_instances" && a.EntityId == id.ToString(), Ct);
@@ -71,20 +74,22 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
     [Fact]
     public async Task Editing_the_billing_day_moves_the_period_and_a_stale_version_is_refused()
     {
+        // February of a common year: billing day 29 is clamped to the 28th.
+        var clock = TestClock.At(2027, 2, 28, 8);
         await using var db = Db.CreateContext();
-        var vps = await VpsTestData.AddVpsAsync(db, billingDay: 15);
+        var vps = await VpsTestData.AddVpsAsync(db, billingDay: 15, periodAt: clock.UtcNow());
         var form = Form(vps.HostwindsInstanceId!, 29);
         form.Version = vps.Version;
-        await AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct));
+        await AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct), clock);
 
         var saved = await db.VpsInstances.AsNoTracking().SingleAsync(v => v.Id == vps.Id, Ct);
-        var expected = BillingPeriod.Containing(DateTime.UtcNow, 29);
+        var expected = BillingPeriod.Containing(clock.UtcNow(), 29);
         Assert.Equal((29, expected.Start, expected.End), (saved.HostwindsBillingDay!.Value, saved.CurrentBillingPeriodStart, saved.CurrentBillingPeriodEnd));
         var audit = await db.AuditLog.AsNoTracking().SingleAsync(a => a.EntityId == vps.Id.ToString() && a.Action == "vps.update", Ct);
         Assert.Equal(15, audit.Before!.RootElement.GetProperty("hostwinds_billing_day").GetInt32());
 
         form.MonthlyCost = 1m; // still carries the version seen before the first save
-        var ex = await Assert.ThrowsAsync<StaleEditException>(() => AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct)));
+        var ex = await Assert.ThrowsAsync<StaleEditException>(() => AsOpsAsync(s => s.UpdateAsync(vps.Id, form, Ct), clock));
         Assert.Contains("Someone else changed", ex.Message);
         Assert.Equal(61.50m, (await db.VpsInstances.AsNoTracking().SingleAsync(v => v.Id == vps.Id, Ct)).MonthlyCost);
     }
@@ -148,35 +153,39 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
     [Fact]
     public async Task A_date_after_the_next_renewal_is_flagged_as_billed_again()
     {
+        // Three days before a month's end: the renewal (billing day 1) falls in the next month.
+        var clock = TestClock.At(2026, 1, 29);
         await using var db = Db.CreateContext();
-        var soon = DateTime.UtcNow.AddDays(3);
-        var vps = await VpsTestData.AddVpsAsync(db, billingDay: soon.Day);
+        var soon = clock.UtcNow().AddDays(3);
+        var vps = await VpsTestData.AddVpsAsync(db, billingDay: soon.Day, periodAt: clock.UtcNow());
         var after = DateOnly.FromDateTime(vps.CurrentBillingPeriodEnd!.Value.AddDays(2));
-        var when = await AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, after, false, vps.Version, Ct));
+        var when = await AsOpsAsync(s => s.ScheduleDecommissionAsync(vps.Id, after, false, vps.Version, Ct), clock);
 
-        var overview = await AsOpsAsync(s => s.OverviewAsync(Ct));
+        var overview = await AsOpsAsync(s => s.OverviewAsync(Ct), clock);
         var renewal = Assert.Single(overview.Renewals, r => r.Id == vps.Id);
         Assert.Equal(when, renewal.DecommissionScheduledFor);
         Assert.True(renewal.BilledAgain);
         Assert.True(overview.BilledAgainCount >= 1);
-        Assert.True((await AsOpsAsync(s => s.PreviewDecommissionAsync(vps.Id, Ct))).IsBilledAgain(when));
+        Assert.True((await AsOpsAsync(s => s.PreviewDecommissionAsync(vps.Id, Ct), clock)).IsBilledAgain(when));
     }
 
     [Fact]
     public async Task The_overview_lists_the_most_urgent_renewals_and_counts_them_all()
     {
+        // Two days before a 31-day month's end: the renewals fall on billing day 31, the window runs into the next month.
+        var clock = TestClock.At(2026, 1, 29);
         await using var db = Db.CreateContext();
-        var soon = DateTime.UtcNow.AddDays(2);
+        var soon = clock.UtcNow().AddDays(2);
         var added = new List<VpsInstance>();
         for (var i = 0; i < VpsService.RenewalListSize + 2; i++)
-            added.Add(await VpsTestData.AddVpsAsync(db, billingDay: soon.Day));
+            added.Add(await VpsTestData.AddVpsAsync(db, billingDay: soon.Day, periodAt: clock.UtcNow()));
         // The last one is scheduled to go after its renewal: billed again, so it leads the list though not the soonest.
         var late = added[^1];
         var after = DateOnly.FromDateTime(late.CurrentBillingPeriodEnd!.Value.AddDays(2));
-        await AsOpsAsync(s => s.ScheduleDecommissionAsync(late.Id, after, false, late.Version, Ct));
+        await AsOpsAsync(s => s.ScheduleDecommissionAsync(late.Id, after, false, late.Version, Ct), clock);
 
-        var overview = await AsOpsAsync(s => s.OverviewAsync(Ct));
-        var horizon = DateTime.UtcNow.AddDays(VpsService.RenewalWindowDays);
+        var overview = await AsOpsAsync(s => s.OverviewAsync(Ct), clock);
+        var horizon = clock.UtcNow().AddDays(VpsService.RenewalWindowDays);
         await using var read = Db.CreateContext();
         var renewing = (await read.VpsInstances.AsNoTracking()
             .Where(v => v.Status != VpsStatus.Decommissioned && v.CurrentBillingPeriodEnd <= horizon).ToListAsync(Ct))
@@ -189,7 +198,7 @@ public sealed class VpsChangeTests(IntegrationTest.AppFixture fixture) : Integra
             .Take(VpsService.RenewalListSize).Select(r => r.Id);
         Assert.Equal(mostUrgent, overview.Renewals.Select(r => r.Id));
         Assert.Equal(late.Id, overview.Renewals[0].Id);
-        Assert.Equal(overview.RenewalCount, (await AsOpsAsync(s => s.HeadlineAsync(Ct))).RenewalsThisWeek);
+        Assert.Equal(overview.RenewalCount, (await AsOpsAsync(s => s.HeadlineAsync(Ct), clock)).RenewalsThisWeek);
     }
 
     [Fact]

@@ -15,19 +15,26 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
     private const string DueDecommissions = "vps.due-decommissions";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<string> RunAsync(string jobId)
+    private async Task<string> RunAsync(string jobId, TimeProvider? clock = null)
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetServices<IRecurringJob>().Single(j => j.Id == jobId).RunAsync(Ct);
+        return await Job(scope.ServiceProvider, jobId, clock).RunAsync(Ct);
+    }
+
+    /// <summary>The registered job, or (with a clock) the same job built on that clock.</summary>
+    private static IRecurringJob Job(IServiceProvider services, string jobId, TimeProvider? clock)
+    {
+        var job = services.GetServices<IRecurringJob>().Single(j => j.Id == jobId);
+        return clock is null ? job : (IRecurringJob)ActivatorUtilities.CreateInstance(services, job.GetType(), clock);
     }
 
     /// <summary>Two service scopes (as two app instances would have) run the same job at the same moment.</summary>
-    private async Task RunTwiceConcurrentlyAsync(string jobId)
+    private async Task RunTwiceConcurrentlyAsync(string jobId, TimeProvider? clock = null)
     {
         await using var a = App.Services.CreateAsyncScope();
         await using var b = App.Services.CreateAsyncScope();
-        var jobA = a.ServiceProvider.GetServices<IRecurringJob>().Single(j => j.Id == jobId);
-        var jobB = b.ServiceProvider.GetServices<IRecurringJob>().Single(j => j.Id == jobId);
+        var jobA = Job(a.ServiceProvider, jobId, clock);
+        var jobB = Job(b.ServiceProvider, jobId, clock);
         using var start = new ManualResetEventSlim();
         var runs = new[] { jobA, jobB }.Select(job => Task.Run(async () => { start.Wait(Ct); return await job.RunAsync(Ct); }, Ct)).ToList();
         start.Set();
@@ -46,16 +53,18 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
     [Fact]
     public async Task An_ended_period_rolls_forward_once_with_the_clamp_rule()
     {
+        // February's last day: billing day 31 is clamped to the 28th, the day the period starts.
+        var clock = TestClock.At(2026, 2, 28);
         await using var db = Db.CreateContext();
-        var stale = await VpsTestData.AddVpsAsync(db, billingDay: 31, periodAt: DateTime.UtcNow.AddMonths(-3));
-        var current = await VpsTestData.AddVpsAsync(db, billingDay: 31);
-        var gone = await VpsTestData.AddVpsAsync(db, billingDay: 31, status: VpsStatus.Decommissioned, periodAt: DateTime.UtcNow.AddMonths(-3));
+        var stale = await VpsTestData.AddVpsAsync(db, billingDay: 31, periodAt: clock.UtcNow().AddMonths(-3));
+        var current = await VpsTestData.AddVpsAsync(db, billingDay: 31, periodAt: clock.UtcNow());
+        var gone = await VpsTestData.AddVpsAsync(db, billingDay: 31, status: VpsStatus.Decommissioned, periodAt: clock.UtcNow().AddMonths(-3));
 
-        await RunAsync(RollForward);
-        await RunAsync(RollForward);
+        await RunAsync(RollForward, clock);
+        await RunAsync(RollForward, clock);
 
         var rows = await db.VpsInstances.AsNoTracking().Where(v => v.Id == stale.Id || v.Id == current.Id || v.Id == gone.Id).ToDictionaryAsync(v => v.Id, Ct);
-        var expected = BillingPeriod.Containing(DateTime.UtcNow, 31);
+        var expected = BillingPeriod.Containing(clock.UtcNow(), 31);
         Assert.Equal((expected.Start, expected.End), (rows[stale.Id].CurrentBillingPeriodStart!.Value, rows[stale.Id].CurrentBillingPeriodEnd!.Value));
         Assert.Equal(current.CurrentBillingPeriodEnd, rows[current.Id].CurrentBillingPeriodEnd);
         Assert.Equal(gone.CurrentBillingPeriodEnd, rows[gone.Id].CurrentBillingPeriodEnd);
@@ -69,11 +78,13 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
     [Fact]
     public async Task Two_instances_rolling_forward_at_once_change_and_audit_each_period_once()
     {
+        // The last day of a 31-day month: every billing day up to 25 has its anchor in this month.
+        var clock = TestClock.At(2026, 3, 31, 23, 59);
         await using var db = Db.CreateContext();
         var ids = new List<Guid>();
-        for (var i = 0; i < 25; i++) ids.Add((await VpsTestData.AddVpsAsync(db, billingDay: 1 + i, periodAt: DateTime.UtcNow.AddMonths(-2))).Id);
+        for (var i = 0; i < 25; i++) ids.Add((await VpsTestData.AddVpsAsync(db, billingDay: 1 + i, periodAt: clock.UtcNow().AddMonths(-2))).Id);
 
-        await RunTwiceConcurrentlyAsync(RollForward);
+        await RunTwiceConcurrentlyAsync(RollForward, clock);
 
         var keys = ids.Select(id => id.ToString()).ToList();
         var perItem = await db.AuditLog.AsNoTracking().Where(a => a.Action == "vps.billing_roll_forward" && keys.Contains(a.EntityId!))
@@ -81,7 +92,7 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
         Assert.Equal(25, perItem.Count);
         Assert.All(perItem, n => Assert.Equal(1, n));
         var ends = await db.VpsInstances.AsNoTracking().Where(v => ids.Contains(v.Id)).Select(v => v.CurrentBillingPeriodEnd).ToListAsync(Ct);
-        Assert.All(ends, e => Assert.True(e > DateTime.UtcNow));
+        Assert.All(ends, e => Assert.True(e > clock.UtcNow()));
     }
 
     [Fact]
@@ -112,7 +123,7 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
 
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityId == vps.Id.ToString() || a.EntityId == a1.Id.ToString() || a.EntityId == a2.Id.ToString())
             .Select(a => a.Action).OrderBy(a => a).ToListAsync(Ct);
-        Assert.Equal(["assignment.expire", "assignment.expire", "vps.decommission"], audit);
+        Assert.Equal(["ip.expire_assignment", "ip.expire_assignment", "vps.decommission"], audit);
         Assert.Contains("decommissioned 0", await RunAsync(DueDecommissions));
     }
 
@@ -137,7 +148,7 @@ public sealed class VpsJobTests(IntegrationTest.AppFixture fixture) : Integratio
             .GroupBy(a => a.EntityId).Select(g => g.Count()).ToListAsync(Ct);
         Assert.Equal(12, perVps.Count);
         Assert.All(perVps, n => Assert.Equal(1, n));
-        var perAssignment = await db.AuditLog.AsNoTracking().Where(a => a.Action == "assignment.expire" && assignmentIds.Contains(a.EntityId!))
+        var perAssignment = await db.AuditLog.AsNoTracking().Where(a => a.Action == "ip.expire_assignment" && assignmentIds.Contains(a.EntityId!))
             .GroupBy(a => a.EntityId).Select(g => g.Count()).ToListAsync(Ct);
         Assert.Equal(12, perAssignment.Count);
         Assert.All(perAssignment, n => Assert.Equal(1, n));

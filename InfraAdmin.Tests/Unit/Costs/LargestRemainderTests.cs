@@ -1,4 +1,4 @@
-using InfraAdmin.Tests.Integration.Costs;
+using InfraAdmin.Features.Costs;
 
 namespace InfraAdmin.Tests.Unit.Costs;
 
@@ -28,6 +28,23 @@ public sealed class LargestRemainderTests
     {
         Assert.Equal([1.25m, 2.50m], LargestRemainder.Round([1.25m, 2.5m]));
         Assert.Equal(0.01m, LargestRemainder.Total([0.0025m, 0.0025m]));
+    }
+
+    [Fact]
+    public void No_parts_round_to_nothing_and_one_part_to_its_total()
+    {
+        Assert.Empty(LargestRemainder.Round([]));
+        Assert.Equal(0m, LargestRemainder.Total([]));
+        Assert.Equal([2.67m], LargestRemainder.Round([2.666m]));
+    }
+
+    [Fact]
+    public void Parts_under_a_cent_share_the_cents_of_their_total()
+    {
+        // 0.004 × 3 = 0.012 → one cent, to the first of the equal remainders.
+        Assert.Equal([0.01m, 0.00m, 0.00m], LargestRemainder.Round([0.004m, 0.004m, 0.004m]));
+        // 0.006 × 3 = 0.018 → two cents.
+        Assert.Equal([0.01m, 0.01m, 0.00m], LargestRemainder.Round([0.006m, 0.006m, 0.006m]));
     }
 
     [Fact]

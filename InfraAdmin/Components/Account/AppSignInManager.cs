@@ -16,7 +16,7 @@ public sealed class AppSignInManager(
     UserManager<AppUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<AppUser> claimsFactory,
     IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<AppUser>> logger, IAuthenticationSchemeProvider schemes,
     IUserConfirmation<AppUser> confirmation, IDbContextFactory<InfraAdminDbContext> dbFactory,
-    Authorization.SessionStore sessions)
+    Authorization.SessionStore sessions, TimeProvider time)
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private static string? _unknownAccountHash;
@@ -122,7 +122,7 @@ public sealed class AppSignInManager(
     private async Task RecordSignInAsync(AppUser user)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignIn, DateTime.UtcNow));
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignIn, time.GetUtcNow().UtcDateTime));
         await AuditAsync(AuditActions.SignIn, user.Id, user.TenantId, user.Email, null);
     }
 
@@ -140,7 +140,7 @@ public sealed class AppSignInManager(
             ActorName = who,
             IpAddress = Context.Connection.RemoteIpAddress?.ToString(),
             After = detail is null ? null : System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(new { detail })),
-            Created = DateTime.UtcNow,
+            Created = time.GetUtcNow().UtcDateTime,
         });
         await db.SaveChangesAsync();
         Logger.LogInformation("Account event {Action} for {UserId}", action, userId);

@@ -10,7 +10,7 @@ public sealed class AppUserManager(
     IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
     ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services,
     ILogger<UserManager<AppUser>> logger, AccountSecurity security,
-    Features.Tenants.TenantNotifications alerts, Authorization.SessionStore sessions)
+    Features.Tenants.TenantNotifications alerts, Authorization.SessionStore sessions, TimeProvider time)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     /// <summary>A password reset ends every sign-in of the user, on every instance.</summary>
@@ -38,7 +38,7 @@ public sealed class AppUserManager(
         if (count >= Math.Max(1, rules.MaxLoginAttempts))
         {
             Logger.LogWarning("User {UserId} is locked out after {Count} failed sign-ins", user.Id, count);
-            await lockoutStore.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.Add(AccountSecurity.LockoutDuration), CancellationToken);
+            await lockoutStore.SetLockoutEndDateAsync(user, time.GetUtcNow().Add(AccountSecurity.LockoutDuration), CancellationToken);
             await lockoutStore.ResetAccessFailedCountAsync(user, CancellationToken);
             if (user.TenantId is { } tenantId)
                 await alerts.SecurityAlertAsync(tenantId, "an account was locked out after failed sign-ins", user, CancellationToken);

@@ -6,10 +6,10 @@ namespace InfraAdmin.Features.Audit;
 public static class AuditEndpoints
 {
     /// <summary><c>GET /audit/export.csv</c> with the page's filters: the filtered log as CSV (audit.view).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapAuditEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/audit/export.csv", async (
                 string? entity, string? entity_id, string? actor, string? action, string? tenant, string? from, string? to,
-                AuditService service, CancellationToken ct) =>
+                AuditService service, TimeProvider clock, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
                 var filter = AuditFilter.FromQuery(f, entity, entity_id, actor, action, tenant, from, to);
@@ -18,7 +18,7 @@ public static class AuditEndpoints
                 var file = Csv.Build(
                     ["time", "actor", "actor_id", "action", "entity", "entity_id", "tenant_id", "before", "after", "ip_address"],
                     rows.Select(r => new object?[] { r.Created, r.ActorName, r.ActorId, r.Action, r.EntityType, r.EntityId, r.TenantId, r.Before, r.After, r.IpAddress }));
-                return Results.File(file, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+                return Results.File(file, "text/csv; charset=utf-8", Csv.FileName("audit", clock));
             })
             .RequireAuthorization(Policies.AuditView);
 }

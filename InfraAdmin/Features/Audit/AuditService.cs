@@ -69,7 +69,12 @@ public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactor
         var q = db.AuditLog.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(f.Entity)) q = q.Where(a => a.EntityType == f.Entity);
         if (!string.IsNullOrWhiteSpace(f.EntityId)) q = q.Where(a => a.EntityId == f.EntityId);
-        if (!string.IsNullOrWhiteSpace(f.Action)) q = q.Where(a => a.Action == f.Action);
+        if (!string.IsNullOrWhiteSpace(f.Action))
+        {
+            // A retired name and the one that replaced it find each other's rows.
+            var actions = Data.Audit.AuditActions.Matching(f.Action);
+            q = actions.Count == 1 ? q.Where(a => a.Action == f.Action) : q.Where(a => actions.Contains(a.Action));
+        }
         if (f.Tenant is { } tenant) q = q.Where(a => a.TenantId == tenant);
         if (f.From is { } from) q = q.Where(a => a.Created >= from);
         if (f.To is { } to) q = q.Where(a => a.Created < to);

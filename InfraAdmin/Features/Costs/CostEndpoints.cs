@@ -6,7 +6,7 @@ namespace InfraAdmin.Features.Costs;
 public static class CostEndpoints
 {
     /// <summary><c>GET /costs/export.csv?month=2026-10</c>: the month's tenants, idle and totals as on the page (costs.export).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapCostsEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/costs/export.csv", async (string? month, CostService service, CancellationToken ct) =>
             {
                 // A malformed month is the caller's mistake (400); a well-formed one with no kept figures is not found (404).

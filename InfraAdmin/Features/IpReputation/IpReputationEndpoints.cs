@@ -10,12 +10,12 @@ public static class IpReputationEndpoints
     /// <summary>The default for <c>Api:MaxBodyBytes</c>, the largest body POST /api/ip-checks reads (about 5,000 checks).</summary>
     public const int DefaultMaxBodyBytes = 1_000_000;
 
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void MapIpReputationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // GET /ip-reputation/export.csv with the page's filters (ip.view).
         endpoints.MapGet("/ip-reputation/export.csv", async (
                 string? status, string? reputation, string? region, string? vps, string? listed, string? stale, string? q, string? trouble,
-                string? degraded_within, IpReputationService service, CancellationToken ct) =>
+                string? degraded_within, IpReputationService service, TimeProvider clock, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
                 var filter = IpFilter.FromQuery(f, status, reputation, region, vps, listed, stale, q, trouble, degraded_within);
@@ -24,7 +24,7 @@ public static class IpReputationEndpoints
                 var file = Csv.Build(
                     ["ip_address", "status", "reputation", "region", "vps", "last_reputation_check", "stale", "assigned_count", "approximate_cost", "listed_on"],
                     rows.Select(r => new object?[] { r.IpAddress, r.Status, r.Reputation, r.Region, r.VpsName, r.LastCheck, r.Stale, r.AssignedCount, r.Cost, string.Join(" ", r.ListedOn) }));
-                return Results.File(file, "text/csv; charset=utf-8", $"ip-reputation-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+                return Results.File(file, "text/csv; charset=utf-8", Csv.FileName("ip-reputation", clock));
             })
             .RequireAuthorization(Policies.IpView);
 

@@ -3,6 +3,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.Platform;
 

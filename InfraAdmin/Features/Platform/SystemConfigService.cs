@@ -42,7 +42,7 @@ public sealed record ConfigChange(
 /// Sensitive values leave this service only through <see cref="RevealAsync"/>.
 /// </summary>
 public sealed class SystemConfigService(
-    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings)
+    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings, TimeProvider clock)
 {
     public const string EntityType = "system_config";
     public const string RevealAction = AuditActions.ConfigReveal;
@@ -163,7 +163,7 @@ public sealed class SystemConfigService(
         db.AuditLog.Add(new AuditLog
         {
             ActorId = actor.UserId, ActorName = actor.Name, IpAddress = actor.IpAddress, Action = RevealAction,
-            EntityType = EntityType, EntityId = key, Created = DateTime.UtcNow,
+            EntityType = EntityType, EntityId = key, Created = clock.GetUtcNow().UtcDateTime,
         });
         await db.SaveChangesAsync(ct);
         return entity.Value is null ? "null" : ConfigRules.Pretty(entity.Value.RootElement);

@@ -1,6 +1,7 @@
 using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Features.Tenants;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +43,7 @@ public static class PreferenceRules
         var errors = new Dictionary<string, string>();
         if (!Themes.Contains(f.Theme)) errors[nameof(f.Theme)] = "Pick light, dark or system.";
         if (!Languages.Any(l => l.Code == f.Language)) errors[nameof(f.Language)] = "Pick one of the listed languages.";
-        if (!string.IsNullOrWhiteSpace(f.TimeZone) && !TenantRules.IsTimeZone(f.TimeZone.Trim()))
+        if (!string.IsNullOrWhiteSpace(f.TimeZone) && !TimeZones.IsKnown(f.TimeZone.Trim()))
             errors[nameof(f.TimeZone)] = "Unknown time zone: use an IANA name such as America/Chicago.";
         return errors;
     }

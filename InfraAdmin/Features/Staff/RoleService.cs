@@ -9,7 +9,7 @@ using InfraAdmin.Data.Audit;
 namespace InfraAdmin.Features.Staff;
 
 /// <summary>Staff roles and the permission matrix: read with staff.view, changed with staff.manage.</summary>
-public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, PermissionStore store)
+public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, PermissionStore store, TimeProvider clock)
 {
     public async Task<IReadOnlyList<RoleSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -152,7 +152,7 @@ public sealed class RoleService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var roles = await Summaries(db, db.StaffRoles.Where(r => roleIds.Contains(r.Id)).OrderBy(r => r.Name)).ToListAsync(ct);
         var members = await StaffService.Project(db.StaffMembers.AsNoTracking()
             .Where(s => s.RoleId != null && roleIds.Contains(s.RoleId.Value))
-            .OrderBy(s => s.User!.Email), DateTimeOffset.UtcNow).ToListAsync(ct);
+            .OrderBy(s => s.User!.Email), clock.GetUtcNow()).ToListAsync(ct);
         return new WhoCanAnswer(permission, roles, members);
     }
 

@@ -75,7 +75,7 @@ internal static class StaffAccess
 
     /// <summary>An audit row for a change the change tracker does not see (Identity bookkeeping columns, mail sent).</summary>
     public static async Task AddAuditAsync(
-        InfraAdminDbContext db, CurrentUser currentUser, string action, string entityType, string entityId, object? before, object? after)
+        InfraAdminDbContext db, CurrentUser currentUser, TimeProvider clock, string action, string entityType, string entityId, object? before, object? after)
     {
         var actor = await currentUser.GetActorAsync();
         db.AuditLog.Add(new AuditLog
@@ -84,7 +84,7 @@ internal static class StaffAccess
             Action = action, EntityType = entityType, EntityId = entityId,
             Before = before is null ? null : JsonSerializer.SerializeToDocument(before),
             After = after is null ? null : JsonSerializer.SerializeToDocument(after),
-            Created = DateTime.UtcNow,
+            Created = clock.GetUtcNow().UtcDateTime,
         });
     }
 

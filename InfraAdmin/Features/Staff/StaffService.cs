@@ -190,7 +190,7 @@ public sealed class StaffService(
         if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
         if (!result.Succeeded) throw new RefusedException(string.Join(" ", result.Errors.Select(e => e.Description)));
         // Both columns are sign-in bookkeeping, which the interceptor skips: say it explicitly.
-        await StaffAccess.AddAuditAsync(db, currentUser, AuditActions.StaffUnlock, "users", userId.ToString(), before,
+        await StaffAccess.AddAuditAsync(db, currentUser, clock, AuditActions.StaffUnlock, "users", userId.ToString(), before,
             new { lockout_end = (DateTimeOffset?)null, access_failed_count = 0 });
         await db.SaveChangesAsync(ct);
     }
@@ -207,7 +207,7 @@ public sealed class StaffService(
         await mail.SendAsync(user.Email!, "Reset your InfraAdmin password",
             $"<p>An administrator asked for a password reset for your InfraAdmin account.</p>" +
             $"<p><a href=\"{HtmlEncoder.Default.Encode(link)}\">Choose a new password</a>. The link works for one day.</p>", ct);
-        await StaffAccess.AddAuditAsync(db, currentUser, AuditActions.StaffPasswordResetSent, "users", userId.ToString(), null, new { email = user.Email });
+        await StaffAccess.AddAuditAsync(db, currentUser, clock, AuditActions.StaffPasswordResetSent, "users", userId.ToString(), null, new { email = user.Email });
         await db.SaveChangesAsync(ct);
     }
 

@@ -81,7 +81,7 @@ public sealed class MembersService(
         var user = new AppUser
         {
             UserName = email, Email = email, EmailConfirmed = false, LockoutEnabled = true, TenantId = access.TenantId,
-            TenantRole = role, Status = UserStatus.Pending, DisplayName = email, Created = DateTime.UtcNow,
+            TenantRole = role, Status = UserStatus.Pending, DisplayName = email, Created = clock.GetUtcNow().UtcDateTime,
         };
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)

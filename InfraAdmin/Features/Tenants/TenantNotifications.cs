@@ -10,7 +10,7 @@ namespace InfraAdmin.Features.Tenants;
 /// The tenant's mail notifications: billing changes to the billing email (notify_on_billing_changes) and security
 /// alerts (a lockout, a 2FA reset) to the tenant's admins (notify_on_security_alerts). Every value is HTML-encoded.
 /// </summary>
-public sealed class TenantNotifications(IDbContextFactory<InfraAdminDbContext> dbFactory, IAppEmailSender mail, ILogger<TenantNotifications> logger)
+public sealed class TenantNotifications(IDbContextFactory<InfraAdminDbContext> dbFactory, IAppEmailSender mail, ILogger<TenantNotifications> logger, TimeProvider clock)
 {
     public async Task BillingChangedAsync(Guid tenantId, TenantSettingsForm before, TenantSettingsForm after, CancellationToken ct = default)
     {
@@ -38,7 +38,7 @@ public sealed class TenantNotifications(IDbContextFactory<InfraAdminDbContext> d
             .Select(u => u.Email!).ToListAsync(ct);
         var name = await TenantNameAsync(tenantId, ct);
         var body = $"<p>Security alert for <strong>{E(name)}</strong>: {E(what)}.</p><p>User: {E(subject.Email)}</p>"
-            + $"<p>Time (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}</p>";
+            + $"<p>Time (UTC): {clock.GetUtcNow().UtcDateTime:yyyy-MM-dd HH:mm}</p>";
         foreach (var to in admins) await mail.SendAsync(to, $"Security alert: {what}", body, ct);
         return admins.Count;
     }

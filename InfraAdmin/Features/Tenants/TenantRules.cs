@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.Tenants;
 
@@ -28,12 +29,6 @@ public static partial class TenantRules
     public static bool IsEmail(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 255 && MailAddress.TryCreate(value, out var m) && m.Address == value;
 
-    public static bool IsTimeZone(string? value) => UserClock.FindZone(value) is not null && value!.Length <= 50;
-
-    /// <summary>The IANA time zones the machine knows, for pick lists.</summary>
-    public static IReadOnlyList<string> TimeZones { get; } = TimeZoneInfo.GetSystemTimeZones()
-        .Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal).ToList();
-
     public static IReadOnlyDictionary<string, string> Validate(TenantSettingsForm f)
     {
         var errors = new Dictionary<string, string>();
@@ -47,7 +42,7 @@ public static partial class TenantRules
             errors[nameof(f.FaviconUrl)] = "The favicon must be an https:// address.";
         if (!string.IsNullOrWhiteSpace(f.DateFormat) && !DateFormats.Contains(f.DateFormat))
             errors[nameof(f.DateFormat)] = "Pick one of the listed date formats.";
-        if (!string.IsNullOrWhiteSpace(f.TimeZone) && !IsTimeZone(f.TimeZone.Trim()))
+        if (!string.IsNullOrWhiteSpace(f.TimeZone) && !TimeZones.IsKnown(f.TimeZone.Trim()))
             errors[nameof(f.TimeZone)] = "Unknown time zone: use an IANA name such as Europe/Berlin.";
         if (f.StripeCustomerId is { Length: > 255 })
             errors[nameof(f.StripeCustomerId)] = "At most 255 characters.";

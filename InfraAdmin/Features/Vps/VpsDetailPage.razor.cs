@@ -4,6 +4,7 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.Vps;
 

@@ -6,9 +6,9 @@ namespace InfraAdmin.Features.Vps;
 public static class VpsEndpoints
 {
     /// <summary><c>GET /vps/export.csv</c> with the grid's filters: the instances as CSV (vps.view).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void MapVpsEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/vps/export.csv", async (
-                string? status, string? region, string? billing_day, string? renewing_within, string? q, VpsService service, CancellationToken ct) =>
+                string? status, string? region, string? billing_day, string? renewing_within, string? q, VpsService service, TimeProvider clock, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
                 var filter = VpsFilter.FromQuery(f, status, region, billing_day, renewing_within, q);
@@ -19,7 +19,7 @@ public static class VpsEndpoints
                      "period_start", "period_end", "decommission_scheduled_for", "smtp_ips"],
                     rows.Select(r => new object?[] { r.Id, r.ProviderId, r.IpAddress, r.Region, r.Status, r.MonthlyCost, r.ApproximateCost,
                         r.BillingDay, r.PeriodStart, r.PeriodEnd, r.DecommissionScheduledFor, r.IpCount }));
-                return Results.File(file, "text/csv; charset=utf-8", $"vps-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+                return Results.File(file, "text/csv; charset=utf-8", Csv.FileName("vps", clock));
             })
             .RequireAuthorization(Policies.VpsView);
 }

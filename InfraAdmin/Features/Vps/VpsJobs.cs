@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Audit;
 using InfraAdmin.Data.Billing;
@@ -43,7 +42,7 @@ public sealed class VpsBillingRollForwardJob(IDbContextFactory<InfraAdminDbConte
                         .SetProperty(x => x.CurrentBillingPeriodEnd, period.End), ct);
                 if (count == 1)
                 {
-                    VpsJobAudit.Add(db, AuditActions.VpsBillingRollForward, "vps_instances", v.Id,
+                    SystemAudit.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.VpsBillingRollForward, "vps_instances", v.Id,
                         new { current_billing_period_start = v.CurrentBillingPeriodStart, current_billing_period_end = v.CurrentBillingPeriodEnd },
                         new { current_billing_period_start = period.Start, current_billing_period_end = period.End });
                     await db.SaveChangesAsync(ct);
@@ -91,69 +90,18 @@ public sealed class VpsDueDecommissionsJob(IDbContextFactory<InfraAdminDbContext
     }
 
     /// <summary>Returns the number of expired assignments, or -1 when another run (or a cancel) got there first.</summary>
-    private static async Task<int> DecommissionAsync(InfraAdminDbContext db, Guid id, DateTime when, DateTime now, CancellationToken ct)
+    private async Task<int> DecommissionAsync(InfraAdminDbContext db, Guid id, DateTime when, DateTime now, CancellationToken ct)
     {
         var won = await db.VpsInstances
             .Where(x => x.Id == id && x.Status == VpsStatus.ScheduledDecommission && x.DecommissionScheduledFor <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, VpsStatus.Decommissioned), ct);
         if (won == 0) return -1;
-        VpsJobAudit.Add(db, AuditActions.VpsDecommission, "vps_instances", id,
+        SystemAudit.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.VpsDecommission, "vps_instances", id,
             new { status = VpsStatus.ScheduledDecommission }, new { status = VpsStatus.Decommissioned, decommission_scheduled_for = when });
 
         // The instance's row is now locked by this transaction: nothing else decommissions it meanwhile.
-        var active = await db.DomainIpAssignments.AsNoTracking()
-            .Where(a => a.SmtpIpAddress!.VpsInstanceId == id && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Warming))
-            .Select(a => new { a.Id, a.Status, a.Expires, a.Domain!.TenantId }).ToListAsync(ct);
-        foreach (var a in active)
-        {
-            var expires = a.Expires is { } e && e < when ? e : when;
-            await db.DomainIpAssignments.Where(x => x.Id == a.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, AssignmentStatus.Expired).SetProperty(x => x.Expires, expires), ct);
-            VpsJobAudit.Add(db, AuditActions.AssignmentExpire, "domain_ip_assignments", a.Id,
-                new { status = a.Status, expires = a.Expires }, new { status = AssignmentStatus.Expired, expires }, a.TenantId);
-        }
-
-        // Bookkeeping: assigned_count equals the IP's active assignments.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE smtp_ip_addresses s SET assigned_count = (
-                SELECT count(*) FROM domain_ip_assignments a WHERE a.smtp_ip_address_id = s.id AND a.status IN ('active', 'warming'))
-            WHERE s.vps_instance_id = {id}
-            """, ct);
-        await FreeIdleIpsAsync(db, id, when, ct);
+        var expired = await IpReputation.IpSystemActions.ExpireAssignmentsOfVpsAsync(db, id, when, time, ct);
         await db.SaveChangesAsync(ct);
-        return active.Count;
+        return expired;
     }
-
-    /// <summary>Expiring an IP's last assignment moves an assigned IP back to available, kept in its history.</summary>
-    private static async Task FreeIdleIpsAsync(InfraAdminDbContext db, Guid vpsId, DateTime when, CancellationToken ct)
-    {
-        var idle = await db.SmtpIpAddresses.AsNoTracking()
-            .Where(i => i.VpsInstanceId == vpsId && i.Status == IpStatus.Assigned && i.AssignedCount == 0)
-            .Select(i => new { i.Id, i.ReputationState }).ToListAsync(ct);
-        foreach (var ip in idle)
-        {
-            await db.SmtpIpAddresses.Where(i => i.Id == ip.Id && i.Status == IpStatus.Assigned)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, IpStatus.Available), ct);
-            db.SmtpIpHistory.Add(new SmtpIpHistory
-            {
-                Id = Guid.CreateVersion7(), SmtpIpAddressId = ip.Id, Kind = IpHistoryKind.Status, FromStatus = IpStatus.Assigned,
-                ToStatus = IpStatus.Available, FromReputation = ip.ReputationState, ToReputation = ip.ReputationState,
-                Reason = $"Its VPS was decommissioned on {when:yyyy-MM-dd}; its last assignment expired",
-                ChangedByName = SystemAuditActor.System.Name, Changed = DateTime.UtcNow,
-            });
-            VpsJobAudit.Add(db, AuditActions.IpStatus, "smtp_ip_addresses", ip.Id, new { status = IpStatus.Assigned }, new { status = IpStatus.Available });
-        }
-    }
-}
-
-/// <summary>Audit rows for the jobs' bulk updates (which bypass the interceptor), written by the system actor.</summary>
-internal static class VpsJobAudit
-{
-    public static void Add(InfraAdminDbContext db, string action, string entityType, Guid entityId, object before, object after, Guid? tenantId = null) =>
-        db.AuditLog.Add(new AuditLog
-        {
-            ActorName = SystemAuditActor.System.Name, Action = action, EntityType = entityType, EntityId = entityId.ToString(),
-            TenantId = tenantId, Before = JsonSerializer.SerializeToDocument(before), After = JsonSerializer.SerializeToDocument(after),
-            Created = DateTime.UtcNow,
-        });
 }

@@ -1,6 +1,5 @@
 using Hangfire;
 using Hangfire.PostgreSql;
-using Hangfire.Storage;
 
 namespace InfraAdmin.Infrastructure.Jobs;
 
@@ -19,8 +18,6 @@ public interface IRecurringJob
     /// <summary>Does the work; returns a one-line result for /settings/jobs (for example "rolled 3 periods").</summary>
     Task<string> RunAsync(CancellationToken ct);
 }
-
-public sealed record JobInfo(string Id, string Description, string Cron, DateTime? LastRun, string? LastState, string? LastResult, DateTime? NextRun);
 
 /// <summary>Runs a registered <see cref="IRecurringJob"/> in its own scope; Hangfire calls it by id.</summary>
 public sealed class JobRunner(IServiceScopeFactory scopes, ILogger<JobRunner> logger)
@@ -56,7 +53,6 @@ public static class JobsRegistration
         if (configuration.GetValue("Jobs:RunServer", true))
             services.AddHangfireServer(o => o.WorkerCount = 2);
         services.AddSingleton<JobRunner>();
-        services.AddScoped<JobsService>();
         return services;
     }
 
@@ -70,36 +66,5 @@ public static class JobsRegistration
             var id = job.Id;
             manager.AddOrUpdate<JobRunner>(id, r => r.RunAsync(id, CancellationToken.None), job.Cron);
         }
-    }
-}
-
-/// <summary>What /settings/jobs shows (config.view) and its "run now" (config.manage).</summary>
-public sealed class JobsService(
-    IEnumerable<IRecurringJob> jobs, JobStorage storage, IRecurringJobManager manager, Authorization.CurrentUser currentUser)
-{
-    public async Task<IReadOnlyList<JobInfo>> ListAsync()
-    {
-        await currentUser.RequireAsync(Authorization.Permissions.Config.View);
-        using var connection = storage.GetConnection();
-        var recurring = connection.GetRecurringJobs().ToDictionary(r => r.Id);
-        return jobs.Select(j =>
-        {
-            recurring.TryGetValue(j.Id, out var r);
-            string? result = null;
-            if (r?.LastJobId is { } lastId)
-            {
-                var data = connection.GetJobData(lastId);
-                var state = connection.GetStateData(lastId);
-                result = state?.Data.TryGetValue("Result", out var value) == true ? value?.Trim('"') : state?.Reason ?? data?.State;
-            }
-            return new JobInfo(j.Id, j.Description, j.Cron, r?.LastExecution, r?.LastJobState, result, r?.NextExecution);
-        }).OrderBy(j => j.Id).ToList();
-    }
-
-    public async Task RunNowAsync(string jobId)
-    {
-        await currentUser.RequireAsync(Authorization.Permissions.Config.Manage);
-        if (!jobs.Any(j => j.Id == jobId)) throw new ArgumentException($"No job '{jobId}'.");
-        manager.Trigger(jobId);
     }
 }

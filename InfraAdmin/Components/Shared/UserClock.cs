@@ -3,7 +3,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfraAdmin.Infrastructure;
+namespace InfraAdmin.Components.Shared;
 
 /// <summary>
 /// Shows stored UTC times in the viewer's time zone (their preference, else their tenant's ui_timezone, else UTC)
@@ -28,18 +28,12 @@ public sealed class UserClock(IDbContextFactory<InfraAdminDbContext> dbFactory, 
         var tenant = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.TenantId != null)
             .Join(db.TenantConfigs, u => u.TenantId, c => c.TenantId, (u, c) => new { c.UiTimezone, c.UiDateFormat })
             .FirstOrDefaultAsync();
-        Zone = FindZone(prefs?.Timezone) ?? FindZone(tenant?.UiTimezone) ?? TimeZoneInfo.Utc;
+        Zone = TimeZones.Find(prefs?.Timezone) ?? TimeZones.Find(tenant?.UiTimezone) ?? TimeZoneInfo.Utc;
         if (prefs?.Language is { Length: > 0 } language)
         {
             try { Culture = CultureInfo.GetCultureInfo(language); } catch (CultureNotFoundException) { }
         }
         DateFormat = tenant?.UiDateFormat;
-    }
-
-    public static TimeZoneInfo? FindZone(string? id)
-    {
-        if (string.IsNullOrWhiteSpace(id)) return null;
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
     }
 
     /// <summary>The zone times are shown in, for column headings and labels ("UTC", "Europe/Berlin").</summary>

@@ -2,35 +2,7 @@ using System.Text.Json;
 
 namespace InfraAdmin.Data.Entities;
 
-/// <summary>A server rented from the hosting provider (seed table <c>vps_instances</c>).</summary>
-public class VpsInstance
-{
-    public Guid Id { get; set; }
-    public string? HostwindsInstanceId { get; set; }
-    public string? IpAddress { get; set; }
-    public string? Region { get; set; }
-    public string? Status { get; set; }
-    public decimal? MonthlyCost { get; set; }
-    public decimal? ApproximateCost { get; set; }
-    public int? HostwindsBillingDay { get; set; }
-    public DateTime? CurrentBillingPeriodStart { get; set; }
-    public DateTime? CurrentBillingPeriodEnd { get; set; }
-    public DateTime? DecommissionScheduledFor { get; set; }
-    public DateTime? Created { get; set; }
-    public DateTime? Updated { get; set; }
-    public uint Version { get; set; }
-
-    public List<SmtpIpAddress> SmtpIpAddresses { get; set; } = [];
-}
-
-public static class VpsStatus
-{
-    public const string Active = "active";
-    public const string Provisioning = "provisioning";
-    public const string ScheduledDecommission = "scheduled_decommission";
-    public const string Decommissioned = "decommissioned";
-    public static readonly string[] All = [Active, Provisioning, ScheduledDecommission, Decommissioned];
-}
+// The IP reputation area: sending IPs, their domain assignments, history and blacklist listings.
 
 /// <summary>A sending IP (seed table <c>smtp_ip_addresses</c>).</summary>
 public class SmtpIpAddress
@@ -145,59 +117,4 @@ public static class IpHistoryKind
     public const string Reputation = "reputation";
     public const string Assignment = "assignment";
     public static readonly string[] All = [Status, Reputation, Assignment];
-}
-
-/// <summary>A key for the platform's own services (for example the reputation checker). Only its hash is kept.</summary>
-public class ApiKey
-{
-    public Guid Id { get; set; }
-    public string Name { get; set; } = "";
-    public string Prefix { get; set; } = "";
-    public string KeyHash { get; set; } = "";
-    public Guid? CreatedBy { get; set; }
-    public DateTime Created { get; set; }
-    public DateTime? LastUsed { get; set; }
-    public DateTime? Revoked { get; set; }
-    public uint Version { get; set; }
-}
-
-/// <summary>
-/// A pending recompute of the kept cost allocation (at most one row, id 1): the earliest day a change since the last
-/// recompute touched. Changes lower it; the background recompute claims (deletes) it and recomputes from that day to today,
-/// so a burst of changes is one recompute.
-/// </summary>
-public class CostRefreshPending
-{
-    public short Id { get; set; }
-    public DateOnly FromDay { get; set; }
-    public DateTime Requested { get; set; }
-}
-
-/// <summary>The kept daily cost allocation: one row per day and tenant, and one with no tenant for idle cost.</summary>
-public class TenantCostDaily
-{
-    public DateOnly Day { get; set; }
-    public Guid? TenantId { get; set; }
-    public decimal IpCost { get; set; }
-    public decimal VpsCost { get; set; }
-}
-
-/// <summary>
-/// <c>tenant_cost_daily</c> summed per month and kept with it (same transaction): what the cost pages read, so a month
-/// of 10,000 tenants is 10,000 rows rather than 300,000, already rounded. <see cref="IpCost"/> and <see cref="VpsCost"/>
-/// are exact; the <c>*Rounded</c> columns are the cents shown, rounded once per month by largest remainder so that
-/// tenants + idle add up to the month's total in each column. <see cref="Days"/> and <see cref="LastDay"/> are the
-/// tenant's kept days in the month; on the idle row (no tenant) they are the month's kept days.
-/// </summary>
-public class TenantCostMonthly
-{
-    public DateOnly Month { get; set; }
-    public Guid? TenantId { get; set; }
-    public decimal IpCost { get; set; }
-    public decimal VpsCost { get; set; }
-    public int Days { get; set; }
-    public DateOnly LastDay { get; set; }
-    public decimal IpRounded { get; set; }
-    public decimal VpsRounded { get; set; }
-    public decimal TotalRounded { get; set; }
 }

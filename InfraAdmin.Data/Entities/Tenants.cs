@@ -2,6 +2,8 @@ using System.Text.Json;
 
 namespace InfraAdmin.Data.Entities;
 
+// Tenants, their settings and policies, and what they own (domains, campaigns, leads, email accounts).
+
 public class Tenant
 {
     public Guid Id { get; set; }

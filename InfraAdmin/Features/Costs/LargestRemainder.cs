@@ -1,7 +1,8 @@
-namespace InfraAdmin.Tests.Integration.Costs;
+namespace InfraAdmin.Features.Costs;
 
 /// <summary>
-/// The reference for the rounding that <c>MonthlyCostRollUp</c> does in SQL when it keeps a month.
+/// The documented reference for the rounding that <c>MonthlyCostRollUp</c> (InfraAdmin.Data/Costs) does in SQL when it
+/// keeps a month: the app rounds only there, and CostAllocationTests check the kept cents against this.
 /// Rounds exact amounts to cents so that they add up to their rounded total: each part is floored to the cent,
 /// and the cents still missing go one each to the parts with the largest remainders. Ties go to the earlier part,
 /// so callers order the parts by tenant id and put idle last.

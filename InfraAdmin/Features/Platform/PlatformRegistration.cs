@@ -2,10 +2,10 @@ using Microsoft.FeatureManagement;
 
 namespace InfraAdmin.Features.Platform;
 
-/// <summary>The platform area's services: system configuration and feature flags through Microsoft.FeatureManagement.</summary>
-public static class PlatformServices
+/// <summary>The platform area: system configuration, feature flags through Microsoft.FeatureManagement, API keys and the jobs page.</summary>
+public static class PlatformRegistration
 {
-    public static IServiceCollection AddPlatformServices(this IServiceCollection services)
+    public static IServiceCollection AddPlatform(this IServiceCollection services)
     {
         services.AddScoped<SystemConfigService>();
         services.AddScoped<FeatureFlagService>();
@@ -14,6 +14,8 @@ public static class PlatformServices
         services.AddSingleton<FeatureFlagDefinitionProvider>();
         services.AddSingleton<IFeatureDefinitionProvider>(sp => sp.GetRequiredService<FeatureFlagDefinitionProvider>());
         services.AddFeatureManagement().WithTargeting<TenantTargetingContextAccessor>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<JobsService>();
         return services;
     }
 }
