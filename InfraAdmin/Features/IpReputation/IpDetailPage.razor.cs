@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
-using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.IpReputation;
 

@@ -3,7 +3,6 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.Platform;
 

@@ -4,7 +4,6 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.Vps;
 
