@@ -19,13 +19,13 @@ public sealed class VpsTests(E2EFixture fixture) : E2ETest(fixture)
         var fleet = new VpsFleetPage(Page);
         await fleet.GotoAsync();
         await WaitForCircuitAsync(Page);
-        await Assertions.Expect(fleet.SavingsValue).ToHaveTextAsync("40.00");
+        await Assertions.Expect(fleet.SavingsValue).ToHaveTextAsync("USD 40.00");
 
         var detail = new VpsDetailPageObject(Page);
         await detail.GotoAsync(Aps4001);
         await WaitForCircuitAsync(Page);
         await detail.ScheduleButton.ClickAsync();
-        await Assertions.Expect(detail.Saving).ToContainTextAsync("Saves 44.00 a month");
+        await Assertions.Expect(detail.Saving).ToContainTextAsync("Saves USD 44.00 a month");
         await Page.GetByTestId("decommission-dismiss").ClickAsync();
         await detail.Dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         await detail.ScheduleAtDefaultDateAsync();
@@ -34,7 +34,7 @@ public sealed class VpsTests(E2EFixture fixture) : E2ETest(fixture)
 
         await fleet.GotoAsync();
         await WaitForCircuitAsync(Page);
-        await Assertions.Expect(fleet.SavingsValue).ToHaveTextAsync("84.00");
+        await Assertions.Expect(fleet.SavingsValue).ToHaveTextAsync("USD 84.00");
 
         await Page.GotoAsync($"/audit?entity=vps_instances&entity_id={Aps4001}");
         await WaitForCircuitAsync(Page);
@@ -50,7 +50,7 @@ public sealed class VpsTests(E2EFixture fixture) : E2ETest(fixture)
         await WaitForCircuitAsync(Page);
         await Assertions.Expect(fleet.Row("hw-use-1001")).ToHaveCountAsync(1);
         await Assertions.Expect(fleet.Row("hw-usw-2001")).ToHaveCountAsync(0);
-        await Assertions.Expect(fleet.SpendValue).ToHaveTextAsync("358.00");
+        await Assertions.Expect(fleet.SpendValue).ToHaveTextAsync("USD 358.00");
         await Assertions.Expect(fleet.NewInstance).ToHaveCountAsync(0);
 
         var detail = new VpsDetailPageObject(Page);

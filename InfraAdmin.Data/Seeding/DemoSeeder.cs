@@ -122,7 +122,7 @@ public static class DemoSeeder
             BillingEmail = $"billing@{t.Item1}.example",
             BillingAddress = JsonDocument.Parse(JsonSerializer.Serialize(new { line1 = $"{10 + i} Market Street", city = "Springfield", postal_code = $"0{i}100", country = "US" })),
             NotifyOnBillingChanges = true, NotifyOnSystemUpdates = i % 2 == 0, NotifyOnSecurityAlerts = true,
-            ThemePrimaryColor = t.Item6, UiDateFormat = i == 1 ? "dd/MM/yyyy" : "yyyy-MM-dd", UiTimezone = i == 1 ? "Europe/Berlin" : "America/New_York",
+            ThemePrimaryColor = t.Item6, UiDateFormat = i == 1 ? "d MMM yyyy" : "yyyy-MM-dd", UiTimezone = i == 1 ? "Europe/Berlin" : "America/New_York",
             UiSidebarDefaultCollapsed = false,
         }).ToList();
         var policies = tenantDefs.Select((t, i) => new TenantPolicies
@@ -334,6 +334,7 @@ public static class DemoSeeder
             new() { Key = "security.staff_session_hours", Value = J(8), Category = "security", Description = "How long a staff sign-in lasts" },
             new() { Key = "security.staff_2fa_required", Value = J(false), Category = "security", Description = "Staff must enrol an authenticator app" },
             new() { Key = "stripe_account_id", Value = J("acct_1NxDemoPlatform7Q"), Category = "billing", IsSensitive = true, Description = "Platform Stripe account receiving payments", UpdatedBy = adminId },
+            new() { Key = "billing.currency", Value = J("USD"), Category = "billing", Description = "Currency of every amount the console shows" },
             new() { Key = "mail.from_address", Value = J("noreply@infraadmin.local"), Category = "mail", Description = "Sender of the console's mail" },
             new() { Key = "vps.default_region", Value = J("us-east"), Category = "vps", Description = "Region preselected for new instances" },
         };

@@ -1,3 +1,4 @@
+using InfraAdmin.Features.Platform;
 using System.Security.Claims;
 using Bunit;
 using InfraAdmin.Authorization;
@@ -27,6 +28,7 @@ public sealed class AuditPageTests : BunitTest, IClassFixture<IntegrationTest.Ap
         Services.AddSingleton(app.GetRequiredService<PermissionStore>());
         Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
         Services.AddScoped<CurrentUser>();
+        Services.AddSingleton(app.GetRequiredService<SystemSettings>());
         Services.AddScoped<UserClock>();
         Services.AddScoped<AuditService>();
         var auth = AddAuthorization();

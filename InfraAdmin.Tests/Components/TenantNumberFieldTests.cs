@@ -1,3 +1,5 @@
+using InfraAdmin.Components.Shared;
+using InfraAdmin.Features.Platform;
 using System.Security.Claims;
 using Bunit;
 using InfraAdmin.Authorization;
@@ -33,6 +35,8 @@ public sealed class TenantNumberFieldTests : BunitTest, IClassFixture<Integratio
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<TenantNotifications>();
         Services.AddScoped<TenantService>();
+        Services.AddSingleton(app.GetRequiredService<SystemSettings>());
+        Services.AddScoped<UserClock>();
         var auth = AddAuthorization();
         auth.SetAuthorized(Demo.Admin);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, SeedIds.For("user:" + Demo.Admin).ToString()));

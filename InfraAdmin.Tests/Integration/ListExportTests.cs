@@ -43,7 +43,7 @@ public sealed class ListExportTests(IntegrationTest.AppFixture fixture) : Integr
         using var admin = await App.SignedInClientAsync(Demo.Admin);
 
         var all = Lines(await admin.GetStringAsync("/tenants/export.csv", Ct));
-        Assert.Equal("id,name,slug,plan,status,monthly_revenue,users,domains", all[0]);
+        Assert.Equal("id,name,slug,plan,status,monthly_revenue_usd,users,domains", all[0]);
         Assert.Equal(tenants.Count, all.Length - 1);
         var plan = tenants[0].Plan!;
         Assert.Equal(tenants.Count(t => t.Plan == plan), Lines(await admin.GetStringAsync($"/tenants/export.csv?plan={plan}", Ct)).Length - 1);

@@ -29,6 +29,9 @@ public static class Csv
     }
 
     /// <summary>An export's file name stamped with the time it was made: <c>vps-20261203-081500.csv</c>.</summary>
+    /// <summary>The header of an amount column, naming its currency: <c>monthly_cost_usd</c>. Cells stay plain invariant numbers.</summary>
+    public static string Money(string column, string currency) => $"{column}_{currency.ToLowerInvariant()}";
+
     public static string FileName(string prefix, TimeProvider clock) => $"{prefix}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv";
 
     public static string Line(params object?[] cells) => string.Join(",", cells.Select(Cell));

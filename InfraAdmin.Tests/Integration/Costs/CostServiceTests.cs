@@ -157,7 +157,7 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
         using var exec = await App.SignedInClientAsync(Demo.Exec);
         var csv = await exec.GetStringAsync($"/costs/export.csv?month={month.Month}", Ct);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("month,days_counted,tenant_id,tenant,revenue,ip_cost,vps_cost,total_cost", lines[0]);
+        Assert.StartsWith("month,days_counted,tenant_id,tenant,revenue_usd,ip_cost_usd,vps_cost_usd,total_cost_usd,margin_usd", lines[0]);
         Assert.Equal(month.TenantCount + 3, lines.Length);
         Assert.EndsWith(month.Totals.Total.ToString(System.Globalization.CultureInfo.InvariantCulture), lines[^1].Split(',')[7]);
 

@@ -170,6 +170,7 @@ public sealed class IpQueryTests(IntegrationTest.AppFixture fixture) : Integrati
         var csv = await client.GetStringAsync("/ip-reputation/export.csv?status=quarantined", Ct);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("ip_address,status,reputation,region", lines[0]);
+        Assert.Contains(",assigned_count,approximate_cost_usd,", lines[0]);
         Assert.Equal((await SearchAsync(new(Status: IpStatus.Quarantined))).Total, lines.Length - 1);
         Assert.All(lines.Skip(1), l => Assert.Contains(",quarantined,", l));
         var tenant = await App.SignedInClientAsync(Demo.AcmeAdmin);

@@ -68,11 +68,11 @@ public sealed class TenantServiceTests(IntegrationTest.AppFixture fixture) : Int
         Assert.False(view.CanEditStripe);
         var form = view.Form.Copy();
         form.PrimaryColor = "#AA3300"; form.LogoUrl = "https://cdn.example.com/logo.png"; form.TimeZone = "Europe/Berlin";
-        form.DateFormat = "dd.MM.yyyy"; form.City = "Berlin"; form.Country = "de";
+        form.DateFormat = "d MMM yyyy"; form.City = "Berlin"; form.Country = "de";
         await AsAsync(world.Admin, s => s.SaveSettingsAsync(null, form, Ct));
         await using var db = Db.CreateContext();
         var saved = await db.TenantConfigs.AsNoTracking().SingleAsync(c => c.TenantId == world.TenantId, Ct);
-        Assert.Equal(("#AA3300", "https://cdn.example.com/logo.png", "Europe/Berlin", "dd.MM.yyyy"),
+        Assert.Equal(("#AA3300", "https://cdn.example.com/logo.png", "Europe/Berlin", "d MMM yyyy"),
             (saved.ThemePrimaryColor, saved.ThemeLogoUrl, saved.UiTimezone, saved.UiDateFormat));
         Assert.Equal("Berlin", saved.BillingAddress!.RootElement.GetProperty("city").GetString());
         Assert.Equal("DE", saved.BillingAddress!.RootElement.GetProperty("country").GetString());

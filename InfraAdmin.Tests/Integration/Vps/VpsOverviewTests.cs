@@ -168,7 +168,7 @@ public sealed class VpsOverviewTests(IntegrationTest.AppFixture fixture) : Integ
         var client = await App.SignedInClientAsync(Demo.Exec);
         var csv = await client.GetStringAsync("/vps/export.csv?status=active&region=us-east", Ct);
         var lines = csv.TrimEnd().Split("\r\n");
-        Assert.StartsWith("id,provider_id,ip_address,region,status,monthly_cost", lines[0]);
+        Assert.StartsWith("id,provider_id,ip_address,region,status,monthly_cost_usd,approximate_cost_usd", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.Contains(",hw-use-1001,") && l.Contains(",64.00,"));
 

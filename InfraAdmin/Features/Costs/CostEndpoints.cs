@@ -1,4 +1,5 @@
 using InfraAdmin.Authorization;
+using InfraAdmin.Features.Platform;
 using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Costs;
@@ -7,7 +8,7 @@ public static class CostEndpoints
 {
     /// <summary><c>GET /costs/export.csv?month=2026-10</c>: the month's tenants, idle and totals as on the page (costs.export).</summary>
     public static void MapCostsEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/costs/export.csv", async (string? month, CostService service, CancellationToken ct) =>
+        endpoints.MapGet("/costs/export.csv", async (string? month, CostService service, SystemSettings settings, CancellationToken ct) =>
             {
                 // A malformed month is the caller's mistake (400); a well-formed one with no kept figures is not found (404).
                 var malformed = !string.IsNullOrWhiteSpace(month) && !CostMonth.TryParseAny(month, out _);
@@ -15,8 +16,10 @@ public static class CostEndpoints
                 if (result.Value is not { } export)
                     return Results.Problem(result.Message, statusCode: malformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound);
                 var s = export.Summary;
+                var c = await settings.CurrencyAsync(ct);
                 var file = Csv.Build(
-                    ["month", "days_counted", "tenant_id", "tenant", "revenue", "ip_cost", "vps_cost", "total_cost", "margin", "margin_percent", "domains", "ips_used", "cost_per_domain"],
+                    ["month", "days_counted", "tenant_id", "tenant", Csv.Money("revenue", c), Csv.Money("ip_cost", c), Csv.Money("vps_cost", c),
+                     Csv.Money("total_cost", c), Csv.Money("margin", c), "margin_percent", "domains", "ips_used", Csv.Money("cost_per_domain", c)],
                     export.Rows.Select(r => new object?[]
                         {
                             s.Month.ToString(), s.DaysCounted, r.TenantId, r.Name, r.Revenue, r.IpCost, r.VpsCost, r.Total, r.Margin,

@@ -15,14 +15,15 @@ public static class IpReputationEndpoints
         // GET /ip-reputation/export.csv with the page's filters (ip.view).
         endpoints.MapGet("/ip-reputation/export.csv", async (
                 string? status, string? reputation, string? region, string? vps, string? listed, string? stale, string? q, string? trouble,
-                string? degraded_within, IpReputationService service, TimeProvider clock, CancellationToken ct) =>
+                string? degraded_within, IpReputationService service, SystemSettings settings, TimeProvider clock, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
                 var filter = IpFilter.FromQuery(f, status, reputation, region, vps, listed, stale, q, trouble, degraded_within);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(filter, ct);
+                var c = await settings.CurrencyAsync(ct);
                 var file = Csv.Build(
-                    ["ip_address", "status", "reputation", "region", "vps", "last_reputation_check", "stale", "assigned_count", "approximate_cost", "listed_on"],
+                    ["ip_address", "status", "reputation", "region", "vps", "last_reputation_check", "stale", "assigned_count", Csv.Money("approximate_cost", c), "listed_on"],
                     rows.Select(r => new object?[] { r.IpAddress, r.Status, r.Reputation, r.Region, r.VpsName, r.LastCheck, r.Stale, r.AssignedCount, r.Cost, string.Join(" ", r.ListedOn) }));
                 return Results.File(file, "text/csv; charset=utf-8", Csv.FileName("ip-reputation", clock));
             })

@@ -40,11 +40,11 @@ public sealed record BoolSetting(string Key, string Label, string Description, b
             : $"{Label} is true or false, without quotes (not {value.GetRawText()}).";
 }
 
-public sealed record TextSetting(string Key, string Label, string Description, Regex Pattern, string PatternRule, string Example)
+public sealed record TextSetting(string Key, string Label, string Description, Regex Pattern, string PatternRule, string Example, string? Default = null)
     : SettingDefinition(Key, Label, Description)
 {
     public override string TypeName => "Text";
-    public override string Rule => $"A JSON string: {PatternRule}";
+    public override string Rule => Default is null ? $"A JSON string: {PatternRule}" : $"A JSON string: {PatternRule} (default \"{Default}\")";
 
     public override string? Error(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && Pattern.IsMatch(value.GetString()!)
@@ -57,6 +57,9 @@ public static partial class SettingCatalog
 {
     [GeneratedRegex("^acct_[A-Za-z0-9]{8,32}$")]
     private static partial Regex StripeAccountPattern();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyPattern();
 
     public static readonly IntSetting IpReputationStaleHours = new(SettingKeys.IpReputationStaleHours, "Stale after (hours)",
         "Hours after which an IP's reputation check counts as stale", 1, 720, 24);
@@ -71,9 +74,12 @@ public static partial class SettingCatalog
     public static readonly TextSetting StripeAccountId = new(SettingKeys.StripeAccountId, "A Stripe account id",
         "Platform Stripe account receiving payments", StripeAccountPattern(), "acct_ followed by 8 to 32 letters or digits",
         "acct_1NxDemoPlatform7Q");
+    public static readonly TextSetting BillingCurrency = new(SettingKeys.BillingCurrency, "The billing currency",
+        "Currency of every amount the console shows (costs, revenue, margins); CSV columns name it", CurrencyPattern(),
+        "an ISO 4217 code of three capital letters", "EUR", Default: "USD");
 
     public static readonly IReadOnlyList<SettingDefinition> All =
-        [IpReputationStaleHours, StaffPasswordMinLength, StaffMaxLoginAttempts, StaffSessionHours, Staff2faRequired, StripeAccountId];
+        [IpReputationStaleHours, StaffPasswordMinLength, StaffMaxLoginAttempts, StaffSessionHours, Staff2faRequired, StripeAccountId, BillingCurrency];
 
     private static readonly Dictionary<string, SettingDefinition> ByKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
 

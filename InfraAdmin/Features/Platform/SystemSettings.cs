@@ -14,6 +14,7 @@ public static class SettingKeys
     public const string StaffSessionHours = "security.staff_session_hours";
     public const string Staff2faRequired = "security.staff_2fa_required";
     public const string StripeAccountId = "stripe_account_id";
+    public const string BillingCurrency = "billing.currency";
 }
 
 /// <summary>
@@ -32,6 +33,14 @@ public sealed class SystemSettings(IDbContextFactory<InfraAdminDbContext> dbFact
     /// <inheritdoc cref="GetAsync(IntSetting, CancellationToken)"/>
     public async Task<bool> GetAsync(BoolSetting setting, CancellationToken ct = default) =>
         await ValidAsync(setting, ct) is { } v ? v.GetBoolean() : setting.Default;
+
+    /// <inheritdoc cref="GetAsync(IntSetting, CancellationToken)"/>
+    public async Task<string?> GetAsync(TextSetting setting, CancellationToken ct = default) =>
+        await ValidAsync(setting, ct) is { } v ? v.GetString() : setting.Default;
+
+    /// <summary>The currency every amount is shown in (ISO 4217, e.g. "USD").</summary>
+    public async Task<string> CurrencyAsync(CancellationToken ct = default) =>
+        await GetAsync(SettingCatalog.BillingCurrency, ct) ?? "USD";
 
     public void Invalidate() => _cache.Clear();
 

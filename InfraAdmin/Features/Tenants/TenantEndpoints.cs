@@ -1,4 +1,5 @@
 using InfraAdmin.Authorization;
+using InfraAdmin.Features.Platform;
 using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Tenants;
@@ -13,14 +14,15 @@ public static class TenantEndpoints
 
     /// <summary><c>GET /tenants/export.csv</c> with the list's search, plan and status: the tenants as CSV (tenants.view).</summary>
     public static void MapTenants(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/tenants/export.csv", async (string? q, string? plan, string? status, TenantService service, TimeProvider clock, CancellationToken ct) =>
+        endpoints.MapGet("/tenants/export.csv", async (string? q, string? plan, string? status, TenantService service, SystemSettings settings, TimeProvider clock, CancellationToken ct) =>
             {
                 var f = new QueryFilters();
                 var query = TenantListQuery.FromQuery(f, q, plan, status);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(query, ct);
+                var currency = await settings.CurrencyAsync(ct);
                 var file = Csv.Build(
-                    ["id", "name", "slug", "plan", "status", "monthly_revenue", "users", "domains"],
+                    ["id", "name", "slug", "plan", "status", Csv.Money("monthly_revenue", currency), "users", "domains"],
                     rows.Select(r => new object?[] { r.Id, r.Name, r.Slug, r.Plan, r.Status, r.MonthlyRevenue, r.Users, r.Domains }));
                 return Results.File(file, "text/csv; charset=utf-8", Csv.FileName("tenants", clock));
             })

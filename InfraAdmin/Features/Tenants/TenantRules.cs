@@ -13,8 +13,11 @@ public static partial class TenantRules
     public const int MinLoginAttempts = 3, MaxLoginAttempts = 20;
     public const decimal MaxMonthlyRevenue = 99_999_999.99m; // numeric(10,2)
 
-    /// <summary>The date formats a tenant may pick (ui_date_format holds at most 20 characters).</summary>
-    public static readonly IReadOnlyList<string> DateFormats = ["yyyy-MM-dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy", "d MMM yyyy", "MMM d, yyyy"];
+    /// <summary>
+    /// The date formats a tenant may choose: only those no language can misread (never 12/1/2026). A value stored before
+    /// the list was narrowed is ignored when dates are shown (the viewer's language decides) and refused on the next save (ui_date_format holds at most 20 characters).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DateFormats = ["d MMM yyyy", "MMM d, yyyy", "yyyy-MM-dd"];
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
     private static partial Regex HexColour();

@@ -19,7 +19,7 @@ public partial class VpsDetailPage
     private VpsDetail? _vps;
     private bool _notFound;
 
-    private string Period => _vps is { PeriodStart: { } s, PeriodEnd: { } e } ? $"{s:yyyy-MM-dd} to {e:yyyy-MM-dd}" : "—";
+    private string Period => _vps is { PeriodStart: { } s, PeriodEnd: { } e } ? $"{Clock.Day(s)} to {Clock.Day(e)}" : "—";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -63,7 +63,7 @@ public partial class VpsDetailPage
                 new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small, FullWidth = true });
             if (await dialog.Result is { Canceled: false, Data: DateTime when })
             {
-                Snackbar.Add($"Decommission scheduled for {when:yyyy-MM-dd} 00:00 UTC; saves {Clock.Money(impact.MonthlySaving)} a month.", Severity.Success);
+                Snackbar.Add($"Decommission scheduled for {Clock.Day(when)} 00:00 UTC; saves {Clock.Money(impact.MonthlySaving)} a month.", Severity.Success);
                 await LoadAsync();
             }
         });
