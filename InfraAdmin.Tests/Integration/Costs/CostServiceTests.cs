@@ -176,7 +176,7 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var unknown = await exec.GetStringAsync($"/costs/tenants/{Guid.NewGuid()}", Ct);
         Assert.Contains("There is no tenant with this id", unknown);
         var overview = await exec.GetStringAsync("/", Ct);
-        Assert.Contains("data-testid=\"overview-cost-total\"", overview);
-        Assert.Contains("Least profitable", overview);
+        Assert.Contains("data-testid=\"overview-comparison\"", overview);
+        Assert.Contains("Tenants with a negative margin", overview);
     }
 }

@@ -78,7 +78,7 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
             await costs.PageAsync(month.Value!, null, null, false, 0, 25);
         }),
         ["costs: 12-month trend"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().TrendAsync(CostMonth.Current(TimeProvider.System))),
-        ["costs: overview card"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().OverviewAsync()),
+        ["costs: executive overview"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().ExecutiveOverviewAsync()),
         ["costs: tenant 12 months"] = (Demo.Admin, sp => sp.GetRequiredService<CostService>().GetTenantAsync(ScaleSeeder.Id(1, 42), LastMonth)),
     };
 

@@ -43,8 +43,14 @@ public sealed record CostResult<T>(T? Value, string? Message) where T : class
 
 public sealed record CostPage(int Total, IReadOnlyList<TenantCostRow> Rows);
 
-/// <summary>One month of the 12-month trend (rounded to the cent).</summary>
-public sealed record CostTrendPoint(CostMonth Month, decimal Total, decimal Idle, bool ToDate);
+/// <summary>One month of the 12-month trend (rounded to the cent); a month to date also carries its projection.</summary>
+public sealed record CostTrendPoint(CostMonth Month, decimal Total, decimal Idle, bool ToDate, int DaysCounted)
+{
+    /// <summary>The month's total, or for a month to date its projection (× days in the month ÷ days counted): what the trend plots.</summary>
+    public decimal Plotted => ToDate && DaysCounted > 0
+        ? Math.Round(Total * Month.DaysInMonth / DaysCounted, 2, MidpointRounding.AwayFromZero)
+        : Total;
+}
 
 /// <summary>One month of one tenant.</summary>
 public sealed record TenantMonth(CostMonth Month, decimal Revenue, decimal IpCost, decimal VpsCost, decimal Total, bool ToDate)
@@ -59,5 +65,32 @@ public sealed record TenantCostDetail(
     Guid TenantId, string Name, decimal MonthlyRevenue, CostMonth From, CostMonth To,
     IReadOnlyList<TenantMonth> Months, IReadOnlyList<UsedResource> Ips, IReadOnlyList<UsedResource> Vps);
 
-/// <summary>The overview card: this month to date, its idle share, and the three tenants with the lowest margin.</summary>
-public sealed record CostOverview(CostMonth Month, decimal Total, decimal Projected, decimal IdleShare, IReadOnlyList<TenantCostRow> LeastProfitable);
+/// <summary>One month's totals as the executive overview compares them (kept rounded figures, idle included in Cost).</summary>
+public sealed record MonthFigures(CostMonth Month, int DaysCounted, decimal Cost, decimal Revenue, decimal Idle, bool Projected = false)
+{
+    public bool ToDate => !Projected && DaysCounted < Month.DaysInMonth;
+    public decimal Margin => Revenue - Cost;
+    public decimal? MarginPercent => Revenue == 0 ? null : Math.Round(Margin / Revenue * 100m, 1, MidpointRounding.AwayFromZero);
+    public decimal IdleShare => Cost == 0 ? 0 : Math.Round(Idle / Cost * 100m, 1, MidpointRounding.AwayFromZero);
+
+    public static MonthFigures Of(CostMonthSummary s) => new(s.Month, s.DaysCounted, s.Totals.Total, s.Totals.Revenue, s.Idle.Total);
+
+    /// <summary>The month to date carried to its end (× days in the month ÷ days counted), marked as a projection.</summary>
+    public MonthFigures Project() => DaysCounted >= Month.DaysInMonth ? this : new(Month, DaysCounted,
+        Scale(Cost), Scale(Revenue), Scale(Idle), Projected: true);
+
+    private decimal Scale(decimal toDate) => Math.Round(toDate * Month.DaysInMonth / DaysCounted, 2, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>
+/// The executive overview on /: the last closed month beside the month before it and the same month a year before, the
+/// current month to date with its projection, and the tenants that lost money in the last closed month (the worst
+/// <see cref="LossCount"/> shown, all counted). A month without kept figures is null.
+/// </summary>
+public sealed record ExecutiveOverview(
+    CostMonth LastClosedMonth, MonthFigures? LastClosed, MonthFigures? MonthBefore, MonthFigures? YearAgo,
+    MonthFigures? ToDate, MonthFigures? Projection, int LossCount, IReadOnlyList<TenantCostRow> Losses)
+{
+    /// <summary>How many of the tenants in loss the overview lists.</summary>
+    public const int LossesShown = 5;
+}

@@ -13,8 +13,9 @@ namespace InfraAdmin.Features.Costs;
 /// </summary>
 public sealed class CostRollup(IDbContextFactory<InfraAdminDbContext> dbFactory, TimeProvider clock, ILogger<CostRollup> logger)
 {
-    /// <summary>How many months back <c>costs rebuild</c> recomputes (the current month and the 12 before it).</summary>
-    public const int RebuildMonths = 13;
+    /// <summary>How many months back <c>costs rebuild</c> recomputes and the console keeps: the current month and the 24 before it, so the
+    /// last closed month has its year-ago month beside it (the executive overview).</summary>
+    public const int RebuildMonths = 25;
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -29,7 +30,7 @@ public sealed class CostRollup(IDbContextFactory<InfraAdminDbContext> dbFactory,
         return rows;
     }
 
-    /// <summary>The first kept day: the start of the month 12 months before the current one.</summary>
+    /// <summary>The first kept day: the start of the month <see cref="RebuildMonths"/> - 1 months before the current one.</summary>
     public DateOnly KeptStart => CostMonth.Of(Today).AddMonths(-(RebuildMonths - 1)).Start;
 
     /// <summary>

@@ -54,11 +54,12 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         // The kept rounded figures, so each point is exactly the month page's total and idle.
         var rows = await db.Database.SqlQueryRaw<TrendRow>("""
             SELECT month, max(last_day) AS last_day, sum(total_rounded) AS total,
-                   coalesce(sum(total_rounded) FILTER (WHERE tenant_id IS NULL), 0) AS idle
+                   coalesce(sum(total_rounded) FILTER (WHERE tenant_id IS NULL), 0) AS idle,
+                   coalesce(max(days) FILTER (WHERE tenant_id IS NULL), max(days))::int AS days
             FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to
             GROUP BY month ORDER BY month
             """, Range(first.Start, last.Start)).ToListAsync(ct);
-        return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), r.Total, r.Idle, r.LastDay < CostMonth.Of(r.Month).End)).ToList();
+        return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), r.Total, r.Idle, r.LastDay < CostMonth.Of(r.Month).End, r.Days)).ToList();
     }
 
     /// <summary>One tenant's 12 months ending with the given month (default: this month), and the IPs and VPS it used.</summary>
@@ -100,14 +101,33 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         return CostResult<CostExport>.Ok(new CostExport(summary, await WithUsageAsync(db, summary, rows, ct)));
     }
 
-    /// <summary>The overview card's figures for this month, or null before any figures are kept.</summary>
-    public async Task<CostOverview?> OverviewAsync(CancellationToken ct = default)
+    /// <summary>
+    /// The executive overview (costs.view): the last closed month, the month before it, the same month a year before, this
+    /// month to date and projected, and the tenants with a negative margin in the last closed month. Works on the 1st of a
+    /// month (the last closed month is complete; this month has one day). Each month is read as the cost page reads it.
+    /// </summary>
+    public async Task<ExecutiveOverview> ExecutiveOverviewAsync(CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
+        var closed = CurrentMonth.Previous;
+        // One month after the other (each summary already reads its parts in parallel): a bounded number of connections per load.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await SummaryAsync(db, CurrentMonth, ct) is not { } s) return null;
-        var least = await TenantRowsAsync(db, s.Month, s.DaysCounted, null, nameof(TenantCostRow.Margin), descending: false, 0, 3, ct);
-        return new CostOverview(s.Month, s.Totals.Total, s.Project(s.Totals.Total), s.IdleShare, least);
+        var last = await SummaryAsync(db, closed, ct);
+        var before = await SummaryAsync(db, closed.Previous, ct);
+        var yearAgo = await SummaryAsync(db, closed.AddMonths(-12), ct);
+        var current = await SummaryAsync(db, CurrentMonth, ct);
+        var (count, losses) = (0, new List<TenantCostRow>());
+        if (last is not null)
+        {
+            count = await db.Database.SqlQueryRaw<int>($"SELECT count(*)::int AS \"Value\" FROM ({MonthRowsSql}) r WHERE revenue < total",
+                MonthParameters(last.Month, last.DaysCounted)).SingleAsync(ct);
+            if (count > 0)
+                losses = (await TenantRowsAsync(db, last.Month, last.DaysCounted, null, nameof(TenantCostRow.Margin), descending: false,
+                    0, ExecutiveOverview.LossesShown, ct)).Where(r => r.Margin < 0).ToList();
+        }
+        var toDate = current is null ? null : MonthFigures.Of(current);
+        return new ExecutiveOverview(closed, last is null ? null : MonthFigures.Of(last), before is null ? null : MonthFigures.Of(before),
+            yearAgo is null ? null : MonthFigures.Of(yearAgo), toDate, toDate?.Project(), count, losses);
     }
 
     /// <summary>The month asked for (default: this month), or why there are no figures for it: malformed, not started, or before any kept figures.</summary>
@@ -311,6 +331,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         public DateOnly LastDay { get; set; }
         public decimal Total { get; set; }
         public decimal Idle { get; set; }
+        public int Days { get; set; }
     }
 
     private sealed class TenantMonthRow

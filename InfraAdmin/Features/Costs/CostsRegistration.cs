@@ -16,7 +16,7 @@ public static class CostsRegistration
         services.AddScoped<IRecurringJob, CostRollupJob>();
         services.AddSingleton<ICommand, CostsRebuildCommand>();
         services.AddSingleton<IAfterDemoSeed, CostsAfterDemoSeed>();
-        services.AddOverviewCard<CostsOverviewCard>(Policies.CostsView);
+        services.AddOverviewCard<CostsOverviewCard>(Policies.CostsView, wide: true);
         return services;
     }
 }
