@@ -29,7 +29,7 @@ public sealed class VpsTests(E2EFixture fixture) : E2ETest(fixture)
         await Page.GetByTestId("decommission-dismiss").ClickAsync();
         await detail.Dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         await detail.ScheduleAtDefaultDateAsync();
-        await Assertions.Expect(detail.Status).ToHaveTextAsync("scheduled_decommission");
+        await Assertions.Expect(detail.Status).ToHaveTextAsync("Scheduled decommission");
         await Assertions.Expect(detail.CancelButton).ToBeVisibleAsync();
 
         await fleet.GotoAsync();
@@ -56,7 +56,7 @@ public sealed class VpsTests(E2EFixture fixture) : E2ETest(fixture)
         var detail = new VpsDetailPageObject(Page);
         await detail.GotoAsync(SeedIds.For("vps:hw-use-1001"));
         await WaitForCircuitAsync(Page);
-        await Assertions.Expect(detail.Status).ToHaveTextAsync("active");
+        await Assertions.Expect(detail.Status).ToHaveTextAsync("Active");
         await Assertions.Expect(detail.ScheduleButton).ToHaveCountAsync(0);
         await Assertions.Expect(detail.EditButton).ToHaveCountAsync(0);
         await Assertions.Expect(detail.CancelButton).ToHaveCountAsync(0);

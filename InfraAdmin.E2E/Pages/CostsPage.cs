@@ -72,5 +72,11 @@ public sealed class CostsPage(IPage page)
         return await File.ReadAllTextAsync(path);
     }
 
-    private static decimal Parse(string text) => decimal.Parse(text.Trim(), NumberStyles.Number, Money);
+    /// <summary>An amount as the page shows it ("USD 1,234.56"): the currency code must be there, then the number.</summary>
+    private static decimal Parse(string text)
+    {
+        var t = text.Replace('\u00A0', ' ').Trim();
+        if (!t.StartsWith("USD ", StringComparison.Ordinal)) throw new FormatException($"An amount without its currency: \"{t}\"");
+        return decimal.Parse(t[4..], NumberStyles.Number, Money);
+    }
 }

@@ -138,4 +138,18 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         Assert.Contains("In trouble (live IPs)", cut.Find("[data-testid=kpi-trouble]").TextContent);
         Assert.Contains("burned", cut.Find("[data-testid=live-note]").TextContent);
     }
+
+    [Fact]
+    public void Reputation_bars_take_their_bands_colour_and_their_share_of_the_largest_count()
+    {
+        var cut = Render<FigureList>(p => p
+            .Add(x => x.Items, [new CountBy("good", 10), new CountBy("critical", 5)])
+            .Add(x => x.Parameter, "reputation")
+            .Add(x => x.BarColour, band => band == "good" ? "var(--mud-palette-success)" : "var(--mud-palette-error)"));
+        var bars = cut.FindAll(".figure-bar > span");
+        Assert.Equal(2, bars.Count);
+        Assert.Equal("width:100%;background:var(--mud-palette-success)", bars[0].GetAttribute("style"));
+        Assert.Equal("width:50%;background:var(--mud-palette-error)", bars[1].GetAttribute("style"));
+        Assert.Equal("true", cut.Find(".figure-bar").GetAttribute("aria-hidden"));
+    }
 }

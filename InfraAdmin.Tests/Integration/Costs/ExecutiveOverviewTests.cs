@@ -101,7 +101,7 @@ public sealed class ExecutiveOverviewTests(IntegrationTest.AppFixture fixture) :
         Assert.Contains("data-testid=\"overview-comparison\"", html);
         Assert.Contains("a year before", html);
         Assert.Contains("projected", html);
-        Assert.Contains("USD ", html);
+        Assert.Matches("USD(&#xA0;|\u00A0)[0-9]", html);
 
         using var ops = await App.SignedInClientAsync(Demo.Ops);
         Assert.DoesNotContain("overview-comparison", await ops.GetStringAsync("/", Ct));

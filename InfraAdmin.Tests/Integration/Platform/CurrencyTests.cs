@@ -22,9 +22,9 @@ public sealed class CurrencyTests(IntegrationTest.AppFixture fixture) : Integrat
         var world = await TestTenants.CreateAsync(Db, "currency");
         await SetCurrencyAsync("EUR");
 
-        Assert.Equal("EUR 1,234.56", await MoneyAsync(world.Admin, null, 1234.56m));
-        Assert.Equal("1.234,56 EUR", await MoneyAsync(world.Member, "de-DE", 1234.56m));
-        Assert.Equal("EUR -3.10", await MoneyAsync(world.Admin, null, -3.1m));
+        Assert.Equal("EUR\u00A01,234.56", await MoneyAsync(world.Admin, null, 1234.56m));
+        Assert.Equal("1.234,56\u00A0EUR", await MoneyAsync(world.Member, "de-DE", 1234.56m));
+        Assert.Equal("EUR\u00A0-3.10", await MoneyAsync(world.Admin, null, -3.1m));
         Assert.Equal("—", await MoneyAsync(world.Admin, null, null));
 
         using var exec = await App.SignedInClientAsync(Demo.Admin);

@@ -41,7 +41,7 @@ public sealed class PreferencesServiceTests(IntegrationTest.AppFixture fixture) 
         await clock.EnsureLoadedAsync();
         Assert.Equal("Asia/Tokyo", clock.Zone.Id);
         Assert.Equal("2026-01-01 09:00 UTC+9", clock.Format(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
-        Assert.Equal("1.234,50 USD", clock.Money(1234.5m));
+        Assert.Equal("1.234,50\u00A0USD", clock.Money(1234.5m));
         var theme = reader.ServiceProvider.GetRequiredService<ThemeState>();
         await theme.InitializeAsync();
         Assert.False(theme.IsDarkMode);

@@ -98,7 +98,8 @@ public sealed class UserClock(IDbContextFactory<InfraAdminDbContext> dbFactory, 
     {
         if (value is null) return "—";
         var number = value.Value.ToString("N2", Culture);
-        return Culture.NumberFormat.CurrencyPositivePattern is 0 or 2 ? $"{Currency} {number}" : $"{number} {Currency}";
+        // A no-break space keeps the code and the number on one line in narrow columns.
+        return Culture.NumberFormat.CurrencyPositivePattern is 0 or 2 ? $"{Currency}\u00A0{number}" : $"{number}\u00A0{Currency}";
     }
     public string Number(decimal value, int decimals = 0) => value.ToString("N" + decimals, Culture);
 }

@@ -1,0 +1,74 @@
+using Deque.AxeCore.Playwright;
+using InfraAdmin.Data.Entities;
+using InfraAdmin.E2E.Support;
+using InfraAdmin.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace InfraAdmin.E2E;
+
+/// <summary>
+/// Every staff page at 1440 px and 1024 px, light and dark, as a Super Admin of its own: no serious or critical axe
+/// violation, no page title boxed after navigation, and a screenshot of each kept in <c>TestResults/screens</c>
+/// (or <c>$INFRAADMIN_SCREENS</c>) for review.
+/// </summary>
+public sealed class ScreenTourTests(E2EFixture fixture) : E2ETest(fixture)
+{
+    private const string Password = "Screen-Tour-Password-1!";
+
+    private static string ScreensDir => Environment.GetEnvironmentVariable("INFRAADMIN_SCREENS") is { Length: > 0 } dir
+        ? dir : Path.Combine(AppContext.BaseDirectory, "TestResults", "screens");
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // Cost figures for the kept months, so the cost pages and the overview show numbers, not their empty state.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using var db = Fixture.Database.CreateContext();
+        await InfraAdmin.Features.Costs.CostAllocationSql.RebuildAsync(db, today.AddMonths(-14), today, Xunit.TestContext.Current.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData(1440, "light")]
+    [InlineData(1440, "dark")]
+    [InlineData(1024, "light")]
+    [InlineData(1024, "dark")]
+    public async Task Every_page_passes_axe_at_the_width_and_theme(int width, string theme)
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var email = await TestUsers.CreateStaffAsync(Fixture.Database, $"tour-{theme}-{width}", Password, roleId: 1);
+        string ip, vps;
+        await using (var db = Fixture.Database.CreateContext())
+        {
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(ct);
+            db.UserPreferences.Add(new UserPreferences { Id = Guid.NewGuid(), UserId = userId, Theme = theme });
+            await db.SaveChangesAsync(ct);
+            ip = (await db.SmtpIpAddresses.OrderBy(i => i.IpAddress).Select(i => i.Id).FirstAsync(ct)).ToString();
+            vps = (await db.VpsInstances.OrderBy(v => v.HostwindsInstanceId).Select(v => v.Id).FirstAsync(ct)).ToString();
+        }
+        await Page.SetViewportSizeAsync(width, 900);
+        await SignInAsync(email, Password);
+
+        string[] paths =
+        [
+            "/", "/ip-reputation", $"/ip-reputation/{ip}", "/vps", $"/vps/{vps}", "/costs", $"/costs/tenants/{InfraAdmin.Data.Seeding.SeedIds.For("tenant:acme")}",
+            "/tenants", "/staff", "/staff/roles", "/staff/roles/2", "/settings/system", "/settings/feature-flags", "/settings/jobs",
+            "/settings/api-keys", "/audit", "/account/preferences", "/account/sessions",
+        ];
+        Directory.CreateDirectory(ScreensDir);
+        var problems = new List<string>();
+        foreach (var path in paths)
+        {
+            await Page.GotoAsync(path);
+            await WaitForCircuitAsync(Page);
+            await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var result = await Page.RunAxe();
+            problems.AddRange(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v =>
+                $"{path}: {v.Impact} {v.Id} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}"));
+            var slug = path == "/" ? "overview" : path.Trim('/').Replace('/', '_');
+            if (slug.Length > 60) slug = slug[..60];
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(ScreensDir, $"{theme}-{width}-{slug}.png"), FullPage = true });
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
