@@ -61,7 +61,7 @@ public sealed class PageQueryTests : IAsyncLifetime
         { "/vps", QueryTags.VpsOverview, ["kpi-spend-value", "vps-link"] },
         { "/ip-reputation", QueryTags.IpOverview, ["ip-link"] },
         { "/costs", QueryTags.CostMonthSummary, ["kpi-total", "tenant-link"] },
-        { "/", QueryTags.VpsHeadline, ["card-vps-renewals", "overview-cost-total", "card-trouble"] },
+        { "/", QueryTags.VpsHeadline, ["card-vps-renewals", "overview-comparison", "card-trouble"] },
     };
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed class PageQueryTests : IAsyncLifetime
         await login.GotoAsync();
         await login.SignInAsync(DemoSeeder.Accounts.Admin, DemoSeeder.DemoPassword);
         await _page.WaitForURLAsync(u => !u.Contains("/Account/Login"));
-        await LoadAsync("/", "card-vps-renewals", "overview-cost-total", "card-trouble"); // the landing page, settled
+        await LoadAsync("/", "card-vps-renewals", "overview-comparison", "card-trouble"); // the landing page, settled
 
         var before = Runs(tag);
         await LoadAsync(url, ready);
