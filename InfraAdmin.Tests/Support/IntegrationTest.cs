@@ -48,4 +48,15 @@ public static class ScopeExtensions
             .SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(principal)));
         return scope;
     }
+
+    /// <summary>Calls <typeparamref name="TService"/> as <paramref name="email"/>, on <paramref name="clock"/> when given (else the app's clock).</summary>
+    public static async Task<T> AsAsync<TService, T>(this InfraAdminFactory app, string email, Func<TService, Task<T>> call, TimeProvider? clock = null)
+        where TService : class
+    {
+        await using var scope = await app.ScopeAsAsync(email);
+        var service = clock is null
+            ? Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<TService>(scope.ServiceProvider)
+            : scope.ServiceProvider.With<TService>(clock);
+        return await call(service);
+    }
 }

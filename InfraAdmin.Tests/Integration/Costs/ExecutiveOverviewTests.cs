@@ -22,12 +22,7 @@ public sealed class ExecutiveOverviewTests(IntegrationTest.AppFixture fixture) :
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<T> AsAsync<T>(string user, Func<CostService, Task<T>> call, TimeProvider? clock = null)
-    {
-        await using var scope = await App.ScopeAsAsync(user);
-        var service = clock is null ? scope.ServiceProvider.GetRequiredService<CostService>() : scope.ServiceProvider.With<CostService>(clock);
-        return await call(service);
-    }
+    private Task<T> AsAsync<T>(string user, Func<CostService, Task<T>> call, TimeProvider? clock = null) => App.AsAsync(user, call, clock);
 
     [Fact]
     public async Task Each_column_is_the_cost_pages_month_and_the_projection_carries_the_month_to_its_end()

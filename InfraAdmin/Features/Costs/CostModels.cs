@@ -29,8 +29,7 @@ public sealed record CostMonthSummary(
 
     public bool ToDate => DaysCounted < Month.DaysInMonth;
     /// <summary>The to-date figure × days in the month ÷ days counted.</summary>
-    public decimal Project(decimal toDate) =>
-        Math.Round(toDate * Month.DaysInMonth / DaysCounted, 2, MidpointRounding.AwayFromZero);
+    public decimal Project(decimal toDate) => Month.Project(toDate, DaysCounted);
     public decimal IdleShare => Totals.Total == 0 ? 0 : Math.Round(Idle.Total / Totals.Total * 100m, 1, MidpointRounding.AwayFromZero);
 }
 
@@ -47,9 +46,7 @@ public sealed record CostPage(int Total, IReadOnlyList<TenantCostRow> Rows);
 public sealed record CostTrendPoint(CostMonth Month, decimal Total, decimal Idle, bool ToDate, int DaysCounted)
 {
     /// <summary>The month's total, or for a month to date its projection (× days in the month ÷ days counted): what the trend plots.</summary>
-    public decimal Plotted => ToDate && DaysCounted > 0
-        ? Math.Round(Total * Month.DaysInMonth / DaysCounted, 2, MidpointRounding.AwayFromZero)
-        : Total;
+    public decimal Plotted => ToDate ? Month.Project(Total, DaysCounted) : Total;
 }
 
 /// <summary>One month of one tenant.</summary>
@@ -77,9 +74,7 @@ public sealed record MonthFigures(CostMonth Month, int DaysCounted, decimal Cost
 
     /// <summary>The month to date carried to its end (× days in the month ÷ days counted), marked as a projection.</summary>
     public MonthFigures Project() => DaysCounted >= Month.DaysInMonth ? this : new(Month, DaysCounted,
-        Scale(Cost), Scale(Revenue), Scale(Idle), Projected: true);
-
-    private decimal Scale(decimal toDate) => Math.Round(toDate * Month.DaysInMonth / DaysCounted, 2, MidpointRounding.AwayFromZero);
+        Month.Project(Cost, DaysCounted), Month.Project(Revenue, DaysCounted), Month.Project(Idle, DaysCounted), Projected: true);
 }
 
 /// <summary>

@@ -19,6 +19,10 @@ public readonly record struct CostMonth(int Year, int Month) : IComparable<CostM
 
     public CostMonth AddMonths(int months) => Of(Start.AddMonths(months));
 
+    /// <summary>A figure for <paramref name="daysCounted"/> days carried to the whole month (× days in the month ÷ days counted), to the cent.</summary>
+    public decimal Project(decimal toDate, int daysCounted) =>
+        daysCounted <= 0 ? toDate : Math.Round(toDate * DaysInMonth / daysCounted, 2, MidpointRounding.AwayFromZero);
+
     /// <summary>The earliest month the console can hold figures for; earlier months are well formed but have no figures.</summary>
     public static readonly CostMonth Earliest = new(2000, 1);
 

@@ -112,10 +112,11 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         var closed = CurrentMonth.Previous;
         // One month after the other (each summary already reads its parts in parallel): a bounded number of connections per load.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var last = await SummaryAsync(db, closed, ct);
-        var before = await SummaryAsync(db, closed.Previous, ct);
-        var yearAgo = await SummaryAsync(db, closed.AddMonths(-12), ct);
-        var current = await SummaryAsync(db, CurrentMonth, ct);
+        // Totals only: the overview draws no chart, so no month reads its highest-cost tenants.
+        var last = await SummaryAsync(db, closed, ct, highest: 0);
+        var before = await SummaryAsync(db, closed.Previous, ct, highest: 0);
+        var yearAgo = await SummaryAsync(db, closed.AddMonths(-12), ct, highest: 0);
+        var current = await SummaryAsync(db, CurrentMonth, ct, highest: 0);
         var (count, losses) = (0, new List<TenantCostRow>());
         if (last is not null)
         {
@@ -153,9 +154,10 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
 
     /// <summary>
     /// The month's kept figures (already rounded by largest remainder when the month was kept): the idle row, the
-    /// totals over every tenant shown, and the highest-cost tenants for the chart.
+    /// totals over every tenant shown, and the <paramref name="highest"/> highest-cost tenants for the chart (none when 0).
     /// </summary>
-    private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct)
+    private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct,
+        int highest = CostMonthSummary.HighestCount)
     {
         var idle = await db.TenantCostMonthly.AsNoTracking().TagWith(QueryTags.CostMonthSummary).Where(m => m.Month == month.Start && m.TenantId == null)
             .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
@@ -166,12 +168,12 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
                    coalesce(sum(vps_cost), 0) AS vps_cost, coalesce(sum(total), 0) AS total
             FROM ({MonthRowsSql}) r
             """, MonthParameters(month, idle.Days)).SingleAsync(ct), ct);
-        var highest = await TenantRowsAsync(db, month, idle.Days, null, nameof(TenantCostRow.Total), descending: true, 0, CostMonthSummary.HighestCount, ct);
+        var top = highest == 0 ? [] : await TenantRowsAsync(db, month, idle.Days, null, nameof(TenantCostRow.Total), descending: true, 0, highest, ct);
         var sums = await sumsTask;
         return new CostMonthSummary(month, idle.LastDay, idle.Days, sums.Tenants,
             new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded),
             new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded),
-            highest.Where(r => r.Total > 0).ToList());
+            top.Where(r => r.Total > 0).ToList());
     }
 
     /// <summary>
