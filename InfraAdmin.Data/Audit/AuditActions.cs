@@ -56,6 +56,7 @@ public static class AuditActions
 
     // IP reputation.
     public const string IpAssign = "ip.assign";
+    public const string IpReassign = "ip.reassign";
     public const string IpExpireAssignment = "ip.expire_assignment";
     public const string IpQuarantine = "ip.quarantine";
     public const string IpBurn = "ip.burn";

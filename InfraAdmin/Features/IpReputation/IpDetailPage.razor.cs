@@ -55,7 +55,14 @@ public partial class IpDetailPage
         if (outcomes is null) return;
         var outcome = outcomes[0];
         Snackbar.Add(outcome.Succeeded ? $"{_ip.IpAddress}: {outcome.Message}" : outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
+        if (outcome.EndedAssignments > 0) _outcomes = outcomes; // offers to move the ended domains
         await ReloadAsync();
+    }
+
+    private async Task RemediateAsync()
+    {
+        if (_ip is null) return;
+        if (await RemediationDialog.ShowAsync(Dialogs, [_ip.Id])) { _outcomes = null; await ReloadAsync(); }
     }
 
     private async Task ExpireAsync(AssignmentRow assignment)

@@ -111,7 +111,8 @@ public sealed record RegionCapacity(string Region, int ActiveAssignments, int He
 
 public enum ChangeOutcomeKind { Changed, Refused, NotFound, Conflict }
 
-public sealed record ChangeOutcome(Guid Id, string? IpAddress, ChangeOutcomeKind Kind, string Message)
+/// <summary>What a status change did to one IP; <see cref="EndedAssignments"/>: the active assignments it ended.</summary>
+public sealed record ChangeOutcome(Guid Id, string? IpAddress, ChangeOutcomeKind Kind, string Message, int EndedAssignments = 0)
 {
     public bool Succeeded => Kind == ChangeOutcomeKind.Changed;
 }
@@ -124,3 +125,24 @@ public sealed record WarmupAssignment(
     Guid Id, Guid IpId, string IpAddress, string? Domain, string? Tenant, string? Status, string? WarmupState, DateTime? Assigned, DateTime? LastSent);
 
 public sealed record WarmupView(IReadOnlyList<WarmupIp> Ips, IReadOnlyList<WarmupAssignment> Assignments);
+
+/// <summary>
+/// The domains that lost their IPs when those were quarantined or burned and have not been given a new one since (up to
+/// <see cref="IpReputationService.MaxRemediation"/> of <see cref="Total"/>), each with a suggested healthy IP in its region,
+/// and the healthy IPs of those regions that may take them (the least loaded first).
+/// </summary>
+public sealed record RemediationPlan(int Total, IReadOnlyList<StrandedDomain> Domains, IReadOnlyList<RemediationTarget> Targets)
+{
+    public IEnumerable<RemediationTarget> TargetsFor(StrandedDomain d) => Targets.Where(t => t.Region == d.Region);
+}
+
+/// <summary>A domain whose assignment on <see cref="FromIp"/> ended when that IP was quarantined or burned.</summary>
+public sealed record StrandedDomain(Guid DomainId, string Domain, string Tenant, Guid FromIpId, string FromIp, string FromStatus,
+    string? Region, int OtherActiveIps, Guid? SuggestedIpId);
+
+public sealed record RemediationTarget(Guid Id, string IpAddress, string? Region, string? Vps, int AssignedCount);
+
+/// <summary>Move <see cref="DomainId"/>, stranded by <see cref="FromIpId"/>, to <see cref="ToIpId"/>.</summary>
+public sealed record Reassignment(Guid DomainId, Guid FromIpId, Guid ToIpId);
+
+public sealed record ReassignOutcome(Guid DomainId, string Domain, string? ToIp, bool Moved, string Message);

@@ -159,6 +159,11 @@ public partial class IpReputationPage
         await RefreshAsync();
     }
 
+    private async Task RemediateAsync(IReadOnlyList<Guid> ips)
+    {
+        if (await RemediationDialog.ShowAsync(Dialogs, ips)) await RefreshAsync();
+    }
+
     private async Task OpenImportAsync()
     {
         var dialog = await Dialogs.ShowAsync<ImportChecksDialog>("Import check results", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });

@@ -48,34 +48,43 @@ public sealed partial class IpReputationService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         try
         {
-            await db.InTransactionAsync(async () =>
-            {
-                var ip = await LockIpAsync(db, ipId, ct);
-                if (!IpTransitions.MayTakeAssignments.Contains(ip.Status ?? ""))
-                    throw new RefusedException($"{ip.IpAddress} is {ip.Status}: only available, warming, warmed or assigned IPs may take a domain.");
-                var domain = await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => new { d.Name, d.Status }).FirstOrDefaultAsync(ct)
-                    ?? throw new NotFoundException("That domain does not exist (any more).");
-                if (await ActiveAssignments(db, ipId).AnyAsync(a => a.DomainId == domainId, ct))
-                    throw new RefusedException($"{domain.Name} is already active on {ip.IpAddress}.");
-                var activeBefore = await ActiveAssignments(db, ipId).CountAsync(ct);
-                db.DomainIpAssignments.Add(new DomainIpAssignment
-                {
-                    DomainId = domainId, SmtpIpAddressId = ipId, Status = warming ? AssignmentStatus.Warming : AssignmentStatus.Active,
-                    WarmupState = warming ? WarmupState.Warming : WarmupState.Warmed, Assigned = Now, Expires = expires,
-                });
-                AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Assigned {domain.Name}", actor);
-                if (activeBefore == 0 && ip.Status is IpStatus.Available or IpStatus.Warmed)
-                    MoveStatus(db, ip, IpStatus.Assigned, $"First active assignment ({domain.Name})", actor);
-                db.AuditAction = AuditActions.IpAssign;
-                await db.SaveChangesAsync(ct);
-                await RecountAsync(db, ipId, ct);
-            }, ct);
+            await db.InTransactionAsync(() => AssignAsync(db, ipId, domainId, warming, expires, actor, AuditActions.IpAssign, null, ct), ct);
             await costs.AfterAssignmentsChangedAsync(Now, ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             throw new RefusedException("That domain is already active on this IP (someone assigned it a moment ago).");
         }
+    }
+
+    /// <summary>
+    /// One new assignment in the caller's transaction, under the IP's row lock: the rules of <see cref="AssignDomainAsync"/>,
+    /// then <paramref name="refuse"/> (a reason to refuse this IP, or null), the IP's history, and its recount. Returns the IP.
+    /// </summary>
+    private async Task<SmtpIpAddress> AssignAsync(InfraAdminDbContext db, Guid ipId, Guid domainId, bool warming, DateTime? expires,
+        Data.Audit.AuditActor actor, string auditAction, Func<SmtpIpAddress, string?>? refuse, CancellationToken ct, string? historyNote = null)
+    {
+        var ip = await LockIpAsync(db, ipId, ct);
+        if (!IpTransitions.MayTakeAssignments.Contains(ip.Status ?? ""))
+            throw new RefusedException($"{ip.IpAddress} is {ip.Status}: only available, warming, warmed or assigned IPs may take a domain.");
+        if (refuse?.Invoke(ip) is { } why) throw new RefusedException(why);
+        var domain = await db.Domains.AsNoTracking().Where(d => d.Id == domainId).Select(d => new { d.Name, d.Status }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("That domain does not exist (any more).");
+        if (await ActiveAssignments(db, ipId).AnyAsync(a => a.DomainId == domainId, ct))
+            throw new RefusedException($"{domain.Name} is already active on {ip.IpAddress}.");
+        var activeBefore = await ActiveAssignments(db, ipId).CountAsync(ct);
+        db.DomainIpAssignments.Add(new DomainIpAssignment
+        {
+            DomainId = domainId, SmtpIpAddressId = ipId, Status = warming ? AssignmentStatus.Warming : AssignmentStatus.Active,
+            WarmupState = warming ? WarmupState.Warming : WarmupState.Warmed, Assigned = Now, Expires = expires,
+        });
+        AddHistory(db, ip, IpHistoryKind.Assignment, ip.Status, ip.Status, $"Assigned {domain.Name}{historyNote}", actor);
+        if (activeBefore == 0 && ip.Status is IpStatus.Available or IpStatus.Warmed)
+            MoveStatus(db, ip, IpStatus.Assigned, $"First active assignment ({domain.Name})", actor);
+        db.AuditAction = auditAction;
+        await db.SaveChangesAsync(ct);
+        await RecountAsync(db, ipId, ct);
+        return ip;
     }
 
     /// <summary>Expires an assignment; expiring the last active one moves an assigned IP back to available.</summary>
@@ -132,20 +141,22 @@ public sealed partial class IpReputationService
                 var from = ip.Status;
                 var ended = IpTransitions.EndsAssignments.Contains(toStatus)
                     ? await ActiveAssignments(db, id).Include(a => a.Domain).ToListAsync(ct) : [];
-                since = Now;
+                // One instant for the move and the assignments it ends: remediation finds the domains it stranded by it.
+                var at = Now;
+                since = at;
                 foreach (var a in ended)
                 {
                     a.Status = AssignmentStatus.Expired;
                     since = Earliest(a.Expires, since);
-                    a.Expires = Now;
+                    a.Expires = at;
                 }
                 var note = ended.Count == 0 ? "" : $" (ended {ended.Count} active assignment{(ended.Count == 1 ? "" : "s")}: {string.Join(", ", ended.Select(a => a.Domain?.Name))})";
-                MoveStatus(db, ip, toStatus, reason + note, actor);
+                MoveStatus(db, ip, toStatus, reason + note, actor, at);
                 db.AuditAction = AuditVerb(from, toStatus);
                 await db.SaveChangesAsync(ct);
                 await RecountAsync(db, id, ct);
                 endedAssignments = ended.Count;
-                return new ChangeOutcome(id, address, ChangeOutcomeKind.Changed, $"{from} → {toStatus}{note}");
+                return new ChangeOutcome(id, address, ChangeOutcomeKind.Changed, $"{from} → {toStatus}{note}", ended.Count);
             }, ct);
             if (endedAssignments > 0) await costs.AfterAssignmentsChangedAsync(since, ct);
             return outcome;
@@ -170,17 +181,18 @@ public sealed partial class IpReputationService
         _ => AuditActions.IpStatus,
     };
 
-    private void MoveStatus(InfraAdminDbContext db, SmtpIpAddress ip, string toStatus, string reason, Data.Audit.AuditActor actor)
+    private void MoveStatus(InfraAdminDbContext db, SmtpIpAddress ip, string toStatus, string reason, Data.Audit.AuditActor actor, DateTime? at = null)
     {
-        AddHistory(db, ip, IpHistoryKind.Status, ip.Status, toStatus, reason, actor);
+        AddHistory(db, ip, IpHistoryKind.Status, ip.Status, toStatus, reason, actor, at);
         ip.Status = toStatus;
     }
 
-    private void AddHistory(InfraAdminDbContext db, SmtpIpAddress ip, string kind, string? from, string? to, string reason, Data.Audit.AuditActor actor) =>
+    private void AddHistory(InfraAdminDbContext db, SmtpIpAddress ip, string kind, string? from, string? to, string reason, Data.Audit.AuditActor actor,
+        DateTime? at = null) =>
         db.SmtpIpHistory.Add(new SmtpIpHistory
         {
             SmtpIpAddressId = ip.Id, Kind = kind, FromStatus = from, ToStatus = to, FromReputation = ip.ReputationState,
-            ToReputation = ip.ReputationState, Reason = Truncate(reason, 1000), ChangedBy = actor.UserId, ChangedByName = actor.Name, Changed = Now,
+            ToReputation = ip.ReputationState, Reason = Truncate(reason, 1000), ChangedBy = actor.UserId, ChangedByName = actor.Name, Changed = at ?? Now,
         });
 
     private static IQueryable<DomainIpAssignment> ActiveAssignments(InfraAdminDbContext db, Guid ipId) =>

@@ -208,9 +208,7 @@ public sealed partial class IpReputationService(
         // Healthy IPs nearby that are not in the selection at all (a refused IP stays, but is not offered as a home).
         foreach (var region in moving.Select(m => m.Region).Distinct().OrderBy(r => r))
         {
-            var healthy = db.SmtpIpAddresses.AsNoTracking().Where(i => !selected.Contains(i.Id) && region != null
-                && i.VpsInstance!.Region == region && i.VpsInstance.Status == VpsStatus.Active
-                && HealthyStatuses.Contains(i.Status!) && HealthyReputations.Contains(i.ReputationState!));
+            var healthy = HealthyIps(db, selected, region);
             var count = await healthy.CountAsync(ct);
             var candidates = await healthy.OrderBy(i => i.AssignedCount).ThenBy(i => i.IpAddress).Take(5).Select(i => i.IpAddress).ToListAsync(ct);
             capacity.Add(new RegionCapacity(region ?? "(no region)", touched.Count(t => t.Region == region), count, candidates));
