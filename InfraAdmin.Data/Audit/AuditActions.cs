@@ -31,6 +31,12 @@ public static class AuditActions
     public const string LockedOut = "locked_out";
     public const string SignOut = "sign_out";
 
+    // The signed-in user's own account (/account and /account/two-factor).
+    public const string AccountPasswordChange = "account.password_change";
+    public const string AccountTwoFactorEnable = "account.two_factor_enable";
+    public const string AccountTwoFactorDisable = "account.two_factor_disable";
+    public const string AccountRecoveryCodesRegenerate = "account.recovery_codes_regenerate";
+
     // Sessions.
     public const string SessionEnd = "session.end";
     public const string SessionEndOthers = "session.end_others";

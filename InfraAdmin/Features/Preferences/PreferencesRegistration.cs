@@ -5,7 +5,7 @@ namespace InfraAdmin.Features.Preferences;
 
 public static class PreferencesRegistration
 {
-    /// <summary>The preferences area: a user's preferences and theme choice, authenticator enrolment and the weekly report.</summary>
+    /// <summary>The preferences area: a user's preferences and theme choice, their account (password, authenticator, recovery codes) and the weekly report.</summary>
     public static IServiceCollection AddPreferences(this IServiceCollection services)
     {
         services.AddScoped<PreferencesService>();
@@ -13,6 +13,7 @@ public static class PreferencesRegistration
         services.AddScoped<IThemeSource>(sp => sp.GetRequiredService<PreferencesThemeSource>());
         services.AddScoped<IThemeChoiceStore>(sp => sp.GetRequiredService<PreferencesThemeSource>());
         services.AddScoped<TwoFactorEnrolment>();
+        services.AddScoped<AccountService>();
         services.AddScoped<IRecurringJob, WeeklyReportJob>();
         return services;
     }

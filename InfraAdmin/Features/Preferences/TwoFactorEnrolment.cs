@@ -18,7 +18,7 @@ public sealed record AuthenticatorSetup(string SharedKey, string AuthenticatorUr
 /// </remarks>
 public sealed class TwoFactorEnrolment(
     UserManager<AppUser> users, AccountSecurity security, Authorization.PermissionStore access,
-    Microsoft.EntityFrameworkCore.IDbContextFactory<Data.InfraAdminDbContext> dbFactory)
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Data.InfraAdminDbContext> dbFactory, Authorization.CurrentUser currentUser, TimeProvider clock)
 {
     public const string Issuer = "InfraAdmin";
     public const string EnrolPath = "/account/two-factor";
@@ -50,7 +50,24 @@ public sealed class TwoFactorEnrolment(
         access.Invalidate(user.Id);
         await using (var db = await dbFactory.CreateDbContextAsync())
             await Authorization.AccessChangeListener.NotifyAsync(db);
-        return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, AccountService.RecoveryCodeCount))?.ToList() ?? [];
+        await AuditEnabledAsync(user);
+        return codes;
+    }
+
+    /// <summary>One row saying two-factor sign-in was turned on (never the key or the codes).</summary>
+    private async Task AuditEnabledAsync(AppUser user)
+    {
+        var actor = await currentUser.GetActorAsync();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        db.AuditEnabled = false;
+        db.AuditLog.Add(new Data.Entities.AuditLog
+        {
+            Action = Data.Audit.AuditActions.AccountTwoFactorEnable, EntityType = "users", EntityId = user.Id.ToString(), TenantId = user.TenantId,
+            ActorId = actor.UserId ?? user.Id, ActorName = actor.UserId is null ? user.Email ?? actor.Name : actor.Name, IpAddress = actor.IpAddress,
+            Created = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync();
     }
 
     public static string AuthenticatorUri(string account, string key) =>
