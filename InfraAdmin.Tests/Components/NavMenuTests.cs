@@ -20,14 +20,14 @@ public sealed class NavMenuTests : BunitTest
     public void Support_sees_ip_vps_and_tenants_only()
     {
         var links = LinksFor(Policies.For(Permissions.Ip.View), Policies.For(Permissions.Vps.View), Policies.For(Permissions.Tenants.View));
-        Assert.Equal(["", "ip-reputation", "vps", "tenants", "account/preferences", "account/sessions"], links);
+        Assert.Equal(["", "ip-reputation", "vps", "tenants", "account", "account/preferences", "account/sessions"], links);
     }
 
     [Fact]
     public void A_tenant_member_who_may_invite_sees_invite_but_no_staff_area()
     {
         var links = LinksFor(Policies.TenantInvite);
-        Assert.Equal(["", "tenant/invite", "account/preferences", "account/sessions"], links);
+        Assert.Equal(["", "tenant/invite", "account", "account/preferences", "account/sessions"], links);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class NavMenuTests : BunitTest
     {
         var all = NavItems.All.Select(i => i.Policy).Distinct().ToArray();
         var links = LinksFor(all);
-        Assert.Equal(NavItems.All.Count + 3, links.Count); // with Overview, Preferences and Your sign-ins
+        Assert.Equal(NavItems.All.Count + 4, links.Count); // with Overview, Account, Preferences and Your sign-ins
         Assert.Contains("audit", links);
         Assert.Contains("settings/api-keys", links);
     }
