@@ -52,6 +52,9 @@ public sealed class QueryFilters
             ? DateTime.SpecifyKind(d, DateTimeKind.Utc)
             : IgnoreStruct<DateTime>(name, value, "is not a date (use yyyy-mm-dd)");
 
+    /// <summary>Records <paramref name="value"/> of <paramref name="name"/> as ignored for the reason given; null.</summary>
+    public string? Reject(string name, string value, string why) => Ignore(name, value, why);
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private string? Ignore(string name, string why)

@@ -15,6 +15,9 @@ public partial class CostsPage
 
     [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
 
     // The link's tenant search, once checked (a bad one is ignored and named in _filterMessage).
     private string? Q, _filterMessage;
@@ -29,6 +32,9 @@ public partial class CostsPage
     [PersistentState] public string? SummaryFor { get; set; } // the month query the figures are for
     private MudDataGrid<TenantCostRow>? _grid;
     private readonly UrlFilter<(CostMonth Month, string? Q)> _url = new(); // the grid's month and search
+    // Unsorted, the list is by total cost, highest first.
+    private readonly GridView _view = new(nameof(TenantCostRow.Name), nameof(TenantCostRow.Revenue), nameof(TenantCostRow.IpCost),
+        nameof(TenantCostRow.VpsCost), nameof(TenantCostRow.Total), nameof(TenantCostRow.Margin), nameof(TenantCostRow.MarginPercent));
     private GridLoadingBar? _loading;
 
     /// <summary>The current month and the 24 before it.</summary>
@@ -39,19 +45,24 @@ public partial class CostsPage
 
     protected override async Task OnInitializedAsync()
     {
-        _month = MonthFromQuery();
+        ReadUrl(); // before the first await: a grid drawn from the carried figures loads the URL's view
         await Clock.EnsureLoadedAsync();
     }
 
     protected override async Task OnParametersSetAsync()
     {
+        ReadUrl();
+        // Parameters are set again for other reasons too (see UrlFilter): the month's figures load once per month; a new
+        // month or search is a new grid (keyed by them) on the URL's view.
+        if (!SummaryLoaded || SummaryFor != Month) await LoadSummaryAsync();
+    }
+
+    private void ReadUrl()
+    {
         _month = MonthFromQuery();
         var f = new QueryFilters();
         (Q, _filterMessage) = (f.Text("q", QQuery), f.Message);
-        // Parameters are set again for other reasons too (see UrlFilter): the month's figures load once per month, and
-        // the grid reloads for a new month or search only.
-        if (!SummaryLoaded || SummaryFor != Month) await LoadSummaryAsync();
-        await _url.ReloadIfChangedAsync(_grid, (_month, Q));
+        if (_url.IsNewForForm((_month, Q))) _view.Read(SortQuery, PageQuery, SizeQuery);
     }
 
     private async Task LoadSummaryAsync()
@@ -75,14 +86,16 @@ public partial class CostsPage
 
     private async Task<GridData<TenantCostRow>> LoadPageAsync(GridState<TenantCostRow> state, CancellationToken ct)
     {
-        _url.Loading((_month, Q));
-        if (Summary is null) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
+        if (Summary is not { } summary) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();
         try
         {
-            var page = await Service.PageAsync(Summary, Q, sort?.SortBy ?? nameof(TenantCostRow.Total), sort?.Descending ?? true,
-                state.Page, state.PageSize, ct);
-            return new GridData<TenantCostRow> { Items = page.Rows, TotalItems = page.Total };
+            return await _view.LoadAsync(state, Navigation, async n =>
+            {
+                var page = await Service.PageAsync(summary, Q, sort?.SortBy ?? nameof(TenantCostRow.Total), sort?.Descending ?? true,
+                    n, state.PageSize, ct);
+                return new GridData<TenantCostRow> { Items = page.Rows, TotalItems = page.Total };
+            });
         }
         catch (PermissionDeniedException ex)
         {
@@ -95,11 +108,12 @@ public partial class CostsPage
 
     private void OnMonthPicked(string month) => GoToMonth(CostMonth.TryParse(month, out var m) ? m : _month);
 
+    // Another month or search starts on its first page; the sort and page size stay.
     private void GoToMonth(CostMonth month) =>
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("month", month.ToString()));
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?> { ["month"] = month.ToString(), ["page"] = null }));
 
-    private void OnSearch(string? text) =>
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", string.IsNullOrWhiteSpace(text) ? null : text.Trim()));
+    private void OnSearch(string? text) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(
+        new Dictionary<string, object?> { ["q"] = string.IsNullOrWhiteSpace(text) ? null : text.Trim(), ["page"] = null }));
 
     private string TenantUrl(Guid id) => $"costs/tenants/{id}?month={_month}";
 

@@ -27,6 +27,9 @@ public partial class IpReputationPage
     [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
     [SupplyParameterFromQuery(Name = "trouble")] public string? TroubleQuery { get; set; }
     [SupplyParameterFromQuery(Name = "degraded_within")] public string? DegradedWithinQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
 
     private string? Status, Reputation, Region, Listed, Q, _filterMessage;
     private Guid? Vps;
@@ -71,6 +74,8 @@ public partial class IpReputationPage
     private int _tab;
     private bool _interactive;
     private readonly UrlFilter<IpFilter> _url = new();
+    private readonly GridView _view = new(nameof(IpRow.IpAddress), nameof(IpRow.Status), nameof(IpRow.Reputation), nameof(IpRow.VpsName),
+        nameof(IpRow.LastCheck), nameof(IpRow.AssignedCount), nameof(IpRow.Cost));
 
     private IpFilter Current => new(Status, Reputation, Region, Vps, Listed, Stale, Q, Trouble, DegradedWithin);
 
@@ -88,7 +93,7 @@ public partial class IpReputationPage
 
     protected override async Task OnParametersSetAsync()
     {
-        if (await SetFormFromUrlAsync()) await _url.ReloadIfChangedAsync(_grid, Current);
+        await SetFormFromUrlAsync(); // a new filter is a new grid (keyed by it), which loads the URL's view
     }
 
     /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
@@ -96,6 +101,7 @@ public partial class IpReputationPage
     {
         ParseFilters();
         if (!_url.IsNewForForm(Current)) return false;
+        _view.Read(SortQuery, PageQuery, SizeQuery);
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale; _form.Trouble = Trouble;
@@ -127,15 +133,18 @@ public partial class IpReputationPage
             nameof(IpRow.Cost) => IpSort.Cost,
             _ => IpSort.IpAddress,
         };
-        _url.Loading(Current);
-        var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, state.Page, state.PageSize, ct);
-        return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
+        return await _view.LoadAsync(state, Navigation, async n =>
+        {
+            var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, n, state.PageSize, ct);
+            return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
+        });
     }
 
     private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
     {
         ["q"] = Blank(_form.Q), ["status"] = Blank(_form.Status), ["reputation"] = Blank(_form.Reputation), ["region"] = Blank(_form.Region),
         ["vps"] = _form.Vps?.Id, ["listed"] = Blank(_form.Listed), ["stale"] = _form.Stale ? true : null, ["trouble"] = _form.Trouble ? true : null,
+        ["page"] = null, // a new filter starts on its first page; sort and page size stay
     }));
 
     private void ClearFilters()

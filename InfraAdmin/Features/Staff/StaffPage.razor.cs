@@ -19,6 +19,9 @@ public partial class StaffPage
 
     [SupplyParameterFromQuery(Name = "q")] public string? SearchQuery { get; set; }
     [SupplyParameterFromQuery(Name = "role")] public string? RoleQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
 
     // The filters of the link, once checked (a bad one is ignored and named in _filterMessage).
     private string? Search, _filterMessage;
@@ -45,7 +48,9 @@ public partial class StaffPage
     }
 
     private MudDataGrid<StaffRow>? _grid;
-    private readonly UrlFilter<StaffQuery> _url = new(); // filters only, no sort or page
+    private readonly UrlFilter<StaffQuery> _url = new(); // filters only; sort and page are the grid's view
+    private readonly GridView _view = new(nameof(StaffRow.Email), nameof(StaffRow.RoleName), nameof(StaffRow.Added), nameof(StaffRow.LastSignIn));
+    private StaffQuery Filter => new(Search, RoleId);
     private GridLoadingBar? _loading;
     private IReadOnlyList<RoleSummary> _roles = [];
     private bool _canManage;
@@ -70,10 +75,7 @@ public partial class StaffPage
         _add.RoleId = _roles.FirstOrDefault()?.Id ?? 0;
     }
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (SetFormFromUrl()) await _url.ReloadIfChangedAsync(_grid, new StaffQuery(Search, RoleId));
-    }
+    protected override void OnParametersSet() => SetFormFromUrl(); // a new filter is a new grid (keyed by it), on the URL's view
 
     /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
     private bool SetFormFromUrl()
@@ -81,7 +83,8 @@ public partial class StaffPage
         var f = new QueryFilters();
         var query = StaffQuery.FromQuery(f, SearchQuery, RoleQuery);
         (Search, RoleId, _filterMessage) = (query.Search, query.RoleId, f.Message);
-        if (!_url.IsNewForForm(new StaffQuery(Search, RoleId))) return false;
+        if (!_url.IsNewForForm(Filter)) return false;
+        _view.Read(SortQuery, PageQuery, SizeQuery);
         _filter.Search = Search;
         _filter.RoleId = RoleId;
         return true;
@@ -108,15 +111,18 @@ public partial class StaffPage
             nameof(StaffRow.LastSignIn) => StaffSort.LastSignIn,
             _ => StaffSort.Email,
         };
-        _url.Loading(new StaffQuery(Search, RoleId));
-        var page = await Staff.ListAsync(new StaffQuery(Search, RoleId, sortBy, sort?.Descending ?? false, state.Page, state.PageSize), ct);
-        return new GridData<StaffRow> { TotalItems = page.Total, Items = page.Rows };
+        return await _view.LoadAsync(state, Navigation, async n =>
+        {
+            var page = await Staff.ListAsync(new StaffQuery(Search, RoleId, sortBy, sort?.Descending ?? false, n, state.PageSize), ct);
+            return new GridData<StaffRow> { TotalItems = page.Total, Items = page.Rows };
+        });
     }
 
     private void ApplyFilters() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
     {
         ["q"] = string.IsNullOrWhiteSpace(_filter.Search) ? null : _filter.Search.Trim(),
         ["role"] = _filter.RoleId,
+        ["page"] = null, // a new filter starts on its first page
     }));
 
     private void ClearFilters()

@@ -20,6 +20,9 @@ public partial class VpsPage
     [SupplyParameterFromQuery(Name = "billing_day")] public string? BillingDayQuery { get; set; }
     [SupplyParameterFromQuery(Name = "renewing_within")] public string? RenewingWithinQuery { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? QQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
 
     private string? Status, Region, Q, _filterMessage;
     private int? BillingDay, RenewingWithin;
@@ -45,6 +48,9 @@ public partial class VpsPage
     private MudDataGrid<VpsRow>? _grid;
     private GridLoadingBar? _loading;
     private readonly UrlFilter<VpsFilter> _url = new();
+    private readonly GridView _view = new(nameof(VpsRow.ProviderId), nameof(VpsRow.IpAddress), nameof(VpsRow.Region), nameof(VpsRow.Status),
+        nameof(VpsRow.MonthlyCost), nameof(VpsRow.ApproximateCost), nameof(VpsRow.BillingDay), nameof(VpsRow.PeriodEnd),
+        nameof(VpsRow.DecommissionScheduledFor), nameof(VpsRow.IpCount));
     // Loaded while prerendering and carried into the interactive render (persistent component state), so a page load
     // queries them once, not once for the HTML and again for the circuit.
     [PersistentState] public VpsOverview? Overview { get; set; }
@@ -64,16 +70,14 @@ public partial class VpsPage
         Overview ??= await Service.OverviewAsync();
     }
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (SetFormFromUrl()) await _url.ReloadIfChangedAsync(_grid, Current);
-    }
+    protected override void OnParametersSet() => SetFormFromUrl(); // a new filter is a new grid (keyed by it), on the URL's view
 
     /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
     private bool SetFormFromUrl()
     {
         ParseFilters();
         if (!_url.IsNewForForm(Current)) return false;
+        _view.Read(SortQuery, PageQuery, SizeQuery);
         _filter.Status = Status;
         _filter.Region = Region;
         _filter.BillingDay = NumberText.Format(BillingDay);
@@ -88,9 +92,11 @@ public partial class VpsPage
     private async Task<GridData<VpsRow>> LoadPageAsync(GridState<VpsRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
-        _url.Loading(Current);
-        var page = await Service.SearchAsync(Current, state.Page, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
-        return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
+        return await _view.LoadAsync(state, Navigation, async n =>
+        {
+            var page = await Service.SearchAsync(Current, n, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
+            return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
+        });
     }
 
     private async Task CreateAsync()
@@ -119,7 +125,7 @@ public partial class VpsPage
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
         {
             ["status"] = Blank(_filter.Status), ["region"] = Blank(_filter.Region), ["billing_day"] = day,
-            ["renewing_within"] = within, ["q"] = Blank(_filter.Q),
+            ["renewing_within"] = within, ["q"] = Blank(_filter.Q), ["page"] = null, // a new filter starts on its first page
         }));
     }
 
