@@ -30,9 +30,9 @@ public sealed class AccountPagesTests(IntegrationTest.AppFixture fixture) : Inte
         Assert.Contains("autocomplete=\"one-time-code\"", page);
         Assert.Contains("href=\"Account/LoginWithRecoveryCode?returnUrl=%2Fvps\"", page);
 
-        var wrong = await PostAsync(client, second, "login-with-2fa", ("Input.TwoFactorCode", "12345"));
+        var wrong = await Browsers.PostFormAsync(client, second, "login-with-2fa", ("Input.TwoFactorCode", "12345"));
         Assert.Contains("The code has 6 digits.", WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync(Ct)));
-        var ok = await PostAsync(client, second, "login-with-2fa", ("Input.TwoFactorCode", Totp.Code(key)));
+        var ok = await Browsers.PostFormAsync(client, second, "login-with-2fa", ("Input.TwoFactorCode", Totp.Code(key)));
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         Assert.Equal("/vps", new Uri(Browsers.Origin, ok.Headers.Location!).AbsolutePath);
 
@@ -40,7 +40,7 @@ public sealed class AccountPagesTests(IntegrationTest.AppFixture fixture) : Inte
         await InfraAdminFactory.SignInAsync(other, email, StaffTestUsers.Password, "/vps");
         var recovery = "/Account/LoginWithRecoveryCode?returnUrl=%2Fvps";
         Assert.Contains("<label for=\"Input.RecoveryCode\">Recovery code</label>", await other.GetStringAsync(recovery, Ct));
-        var used = await PostAsync(other, recovery, "login-with-recovery-code", ("Input.RecoveryCode", codes[0]));
+        var used = await Browsers.PostFormAsync(other, recovery, "login-with-recovery-code", ("Input.RecoveryCode", codes[0]));
         Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
         Assert.Equal("/vps", new Uri(Browsers.Origin, used.Headers.Location!).AbsolutePath);
     }
@@ -50,17 +50,17 @@ public sealed class AccountPagesTests(IntegrationTest.AppFixture fixture) : Inte
     {
         var (_, email) = await StaffTestUsers.CreateUserAsync(App, "pages-reset", SupportRole);
         var client = App.CreateBrowserClient();
-        var asked = await PostAsync(client, "/Account/ForgotPassword", "forgot-password", ("Input.Email", email));
+        var asked = await Browsers.PostFormAsync(client, "/Account/ForgotPassword", "forgot-password", ("Input.Email", email));
         Assert.EndsWith("Account/ForgotPasswordConfirmation", asked.Headers.Location!.OriginalString);
         var link = MailFiles.FirstLink(Assert.Single(Mail.For(email, App)));
         Assert.StartsWith(InfraAdminFactory.PublicUrl + "Account/ResetPassword?code=", link);
         var url = "/" + link[InfraAdminFactory.PublicUrl.Length..];
 
-        var weak = await PostAsync(client, url, "reset-password", ("Input.Email", email), ("Input.Password", "Short-pw-1"), ("Input.ConfirmPassword", "Short-pw-1"));
+        var weak = await Browsers.PostFormAsync(client, url, "reset-password", ("Input.Email", email), ("Input.Password", "Short-pw-1"), ("Input.ConfirmPassword", "Short-pw-1"));
         var html = WebUtility.HtmlDecode(await weak.Content.ReadAsStringAsync(Ct));
         Assert.Contains("Passwords must be at least 12 characters.", html);
         Assert.DoesNotContain("Short-pw-1", html);
-        var done = await PostAsync(client, url, "reset-password", ("Input.Email", email), ("Input.Password", "Reset-By-Link-Password-1"), ("Input.ConfirmPassword", "Reset-By-Link-Password-1"));
+        var done = await Browsers.PostFormAsync(client, url, "reset-password", ("Input.Email", email), ("Input.Password", "Reset-By-Link-Password-1"), ("Input.ConfirmPassword", "Reset-By-Link-Password-1"));
         Assert.EndsWith("Account/ResetPasswordConfirmation", done.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await InfraAdminFactory.SignInAsync(App.CreateBrowserClient(), email, "Reset-By-Link-Password-1")).StatusCode);
     }
@@ -79,9 +79,9 @@ public sealed class AccountPagesTests(IntegrationTest.AppFixture fixture) : Inte
         Assert.Contains("<label for=\"Input.Password\">Choose a password</label>", html);
         Assert.Contains("<label for=\"Input.ConfirmPassword\">Repeat the password</label>", html);
 
-        var mismatch = await PostAsync(client, url, "accept-invite", ("Input.Password", "Invitee-Password-1"), ("Input.ConfirmPassword", "other"));
+        var mismatch = await Browsers.PostFormAsync(client, url, "accept-invite", ("Input.Password", "Invitee-Password-1"), ("Input.ConfirmPassword", "other"));
         Assert.Contains("The two passwords do not match.", WebUtility.HtmlDecode(await mismatch.Content.ReadAsStringAsync(Ct)));
-        var ok = await PostAsync(client, url, "accept-invite", ("Input.Password", "Invitee-Password-1"), ("Input.ConfirmPassword", "Invitee-Password-1"));
+        var ok = await Browsers.PostFormAsync(client, url, "accept-invite", ("Input.Password", "Invitee-Password-1"), ("Input.ConfirmPassword", "Invitee-Password-1"));
         Assert.Contains("Your password is set", WebUtility.HtmlDecode(await ok.Content.ReadAsStringAsync(Ct)));
         // Used: the link no longer says whose it is.
         var again = WebUtility.HtmlDecode(await App.CreateBrowserClient().GetStringAsync(url, Ct));
@@ -98,13 +98,5 @@ public sealed class AccountPagesTests(IntegrationTest.AppFixture fixture) : Inte
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
         return ((await users.GetAuthenticatorKeyAsync(user))!, codes);
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, string form, params (string Name, string Value)[] fields)
-    {
-        var token = Browsers.FormToken(await client.GetStringAsync(url));
-        var values = new Dictionary<string, string> { ["_handler"] = form, ["__RequestVerificationToken"] = token };
-        foreach (var (name, value) in fields) values[name] = value;
-        return await client.PostAsync(url, new FormUrlEncodedContent(values));
     }
 }

@@ -177,13 +177,6 @@ public sealed class SetPasswordTests(IntegrationTest.AppFixture fixture) : Integ
         return "/" + link[InfraAdminFactory.PublicUrl.Length..];
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, string password, string confirm)
-    {
-        var token = Browsers.FormToken(await client.GetStringAsync(url));
-        return await client.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "set-password", ["__RequestVerificationToken"] = token,
-            ["Input.Password"] = password, ["Input.ConfirmPassword"] = confirm,
-        }));
-    }
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, string password, string confirm) =>
+        Browsers.PostFormAsync(client, url, "set-password", ("Input.Password", password), ("Input.ConfirmPassword", confirm));
 }
