@@ -35,6 +35,14 @@ public static class Browsers
     public static string FormToken(string html) =>
         Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
+    /// <summary>Opens <paramref name="url"/> for its form token and posts the static form named <paramref name="form"/> there.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, string form, params (string Name, string Value)[] fields)
+    {
+        var values = new Dictionary<string, string> { ["_handler"] = form, ["__RequestVerificationToken"] = FormToken(await client.GetStringAsync(url)) };
+        foreach (var (name, value) in fields) values[name] = value;
+        return await client.PostAsync(url, new FormUrlEncodedContent(values));
+    }
+
     /// <summary>Posts the login form with extra headers (e.g. X-Forwarded-For from a "proxy"); returns the post's response.</summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, params (string Name, string Value)[] headers)
     {

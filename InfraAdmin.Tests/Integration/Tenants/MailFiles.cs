@@ -32,7 +32,7 @@ public static class MailFiles
     /// <summary>The first link in a mail, HTML-decoded (links may be encoded twice).</summary>
     public static string FirstLink(string mail)
     {
-        var href = Regex.Match(mail, "href='([^']+)'").Groups[1].Value;
+        var href = Regex.Match(mail, "href=(['\"])(.+?)\\1").Groups[2].Value;
         for (var i = 0; i < 3; i++) href = WebUtility.HtmlDecode(href);
         return href;
     }

@@ -1,11 +1,10 @@
 using System.Text.Encodings.Web;
-using System.Text;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
+using InfraAdmin.Components.Account;
 using Microsoft.EntityFrameworkCore;
 using InfraAdmin.Data.Audit;
 
@@ -92,7 +91,7 @@ public sealed class StaffService(
 
     /// <summary>
     /// Creates a user without a password (nothing can sign in as them yet), makes them staff and mails a link to
-    /// set their password (<c>/Account/ResetPassword</c>, valid as long as Identity's reset tokens: one day).
+    /// set their password (<c>/Account/SetPassword</c>, which shows their email; valid as long as Identity's reset tokens: one day).
     /// </summary>
     public async Task InviteAsync(string? email, string? displayName, int roleId, string? notes, CancellationToken ct = default)
     {
@@ -118,7 +117,7 @@ public sealed class StaffService(
             await db.SaveChangesAsync(ct);
             return created;
         }, ct);
-        var link = await ResetLinkAsync(users, user);
+        var link = await SetPasswordLinkAsync(users, user);
         await mail.SendAsync(address, "You are invited to InfraAdmin",
             $"<p>An administrator added you to the InfraAdmin staff console.</p>" +
             $"<p><a href=\"{HtmlEncoder.Default.Encode(link)}\">Set your password</a> to sign in. The link works for one day; " +
@@ -195,7 +194,7 @@ public sealed class StaffService(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Mails the staff member a link to set a new password.</summary>
+    /// <summary>Mails the staff member a link to set a new password (the same page as an invitation's: it shows their email).</summary>
     public async Task SendPasswordResetAsync(Guid userId, CancellationToken ct = default)
     {
         await currentUser.RequireAsync(Permissions.Staff.Manage);
@@ -203,7 +202,7 @@ public sealed class StaffService(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var db = scope.ServiceProvider.GetRequiredService<InfraAdminDbContext>();
         var user = await FindStaffUserAsync(db, users, userId, ct);
-        var link = await ResetLinkAsync(users, user);
+        var link = await SetPasswordLinkAsync(users, user);
         await mail.SendAsync(user.Email!, "Reset your InfraAdmin password",
             $"<p>An administrator asked for a password reset for your InfraAdmin account.</p>" +
             $"<p><a href=\"{HtmlEncoder.Default.Encode(link)}\">Choose a new password</a>. The link works for one day.</p>", ct);
@@ -275,11 +274,11 @@ public sealed class StaffService(
         return await users.FindByIdAsync(userId.ToString()) ?? throw new NotFoundException("That user no longer exists.");
     }
 
-    private async Task<string> ResetLinkAsync(UserManager<AppUser> users, AppUser user)
-    {
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        return links.To("Account/ResetPassword", new Dictionary<string, string?> { ["code"] = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)) });
-    }
+    private async Task<string> SetPasswordLinkAsync(UserManager<AppUser> users, AppUser user) =>
+        links.To("Account/SetPassword", new Dictionary<string, string?>
+        {
+            ["userId"] = user.Id.ToString(), ["code"] = AccountLinkCode.Encode(await users.GeneratePasswordResetTokenAsync(user)),
+        });
 
     private const string StaleMessage = "Someone else changed this staff member since you loaded the list. Reload to see their version; your change was not saved.";
 }

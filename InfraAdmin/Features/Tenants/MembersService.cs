@@ -1,11 +1,10 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
+using InfraAdmin.Components.Account;
 using Microsoft.EntityFrameworkCore;
 using InfraAdmin.Data.Audit;
 
@@ -105,7 +104,7 @@ public sealed class MembersService(
 
     private async Task SendInvitationAsync(UserManager<AppUser> users, AppUser user, CancellationToken ct)
     {
-        var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+        var token = AccountLinkCode.Encode(await users.GeneratePasswordResetTokenAsync(user));
         var link = links.To("tenant/accept-invite", new Dictionary<string, string?> { ["userId"] = user.Id.ToString(), ["code"] = token });
         var tenantName = await TenantNameAsync(user.TenantId!.Value, ct);
         await mail.SendAsync(user.Email!, $"You are invited to {tenantName} on InfraAdmin",
@@ -114,21 +113,25 @@ public sealed class MembersService(
             "<p>Following the link also confirms your email address. It works once and expires in a day.</p>", ct);
     }
 
+    /// <summary>The email an invitation link is for while the link is good; null for any other link (the page then says it is invalid).</summary>
+    public async Task<string?> InvitedEmailAsync(string? userId, string? code)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await InvitationAsync(Users(scope), userId, code) is { } link ? link.User.Email : null;
+    }
+
     /// <summary>Accepts an invitation: checks the token, sets the password (the tenant's rules), confirms the email, applies the policies.</summary>
     public async Task<(IdentityResult Result, AcceptResult? Outcome)> AcceptAsync(Guid userId, string code, string password)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = Users(scope);
-        var user = await users.FindByIdAsync(userId.ToString());
-        var invalid = IdentityResult.Failed(new IdentityError { Description = "This invitation link is not valid any more. Ask for a new invitation." });
-        if (user is null || user.TenantId is null || user.EmailConfirmed) return (invalid, null);
-        string token;
-        try { token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code)); }
-        catch (FormatException) { return (invalid, null); }
+        var invalid = IdentityResult.Failed(new IdentityError { Code = nameof(IdentityErrorDescriber.InvalidToken), Description = "This invitation link is not valid any more. Ask for a new invitation." });
+        if (await InvitationAsync(users, userId.ToString(), code) is not { } link) return (invalid, null);
+        var (user, token) = link;
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded)
-            return (result.Errors.Any(e => e.Code == "InvalidToken") ? invalid : result, null);
-        var policies = await PoliciesAsync(user.TenantId.Value);
+            return (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? invalid : result, null);
+        var policies = await PoliciesAsync(user.TenantId!.Value);
         user.EmailConfirmed = true;
         user.Status = policies.AutoApprove ? policies.DefaultStatus : UserStatus.Pending;
         await users.UpdateAsync(user);
@@ -225,6 +228,10 @@ public sealed class MembersService(
         return (p?.CompanyAllowMemberInvites ?? true, p?.CompanyAutoApproveMembers ?? false,
             UserStatus.All.Contains(p?.CompanyDefaultStatus) ? p!.CompanyDefaultStatus! : UserStatus.Active);
     }
+
+    /// <summary>A good invitation link: a tenant's user who has not accepted yet (accepting confirms the email), with their token.</summary>
+    private static async Task<(AppUser User, string Token)?> InvitationAsync(UserManager<AppUser> users, string? userId, string? code) =>
+        await AccountLinkCode.FindPasswordLinkAsync(users, userId, code) is { User: { TenantId: not null, EmailConfirmed: false } } link ? link : null;
 
     private async Task<string> TenantNameAsync(Guid tenantId, CancellationToken ct)
     {
