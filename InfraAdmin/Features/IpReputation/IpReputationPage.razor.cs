@@ -96,17 +96,16 @@ public partial class IpReputationPage
         await SetFormFromUrlAsync(); // a new filter is a new grid (keyed by it), which loads the URL's view
     }
 
-    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
-    private async Task<bool> SetFormFromUrlAsync()
+    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>).</summary>
+    private async Task SetFormFromUrlAsync()
     {
         ParseFilters();
-        if (!_url.IsNewForForm(Current)) return false;
+        if (!_url.IsNewForForm(Current)) return;
         _view.Read(SortQuery, PageQuery, SizeQuery);
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale; _form.Trouble = Trouble;
         _selected = [];
-        return true;
     }
 
     protected override void OnAfterRender(bool firstRender)

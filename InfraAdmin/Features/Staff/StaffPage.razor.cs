@@ -77,17 +77,16 @@ public partial class StaffPage
 
     protected override void OnParametersSet() => SetFormFromUrl(); // a new filter is a new grid (keyed by it), on the URL's view
 
-    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
-    private bool SetFormFromUrl()
+    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>).</summary>
+    private void SetFormFromUrl()
     {
         var f = new QueryFilters();
         var query = StaffQuery.FromQuery(f, SearchQuery, RoleQuery);
         (Search, RoleId, _filterMessage) = (query.Search, query.RoleId, f.Message);
-        if (!_url.IsNewForForm(Filter)) return false;
+        if (!_url.IsNewForForm(Filter)) return;
         _view.Read(SortQuery, PageQuery, SizeQuery);
         _filter.Search = Search;
         _filter.RoleId = RoleId;
-        return true;
     }
 
     /// <summary>Marks the grid once the circuit is live (not in the prerendered HTML), so buttons are not clicked too early.</summary>

@@ -72,18 +72,17 @@ public partial class VpsPage
 
     protected override void OnParametersSet() => SetFormFromUrl(); // a new filter is a new grid (keyed by it), on the URL's view
 
-    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>); false when it is not.</summary>
-    private bool SetFormFromUrl()
+    /// <summary>Sets the form from the URL's filter when that is a new one (see <see cref="UrlFilter{T}"/>).</summary>
+    private void SetFormFromUrl()
     {
         ParseFilters();
-        if (!_url.IsNewForForm(Current)) return false;
+        if (!_url.IsNewForForm(Current)) return;
         _view.Read(SortQuery, PageQuery, SizeQuery);
         _filter.Status = Status;
         _filter.Region = Region;
         _filter.BillingDay = NumberText.Format(BillingDay);
         _filter.RenewingWithin = NumberText.Format(RenewingWithin);
         _filter.Q = Q;
-        return true;
     }
 
     private Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct) =>
