@@ -66,4 +66,17 @@ public sealed class AuditPageTests : BunitTest, IClassFixture<IntegrationTest.Ap
 
         Assert.Contains("action=some.future_action", Services.GetRequiredService<NavigationManager>().Uri);
     }
+
+    [Fact]
+    public void The_date_filters_show_dates_that_cannot_be_misread()
+    {
+        // Not 12/1/2026 (1 December or 12 January?): the viewer's long date without weekday, as in every table.
+        var nav = Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo(nav.GetUriWithQueryParameters(new Dictionary<string, object?> { ["from"] = "2026-12-01", ["to"] = "2026-01-12" }));
+        Render<MudPopoverProvider>();
+        var cut = Render<AuditPage>();
+        cut.WaitForState(() => cut.FindAll("[data-testid=audit-grid]").Count > 0);
+        var pickers = cut.FindComponents<MudDatePicker>();
+        Assert.Equal(["Dec 1, 2026", "Jan 12, 2026"], pickers.Select(p => p.Find("input").GetAttribute("value")));
+    }
 }
