@@ -27,6 +27,7 @@ try
     app.Services.GetRequiredService<PublicLinks>();
     _ = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
     app.Services.ScheduleRecurringJobs();
+    await app.Services.WatchJobsAsync();
 }
 catch (Exception ex) when (ex is DatabaseSetupException or ConfigurationProblemException)
 {

@@ -1,5 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
+using InfraAdmin.Infrastructure.Live;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace InfraAdmin.Tests.Components;
@@ -15,7 +17,11 @@ public abstract class BunitTest : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddSingleton(Feed); // pages subscribe to live changes (LiveRefresh); nothing publishes unless a test does
     }
+
+    /// <summary>The change feed pages here subscribe to; a test publishes on it to play a change by someone else.</summary>
+    protected ChangeFeed Feed { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeFeed>.Instance);
 
     /// <summary>
     /// Types into the element (oninput), finding it and raising the event in one turn of the renderer: a render between

@@ -1,16 +1,15 @@
 using InfraAdmin.Data;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace InfraAdmin.Authorization;
 
 /// <summary>
 /// Relays "who may do what changed" between app instances: a change sends NOTIFY on <see cref="Channel"/> (or a
-/// session's end on <see cref="SessionStore.Channel"/>), and every instance LISTENs and clears its
-/// <see cref="PermissionStore"/> (or <see cref="SessionStore"/>) cache.
+/// session's end on <see cref="SessionStore.Channel"/>), and every instance's <see cref="DatabaseListener"/> hears it
+/// here and clears its <see cref="PermissionStore"/> (or <see cref="SessionStore"/>) cache.
 /// </summary>
-public sealed class AccessChangeListener(PermissionStore store, SessionStore sessions, IConfiguration configuration, ILogger<AccessChangeListener> logger)
-    : BackgroundService
+public sealed class AccessChangeListener(PermissionStore store, SessionStore sessions) : IDatabaseNotificationHandler
 {
     public const string Channel = "infraadmin_access_changed";
 
@@ -18,41 +17,18 @@ public sealed class AccessChangeListener(PermissionStore store, SessionStore ses
     public static Task NotifyAsync(InfraAdminDbContext db, CancellationToken ct = default) =>
         db.Database.ExecuteSqlRawAsync($"NOTIFY {Channel}", ct);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public IReadOnlyList<string> Channels => [Channel, SessionStore.Channel];
+
+    public void OnNotification(string channel, string payload)
     {
-        var connectionString = configuration.GetConnectionString("InfraAdmin");
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) =>
-                {
-                    if (e.Channel == SessionStore.Channel) sessions.Forget();
-                    else store.Invalidate();
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SessionStore.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                // Anything may have changed while we were not listening.
-                store.Invalidate();
-                sessions.Forget();
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
-            {
-                logger.LogWarning("Access-change listener lost its connection ({Reason}); retrying in 5 s", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
-            }
-        }
+        if (channel == SessionStore.Channel) sessions.Forget();
+        else store.Invalidate();
+    }
+
+    /// <summary>Anything may have changed while we were not listening.</summary>
+    public void OnListening()
+    {
+        store.Invalidate();
+        sessions.Forget();
     }
 }

@@ -6,6 +6,7 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Features;
 using InfraAdmin.Features.Platform;
 using InfraAdmin.Infrastructure.Jobs;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -151,7 +152,12 @@ public static class ServiceRegistration
         // Authorization: deny by default; permission policies read fresh from the database.
         services.AddSingleton<PermissionStore>();
         services.AddSingleton<SessionStore>();
-        services.AddHostedService<AccessChangeListener>();
+        services.AddSingleton<AccessChangeListener>();
+        services.AddSingleton<IDatabaseNotificationHandler>(sp => sp.GetRequiredService<AccessChangeListener>());
+        // Live pages: one listening connection per instance feeds the change feed (and the access caches above).
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<IDatabaseNotificationHandler>(sp => sp.GetRequiredService<ChangeFeed>());
+        services.AddHostedService<DatabaseListener>();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddScoped<IAuthorizationHandler, InfraAdminAuthorizationHandler>();
         // Every signed-in page needs an active user who is not held at the authenticator enrolment step; only the

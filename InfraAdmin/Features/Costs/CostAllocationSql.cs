@@ -1,6 +1,8 @@
 using System.Globalization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Costs;
+using InfraAdmin.Data.Migrations;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -182,6 +184,9 @@ public static class CostAllocationSql
             var rows = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM cost_new").SingleAsync(ct);
             await db.Database.ExecuteSqlRawAsync(WithDays(Write, from, to), ct);
             await db.Database.ExecuteSqlRawAsync(MonthlyCostRollUp.Sql("@from", "@to"), Parameters(from, to), ct);
+            // One announcement per rebuild for both roll-up tables (no trigger on them: a rebuild is one refresh of a page).
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_notify({0}, {1})",
+                [LiveChangeTriggers.Channel, new DataChange(LiveTables.CostRollup).ToPayload()], ct);
             return rows;
         }, ct);
     }

@@ -1,6 +1,7 @@
 using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -79,6 +80,13 @@ public partial class CostsPage
             (Summary, Message) = (null, ex.Message);
             Snackbar.Add(ex.Message, Severity.Error);
         }
+    }
+
+    /// <summary>The roll-up was rebuilt (or tenants changed): the month's figures and the grid's page again, in place (search, page and sort stay).</summary>
+    private async Task LiveReloadAsync(ChangeBatch _)
+    {
+        await LoadSummaryAsync();
+        if (_grid is not null) await _grid.ReloadServerData();
     }
 
     private Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -40,6 +41,13 @@ public partial class IpDetailPage
         _interactive = true;
         StateHasChanged();
     }
+
+    private static readonly string[] LiveTablesShown =
+        [LiveTables.IpAddresses, LiveTables.IpHistory, LiveTables.Assignments, LiveTables.Vps, LiveTables.Domains, LiveTables.Tenants, LiveTables.SystemConfig];
+
+    /// <summary>A change of this IP, its history or its assignments (their key is the IP), or of anything else it shows.</summary>
+    private bool Concerns(DataChange change) =>
+        change.Table is not (LiveTables.IpAddresses or LiveTables.IpHistory or LiveTables.Assignments) || change.MayConcern(Id);
 
     private async Task ReloadAsync()
     {

@@ -36,7 +36,11 @@ public enum IpSort { IpAddress, Status, Reputation, Region, Vps, LastCheck, Assi
 
 public sealed record IpRow(
     Guid Id, string IpAddress, string? Status, string? Reputation, string? Region, Guid? VpsId, string? VpsName,
-    DateTime? LastCheck, bool Stale, int AssignedCount, decimal? Cost, IReadOnlyList<string> ListedOn, uint Version);
+    DateTime? LastCheck, bool Stale, int AssignedCount, decimal? Cost, IReadOnlyList<string> ListedOn, uint Version)
+{
+    /// <summary>The grid's selection compares rows by id, so a selected row stays selected when the grid reloads (a live page).</summary>
+    public static readonly IEqualityComparer<IpRow> ById = EqualityComparer<IpRow>.Create((a, b) => a?.Id == b?.Id, r => r.Id.GetHashCode());
+}
 
 public sealed record IpPage(int Total, IReadOnlyList<IpRow> Rows);
 

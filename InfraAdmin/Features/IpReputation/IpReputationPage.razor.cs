@@ -1,6 +1,7 @@
 using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -177,6 +178,15 @@ public partial class IpReputationPage
         var dialog = await Dialogs.ShowAsync<ImportChecksDialog>("Import check results", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false }) await RefreshAsync();
+    }
+
+    private static readonly string[] LiveTablesShown = [LiveTables.IpAddresses, LiveTables.IpHistory, LiveTables.Assignments, LiveTables.Vps, LiveTables.SystemConfig];
+
+    /// <summary>Someone changed IPs (or what the list shows of them): the figures and the grid's page again, in place (filters, page, sort, selection stay).</summary>
+    private async Task LiveReloadAsync(ChangeBatch _)
+    {
+        Overview = await Service.OverviewAsync();
+        if (_grid is not null) await _grid.ReloadServerData();
     }
 
     private async Task RefreshAsync()

@@ -1,6 +1,7 @@
 using InfraAdmin.Components.Shared;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -61,17 +62,32 @@ public partial class SystemConfigPage
         _editing = new Editing(null);
     }
 
+    /// <summary>
+    /// Someone changed settings: the list again, in place (search stays). An open editor keeps the user's edit; when its
+    /// key changed underneath, a notice says who changed it (the row's updated_by) and offers to reload it.
+    /// </summary>
+    private async Task LiveReloadAsync(ChangeBatch _)
+    {
+        await LoadAsync();
+        if (_editing?.Row is { } editing && _rows?.FirstOrDefault(r => r.Key == editing.Key) is { } now && now.Version != editing.Version)
+            _changedElsewhere = now;
+        if (_historyFor is { } history) _historyFor = _rows?.FirstOrDefault(r => r.Key == history.Key) ?? history;
+    }
+
+    private ConfigRow? _changedElsewhere;
+
     private void StartEdit(ConfigRow row)
     {
+        _changedElsewhere = null;
         _historyFor = null;
         _editing = new Editing(row);
     }
 
-    private void CloseEditor() => _editing = null;
+    private void CloseEditor() => (_editing, _changedElsewhere) = (null, null);
 
     private async Task EditorSaved(string key)
     {
-        _editing = null;
+        (_editing, _changedElsewhere) = (null, null);
         _revealed.Remove(key);
         Snackbar.Add($"Saved {key}.", Severity.Success);
         await LoadAsync();

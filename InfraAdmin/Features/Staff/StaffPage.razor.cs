@@ -2,6 +2,7 @@ using InfraAdmin.Components.Shared;
 using Microsoft.AspNetCore.WebUtilities;
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -147,6 +148,7 @@ public partial class StaffPage
     private async Task SelectAsync(Guid userId)
     {
         _selected = await Staff.GetAsync(userId);
+        _changedElsewhere = false;
         _memberErrors.Clear();
         _why = null;
         _whyPermission = null;
@@ -211,6 +213,27 @@ public partial class StaffPage
     {
         _whyPermission = permission;
         await Snackbar.TryAsync(async () => _why = await Staff.WhyAsync(_selected!.UserId, permission));
+    }
+
+    private bool _changedElsewhere;
+
+    /// <summary>
+    /// Someone changed staff, users or roles: the roles, the grid's page and the open member again, in place (filters, page
+    /// and sort stay). An unsaved role or notes edit of the open member is kept, with the "someone else changed" notice.
+    /// </summary>
+    private async Task LiveReloadAsync(ChangeBatch _)
+    {
+        _roles = await Roles.ListAsync();
+        if (_grid is not null) await _grid.ReloadServerData();
+        if (_selected is not { } shown) return;
+        var edited = _memberRoleId != (shown.RoleId ?? 0) || _memberNotes != shown.Notes;
+        if (!edited)
+        {
+            await SelectAsync(shown.UserId);
+            return;
+        }
+        var now = await Staff.GetAsync(shown.UserId);
+        if (now is null || now.Version != shown.Version) _changedElsewhere = true; // their edit stays; saving it is refused as stale
     }
 
     private async Task RefreshAsync()

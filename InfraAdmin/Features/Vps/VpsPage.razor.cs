@@ -1,6 +1,7 @@
 using InfraAdmin.Components.Shared;
 using InfraAdmin.Data.Billing;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -96,6 +97,13 @@ public partial class VpsPage
             var page = await Service.SearchAsync(Current, n, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
             return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
         });
+    }
+
+    /// <summary>Someone changed the fleet: the figures and the grid's page again, in place (filters, page and sort stay).</summary>
+    private async Task LiveReloadAsync(ChangeBatch _)
+    {
+        Overview = await Service.OverviewAsync();
+        if (_grid is not null) await _grid.ReloadServerData();
     }
 
     private async Task CreateAsync()

@@ -1,5 +1,8 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using InfraAdmin.Data;
+using InfraAdmin.Data.Migrations;
+using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Infrastructure.Jobs;
 
@@ -66,5 +69,16 @@ public static class JobsRegistration
             var id = job.Id;
             manager.AddOrUpdate<JobRunner>(id, r => r.RunAsync(id, CancellationToken.None), job.Cron);
         }
+    }
+
+    /// <summary>
+    /// Adds the live-pages trigger on Hangfire's job table (its schema exists once the storage is up, after the
+    /// migrations): /settings/jobs follows a job's state, whichever instance runs it. Idempotent.
+    /// </summary>
+    public static async Task WatchJobsAsync(this IServiceProvider services)
+    {
+        _ = services.GetRequiredService<JobStorage>(); // makes Hangfire's schema if it is not there yet
+        await using var db = await services.GetRequiredService<IDbContextFactory<InfraAdminDbContext>>().CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(LiveChangeTriggers.Hangfire);
     }
 }

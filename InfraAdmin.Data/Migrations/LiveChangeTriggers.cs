@@ -1,0 +1,108 @@
+namespace InfraAdmin.Data.Migrations;
+
+/// <summary>
+/// Live pages (issue 16): AFTER ... FOR EACH STATEMENT triggers send one <c>pg_notify</c> on <see cref="Channel"/> per
+/// statement per table, whoever writes (the app, the checker API, an import, a job, another instance, psql), so a bulk
+/// UPDATE of 5,000 rows or a COPY of 1,000,000 is one notification. The payload is JSON and never carries data:
+/// <c>{"table": "smtp_ip_addresses", "keys": ["…"], "tenant": "…"}</c> — <c>keys</c> the distinct values of the table's
+/// key column (for history and assignments: the IP's id) when the statement touched at most <see cref="MaxKeys"/> of them,
+/// else absent ("many"); <c>tenant</c> when the table has a tenant column and the statement touched one tenant only. A
+/// statement that touched no row sends nothing. The roll-up tables have no trigger: a rebuild notifies once from its code.
+/// </summary>
+public static class LiveChangeTriggers
+{
+    public const string Channel = "infraadmin_data_changed";
+    public const int MaxKeys = 20;
+
+    /// <summary>Each watched table, its key column and its tenant column ('' for none).</summary>
+    public static readonly IReadOnlyList<(string Table, string Key, string Tenant)> Tables =
+    [
+        ("smtp_ip_addresses", "id", ""),
+        ("smtp_ip_history", "smtp_ip_address_id", ""),
+        ("domain_ip_assignments", "smtp_ip_address_id", ""),
+        ("domains", "id", "tenant_id"),
+        ("vps_instances", "id", ""),
+        ("staff_members", "user_id", ""),
+        ("staff_roles", "id", ""),
+        ("staff_role_permissions", "role_id", ""),
+        ("users", "id", "tenant_id"),
+        ("system_config", "key", ""),
+        ("feature_flags", "id", ""),
+        ("tenants", "id", "id"),
+        ("tenant_config", "tenant_id", "tenant_id"),
+        ("tenant_policies", "tenant_id", "tenant_id"),
+        ("audit_log", "id", "tenant_id"),
+    ];
+
+    public static string Create => Function + string.Concat(Tables.Select(t => CreateTriggers(t.Table, t.Key, t.Tenant)));
+
+    public static string Drop =>
+        string.Concat(Tables.Select(t => DropTriggers(t.Table))) + "DROP FUNCTION IF EXISTS notify_live_change();\n";
+
+    /// <summary>
+    /// Hangfire's job table lives in its own schema, created by Hangfire at start-up (after the migrations): the app adds
+    /// this trigger once the schema is there (idempotent; any instance may run it).
+    /// </summary>
+    public const string Hangfire = """
+        DO $$
+        BEGIN
+            IF to_regclass('hangfire.job') IS NOT NULL THEN
+                CREATE OR REPLACE TRIGGER live_job_stmt AFTER INSERT OR UPDATE OR DELETE ON hangfire.job
+                    FOR EACH STATEMENT EXECUTE FUNCTION notify_live_change('', '');
+            END IF;
+        END $$;
+        """;
+
+    private const string Function = """
+        CREATE OR REPLACE FUNCTION notify_live_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            key_column text := nullif(TG_ARGV[0], '');
+            tenant_column text := nullif(TG_ARGV[1], '');
+            rows_sql text;
+            n int;
+            keys text[];
+            tenants text[];
+        BEGIN
+            IF key_column IS NOT NULL AND TG_OP <> 'TRUNCATE' THEN
+                rows_sql := format('%I::text AS k, %s AS t', key_column, CASE WHEN tenant_column IS NULL THEN 'NULL::text' ELSE format('%I::text', tenant_column) END);
+                rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %s FROM live_new', rows_sql)
+                                       WHEN 'DELETE' THEN format('SELECT %s FROM live_old', rows_sql)
+                                       ELSE format('SELECT %1$s FROM live_new UNION ALL SELECT %1$s FROM live_old', rows_sql) END;
+                -- Look at 200 rows at most: a COPY of a million rows is "many" without reading them.
+                EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM (%s) r LIMIT 201) c', rows_sql) INTO n;
+                IF n = 0 THEN RETURN NULL; END IF;
+                IF n <= 200 THEN
+                    EXECUTE format('SELECT array_agg(DISTINCT k), array_agg(DISTINCT t) FILTER (WHERE t IS NOT NULL) FROM (%s) r', rows_sql)
+                        INTO keys, tenants;
+                    IF cardinality(keys) > 20 THEN keys := NULL; END IF; -- MaxKeys
+                END IF;
+            END IF;
+            PERFORM pg_notify('infraadmin_data_changed', jsonb_strip_nulls(jsonb_build_object(
+                'table', CASE WHEN TG_TABLE_SCHEMA = current_schema() THEN TG_TABLE_NAME ELSE TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME END,
+                'keys', to_jsonb(keys),
+                'tenant', CASE WHEN cardinality(tenants) = 1 THEN tenants[1] END))::text);
+            RETURN NULL;
+        END $$;
+
+        """;
+
+    private static string CreateTriggers(string table, string key, string tenant) => $"""
+        CREATE TRIGGER live_{table}_ins AFTER INSERT ON {table} REFERENCING NEW TABLE AS live_new
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_live_change('{key}', '{tenant}');
+        CREATE TRIGGER live_{table}_upd AFTER UPDATE ON {table} REFERENCING NEW TABLE AS live_new OLD TABLE AS live_old
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_live_change('{key}', '{tenant}');
+        CREATE TRIGGER live_{table}_del AFTER DELETE ON {table} REFERENCING OLD TABLE AS live_old
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_live_change('{key}', '{tenant}');
+        CREATE TRIGGER live_{table}_trunc AFTER TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_live_change('', '');
+
+        """;
+
+    private static string DropTriggers(string table) => $"""
+        DROP TRIGGER IF EXISTS live_{table}_ins ON {table};
+        DROP TRIGGER IF EXISTS live_{table}_upd ON {table};
+        DROP TRIGGER IF EXISTS live_{table}_del ON {table};
+        DROP TRIGGER IF EXISTS live_{table}_trunc ON {table};
+
+        """;
+}

@@ -1,0 +1,46 @@
+using Bunit;
+using InfraAdmin.Components.Shared;
+using InfraAdmin.Infrastructure.Live;
+
+namespace InfraAdmin.Tests.Components;
+
+/// <summary>LiveRefresh: a change of one of its tables calls the page back once per burst; other tables, and a disposed page, never.</summary>
+public sealed class LiveRefreshTests : BunitTest
+{
+    [Fact]
+    public void A_burst_of_changes_of_its_tables_is_one_callback_and_other_tables_none()
+    {
+        var batches = new List<ChangeBatch>();
+        var cut = Render<LiveRefresh>(p => p
+            .Add(c => c.Tables, [LiveTables.IpAddresses])
+            .Add(c => c.OnChange, (ChangeBatch b) => batches.Add(b)));
+        cut.WaitForState(() => Feed.SubscriberCount == 1);
+
+        Feed.Publish(new DataChange(LiveTables.Vps));
+        for (var i = 0; i < 100; i++) Feed.Publish(new DataChange(LiveTables.IpAddresses, [Guid.NewGuid().ToString()]));
+        Feed.Publish(new DataChange(LiveTables.SystemConfig)); // not followed here either
+
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=live-refresh]").GetAttribute("data-refreshes")));
+        var batch = Assert.Single(batches);
+        Assert.True(batch.Touches(LiveTables.IpAddresses));
+        Assert.DoesNotContain(batch.Changes, c => c.Table == LiveTables.Vps);
+        Assert.True(batch.FullRefresh); // more changes than a batch keeps: "anything may have changed"
+    }
+
+    [Fact]
+    public async Task A_full_refresh_reaches_every_page_and_a_disposed_page_unsubscribes()
+    {
+        var calls = 0;
+        var cut = Render<LiveRefresh>(p => p
+            .Add(c => c.Tables, [LiveTables.Audit])
+            .Add(c => c.OnChange, (ChangeBatch _) => calls++));
+        cut.WaitForState(() => Feed.SubscriberCount == 1);
+
+        Feed.PublishFullRefresh();
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=live-refresh]").GetAttribute("data-refreshes")));
+        await cut.InvokeAsync(() => Assert.Equal(1, calls)); // the callback runs on the renderer, right after the count
+
+        await DisposeComponentsAsync();
+        Assert.Equal(0, Feed.SubscriberCount);
+    }
+}

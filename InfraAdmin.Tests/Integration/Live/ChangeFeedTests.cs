@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using InfraAdmin.Features.Costs;
+using InfraAdmin.Infrastructure.Live;
+using InfraAdmin.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace InfraAdmin.Tests.Integration.Live;
+
+/// <summary>
+/// Live pages (issue 16), below the pages: a write by anyone (here psql-style SQL on a connection of the test's own)
+/// reaches the app's change feed with its table; a bulk change is one notification and one refresh per subscriber; a
+/// cost rebuild is one; the listener comes back after its backend is killed and every subscriber gets a full refresh.
+/// </summary>
+public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : IntegrationTest(fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private ChangeFeed Feed => App.Services.GetRequiredService<ChangeFeed>();
+
+    [Fact]
+    public async Task A_direct_sql_update_reaches_the_feed_with_its_table_and_key()
+    {
+        await WaitForListenerAsync();
+        using var recorder = new Recorder(Feed, [LiveTables.IpAddresses]);
+        var id = await ScalarAsync<Guid>("SELECT id FROM smtp_ip_addresses ORDER BY ip_address LIMIT 1");
+
+        await ExecAsync($"UPDATE smtp_ip_addresses SET reputation_state = 'critical' WHERE id = '{id}'");
+
+        var batch = await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == LiveTables.IpAddresses));
+        var change = Assert.Single(batch.Changes, c => c.Table == LiveTables.IpAddresses);
+        Assert.Equal([id.ToString()], change.Keys);
+        Assert.True(batch.Touches(LiveTables.IpAddresses, id));
+        Assert.False(batch.Touches(LiveTables.IpAddresses, Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task A_bulk_update_of_5000_rows_is_one_notification_and_one_refresh_per_subscriber()
+    {
+        await WaitForListenerAsync();
+        var vps = await ScalarAsync<Guid>("SELECT id FROM vps_instances ORDER BY hostwinds_instance_id LIMIT 1");
+        await ExecAsync($"""
+            INSERT INTO smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, created, updated)
+            SELECT gen_random_uuid(), '{vps}', '100.64.' || (n / 256) || '.' || (n % 256), 'available', 'good', now(), now()
+            FROM generate_series(1, 5000) n
+            """);
+        using (var setup = new Recorder(Feed, [LiveTables.SystemConfig]))
+        {
+            await MarkAsync("after-insert");
+            await setup.WaitForAsync(b => b.Changes.Any(IsMarker("after-insert"))); // the insert's notification is behind us
+        }
+        using var first = new Recorder(Feed, [LiveTables.IpAddresses, LiveTables.SystemConfig]);
+        using var second = new Recorder(Feed, [LiveTables.IpAddresses, LiveTables.SystemConfig]);
+
+        var updated = await ExecAsync("UPDATE smtp_ip_addresses SET reputation_state = 'fair' WHERE ip_address LIKE '100.64.%'");
+        Assert.Equal(5000, updated);
+        // Notifications arrive in commit order on the one listening connection: once the marker is in, the update's is too.
+        await MarkAsync("after-update");
+        await first.WaitForAsync(b => b.Changes.Any(IsMarker("after-update")));
+        await second.WaitForAsync(b => b.Changes.Any(IsMarker("after-update")));
+
+        foreach (var recorder in new[] { first, second })
+        {
+            var ipChange = Assert.Single(recorder.Batches.SelectMany(b => b.Changes), c => c.Table == LiveTables.IpAddresses);
+            Assert.Null(ipChange.Keys); // "many"
+            Assert.Single(recorder.Batches, b => b.Changes.Any(c => c.Table == LiveTables.IpAddresses));
+        }
+    }
+
+    [Fact]
+    public async Task A_cost_rebuild_is_one_change()
+    {
+        await WaitForListenerAsync();
+        using var recorder = new Recorder(Feed, [LiveTables.CostRollup, LiveTables.SystemConfig]);
+        var rollup = App.Services.GetRequiredService<CostRollup>();
+
+        await rollup.RebuildAsync(rollup.Today.AddDays(-40), rollup.Today, Ct);
+        await MarkAsync("after-rebuild");
+        await recorder.WaitForAsync(b => b.Changes.Any(IsMarker("after-rebuild")));
+
+        Assert.Single(recorder.Batches.SelectMany(b => b.Changes), c => c.Table == LiveTables.CostRollup);
+    }
+
+    [Fact]
+    public async Task The_listener_reconnects_after_its_backend_is_killed_and_subscribers_get_a_full_refresh()
+    {
+        var pid = await WaitForListenerAsync();
+        using var recorder = new Recorder(Feed, [LiveTables.Vps]);
+
+        Assert.True(await ScalarAsync<bool>($"SELECT pg_terminate_backend({pid})"));
+
+        await recorder.WaitForAsync(b => b.FullRefresh);
+        var again = await WaitForListenerAsync();
+        Assert.NotEqual(pid, again);
+        // And it hears changes again.
+        await ExecAsync("UPDATE vps_instances SET region = region WHERE id = (SELECT id FROM vps_instances ORDER BY hostwinds_instance_id LIMIT 1)");
+        await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == LiveTables.Vps));
+    }
+
+    [Fact]
+    public async Task A_disposed_subscription_hears_nothing_more()
+    {
+        await WaitForListenerAsync();
+        var before = Feed.SubscriberCount;
+        var recorder = new Recorder(Feed, [LiveTables.FeatureFlags]);
+        Assert.Equal(before + 1, Feed.SubscriberCount);
+        recorder.Dispose();
+        Assert.Equal(before, Feed.SubscriberCount);
+    }
+
+    private static Func<DataChange, bool> IsMarker(string marker) => c => c.Table == LiveTables.SystemConfig && c.Keys is [var k] && k == "live-test." + marker;
+
+    /// <summary>A change of a table the recorders follow, after the one under test, to know it has been delivered.</summary>
+    private Task<int> MarkAsync(string marker) => ExecAsync($"""
+        INSERT INTO system_config (key, value, category) VALUES ('live-test.{marker}', '1', 'test')
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        """);
+
+    /// <summary>Waits until the app's listening connection is up (LISTEN sent) on this class's database; returns its backend pid.</summary>
+    private async Task<int> WaitForListenerAsync()
+    {
+        _ = App.Services; // starts the app (and its listener)
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var pid = await ScalarAsync<int?>($"""
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = '{DatabaseListener.ApplicationName}' AND query LIKE 'LISTEN%'
+                """);
+            if (pid is { } p) return p;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The app's database listener did not start listening");
+            await Task.Delay(50, Ct); // polling the server's activity view, not the feature: the condition is the listener being up
+        }
+    }
+
+    private async Task<int> ExecAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
+        await conn.OpenAsync(Ct);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteNonQueryAsync(Ct);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
+        await conn.OpenAsync(Ct);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        var value = await cmd.ExecuteScalarAsync(Ct);
+        return value is null or DBNull ? default! : (T)value;
+    }
+
+    /// <summary>Records the batches one subscriber gets, and waits for one.</summary>
+    private sealed class Recorder : IDisposable
+    {
+        private readonly ConcurrentQueue<ChangeBatch> _batches = new();
+        private readonly SemaphoreSlim _arrived = new(0);
+        private readonly IDisposable _subscription;
+
+        public Recorder(ChangeFeed feed, string[] tables) =>
+            _subscription = feed.Subscribe(tables, batch =>
+            {
+                _batches.Enqueue(batch);
+                _arrived.Release();
+                return Task.CompletedTask;
+            });
+
+        public IReadOnlyList<ChangeBatch> Batches => _batches.ToList();
+
+        public async Task<ChangeBatch> WaitForAsync(Func<ChangeBatch, bool> match)
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (true)
+            {
+                if (_batches.FirstOrDefault(match) is { } found) return found;
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left, Ct))
+                    throw new TimeoutException("No such change within " + Patience.TotalSeconds + " s; got: "
+                        + string.Join(" | ", _batches.Select(b => string.Join(", ", b.Changes.Select(c => c.ToPayload())))));
+            }
+        }
+
+        public void Dispose() => _subscription.Dispose();
+    }
+}

@@ -1,0 +1,130 @@
+using InfraAdmin.Data.Migrations;
+
+namespace InfraAdmin.Infrastructure.Live;
+
+/// <summary>
+/// Fans data changes out to the pages showing them (one singleton per app instance; <see cref="DatabaseListener"/> feeds it
+/// from the database's notifications, whoever wrote). Each subscriber names its tables and gets its changes in batches:
+/// a change opens a short window (<see cref="Window"/>) that gathers the burst behind it, then the subscriber's callback
+/// runs once; changes during the callback wait for the next window, so there is at most one refresh in flight and one
+/// queued, whatever the rate (a bulk change of 5,000 rows, a cost rebuild: one refresh). No polling.
+/// </summary>
+public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificationHandler
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
+    /// <summary>More changes than this in one window are one "anything may have changed" batch.</summary>
+    private const int MaxPending = 64;
+
+    private readonly ILogger<ChangeFeed> _logger = logger;
+    private readonly Lock _gate = new();
+    private Subscription[] _subscriptions = [];
+
+    public int SubscriberCount => _subscriptions.Length;
+
+    /// <summary>
+    /// Calls <paramref name="onChange"/> after changes of <paramref name="tables"/> that <paramref name="filter"/> accepts
+    /// (all when null), and after every full refresh. Dispose the result to stop (a page: with its circuit).
+    /// </summary>
+    public IDisposable Subscribe(IEnumerable<string> tables, Func<ChangeBatch, Task> onChange, Func<DataChange, bool>? filter = null, TimeSpan? window = null)
+    {
+        var subscription = new Subscription(this, tables.ToHashSet(StringComparer.Ordinal), onChange, filter, window ?? Window);
+        lock (_gate) _subscriptions = [.. _subscriptions, subscription];
+        return subscription;
+    }
+
+    public void Publish(DataChange change)
+    {
+        foreach (var s in _subscriptions) s.Offer(change);
+    }
+
+    /// <summary>Anything may have changed (the listener was not listening for a while): every page reloads.</summary>
+    public void PublishFullRefresh() => Publish(DataChange.Everything);
+
+    IReadOnlyList<string> IDatabaseNotificationHandler.Channels => [LiveChangeTriggers.Channel];
+
+    void IDatabaseNotificationHandler.OnNotification(string channel, string payload)
+    {
+        if (DataChange.Parse(payload) is { } change) Publish(change);
+        else _logger.LogWarning("Ignored a change notification that is not one: {Payload}", payload);
+    }
+
+    void IDatabaseNotificationHandler.OnListening() => PublishFullRefresh();
+
+    private void Remove(Subscription subscription)
+    {
+        lock (_gate) _subscriptions = _subscriptions.Where(s => s != subscription).ToArray();
+    }
+
+    private sealed class Subscription(ChangeFeed feed, HashSet<string> tables, Func<ChangeBatch, Task> onChange, Func<DataChange, bool>? filter, TimeSpan window)
+        : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private List<DataChange> _pending = [];
+        private bool _overflowed, _running, _disposed;
+
+        public void Offer(DataChange change)
+        {
+            if (!change.FullRefresh && (!tables.Contains(change.Table!) || !Accepts(change))) return;
+            lock (_gate)
+            {
+                if (_disposed) return;
+                if (_pending.Count < MaxPending) _pending.Add(change);
+                else _overflowed = true;
+                if (_running) return; // the running loop takes it after its current window or refresh
+                _running = true;
+            }
+            _ = RunAsync();
+        }
+
+        private bool Accepts(DataChange change)
+        {
+            try
+            {
+                return filter?.Invoke(change) ?? true;
+            }
+            catch (Exception ex)
+            {
+                feed._logger.LogWarning(ex, "A live-page filter failed; refreshing anyway");
+                return true;
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            while (true)
+            {
+                await Task.Delay(window);
+                ChangeBatch batch;
+                lock (_gate)
+                {
+                    if (_disposed) return;
+                    batch = new ChangeBatch(_pending, _overflowed);
+                    (_pending, _overflowed) = ([], false);
+                }
+                try
+                {
+                    await onChange(batch);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A page that went away mid-refresh, or a reload its service refused: that page's concern, not the feed's.
+                    feed._logger.LogDebug(ex, "A live-page refresh failed");
+                }
+                lock (_gate)
+                {
+                    if (_disposed || _pending.Count == 0)
+                    {
+                        _running = false;
+                        return;
+                    }
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate) _disposed = true;
+            feed.Remove(this);
+        }
+    }
+}
