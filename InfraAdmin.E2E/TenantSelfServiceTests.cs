@@ -25,24 +25,37 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
     [Fact]
     public async Task A_tenant_admin_sets_a_colour_and_logo_and_sees_them_applied()
     {
+        // Addresses on this machine that serve no image (tests never reach outside 127.0.0.1): the logo cannot load.
+        const string logo = "https://127.0.0.1:9/brand-logo.svg", favicon = "https://127.0.0.1:9/brand-favicon.ico";
         var world = await NewTenantAsync("brand");
         await SignInAsync(world.Admin, TestTenants.Password);
         await OpenAsync("/tenant/settings");
         var ui = new TenantPages(Page);
+        // The console's own logo loads: no fallback name.
+        await Page.WaitForFunctionAsync("() => { const i = document.querySelector('[data-testid=app-logo] img'); return i && i.complete && i.naturalWidth > 0; }");
+        await Assertions.Expect(Page.GetByTestId("app-logo")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("logo-broken"));
+
         await ui.FillAsync("primary-colour", "#AA3300");
-        await ui.FillAsync("logo-url", "https://cdn.example.com/brand-logo.svg");
-        await ui.FillAsync("favicon-url", "https://cdn.example.com/brand-favicon.ico");
+        await ui.FillAsync("logo-url", logo);
+        await ui.FillAsync("favicon-url", favicon);
         await Assertions.Expect(Page.GetByTestId("preview-bar")).ToHaveCSSAsync("background-color", "rgb(170, 51, 0)");
+        // A logo that does not load gives way to the tenant's name in the preview, not a broken-image icon.
+        await Assertions.Expect(Page.GetByTestId("preview-logo-name")).ToHaveTextAsync("Test brand");
+        await Assertions.Expect(Page.GetByTestId("preview-logo").Locator("img")).ToBeHiddenAsync();
         await Page.GetByTestId("save-settings").ClickAsync();
         await Assertions.Expect(ui.Snackbar).ToContainTextAsync("Settings saved");
 
         await OpenAsync("/account/preferences");
         await Assertions.Expect(ui.AppBar).ToHaveCSSAsync("background-color", "rgb(170, 51, 0)");
-        await Assertions.Expect(ui.AppBarLogo).ToHaveAttributeAsync("src", "https://cdn.example.com/brand-logo.svg");
+        await Assertions.Expect(ui.AppBarLogo).ToHaveAttributeAsync("src", logo);
+        await Assertions.Expect(ui.AppBarLogo).ToHaveAttributeAsync("alt", "Test brand");
+        // ... and in the app bar.
+        await Assertions.Expect(ui.AppBarLogo).ToBeHiddenAsync();
+        await Assertions.Expect(Page.GetByTestId("app-logo-name")).ToHaveTextAsync("Test brand");
         await using (var check = Fixture.Database.CreateContext())
-            Assert.Equal("https://cdn.example.com/brand-favicon.ico", await check.TenantConfigs.Where(c => c.TenantId == world.TenantId)
+            Assert.Equal(favicon, await check.TenantConfigs.Where(c => c.TenantId == world.TenantId)
                 .Select(c => c.ThemeFaviconUrl).SingleAsync(TestContext.Current.CancellationToken));
-        await Page.WaitForFunctionAsync("() => [...document.querySelectorAll('link[rel=icon]')].some(l => l.href === 'https://cdn.example.com/brand-favicon.ico')");
+        await Page.WaitForFunctionAsync($"() => [...document.querySelectorAll('link[rel=icon]')].some(l => l.href === '{favicon}')");
 
         // A URL that is not https is refused beside the field and nothing is saved.
         await OpenAsync("/tenant/settings");
@@ -50,7 +63,7 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         await Page.GetByTestId("save-settings").ClickAsync();
         await Assertions.Expect(Page.GetByText("The logo must be an https:// address.")).ToBeVisibleAsync();
         await using var db = Fixture.Database.CreateContext();
-        Assert.Equal("https://cdn.example.com/brand-logo.svg",
+        Assert.Equal(logo,
             await db.TenantConfigs.Where(c => c.TenantId == world.TenantId).Select(c => c.ThemeLogoUrl).SingleAsync(TestContext.Current.CancellationToken));
     }
 

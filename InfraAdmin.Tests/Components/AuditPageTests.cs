@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using InfraAdmin.Features.Platform;
 using System.Security.Claims;
 using Bunit;
@@ -30,6 +31,7 @@ public sealed class AuditPageTests : BunitTest, IClassFixture<IntegrationTest.Ap
         Services.AddScoped<CurrentUser>();
         Services.AddSingleton(app.GetRequiredService<SystemSettings>());
         Services.AddScoped<UserClock>();
+        Services.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>());
         Services.AddScoped<AuditService>();
         var auth = AddAuthorization();
         auth.SetAuthorized(Demo.Admin);
@@ -65,5 +67,30 @@ public sealed class AuditPageTests : BunitTest, IClassFixture<IntegrationTest.Ap
         await SubmitAsync(cut, "form");
 
         Assert.Contains("action=some.future_action", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public void The_date_filters_show_dates_that_cannot_be_misread()
+    {
+        // Not 12/1/2026 (1 December or 12 January?): the viewer's long date without weekday, as in every table.
+        var nav = Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo(nav.GetUriWithQueryParameters(new Dictionary<string, object?> { ["from"] = "2026-12-01", ["to"] = "2026-01-12" }));
+        Render<MudPopoverProvider>();
+        var cut = Render<AuditPage>();
+        cut.WaitForState(() => cut.FindAll("[data-testid=audit-grid]").Count > 0);
+        var pickers = cut.FindComponents<MudDatePicker>();
+        Assert.Equal(["Dec 1, 2026", "Jan 12, 2026"], pickers.Select(p => p.Find("input").GetAttribute("value")));
+    }
+
+    [Fact]
+    public void A_total_too_large_to_count_is_shown_as_the_estimate_it_is()
+    {
+        // Every total counts as "too many to count" here; at scale that is above Audit:ExactCountUpTo (a million rows).
+        Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Audit:ExactCountUpTo"] = "0" }).Build());
+        Render<MudPopoverProvider>();
+        var cut = Render<AuditPage>();
+        cut.WaitForState(() => cut.Find("[data-testid=audit-grid]").TextContent.Contains(" of about "));
+        Assert.Matches(@"1-\d+ of about \d+", cut.Find(".mud-table-pagination").TextContent);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using InfraAdmin.Authorization;
@@ -125,7 +126,8 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
         {
             var service = scope.ServiceProvider.GetRequiredService<AuditService>();
             var page = await service.SearchAsync(new AuditFilter(Entity: "tenants", Action: "create"), 0, 2, Ct);
-            Assert.True(page.Total >= 3);
+            Assert.True(page.Total.Count >= 3);
+            Assert.False(page.Total.Estimated);
             Assert.Equal(2, page.Rows.Count);
             Assert.All(page.Rows, r => Assert.Equal("tenants", r.EntityType));
         }
@@ -179,5 +181,36 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
         Assert.StartsWith("time,actor,actor_id,action,entity", csv);
         Assert.Contains(",sign_in,users,", csv);
         Assert.DoesNotContain(",sign_out,", csv);
+    }
+
+    [Fact]
+    public async Task A_total_above_the_exact_count_limit_is_the_planners_estimate_and_says_so()
+    {
+        await using (var db = Db.CreateContext())
+        {
+            for (var i = 0; i < 30; i++) db.Tenants.Add(new Tenant { Name = "Counted " + i, Slug = "counted-" + Guid.NewGuid().ToString("N")[..8] });
+            await db.SaveChangesAsync(Ct);
+            await db.Database.ExecuteSqlRawAsync("ANALYZE audit_log", Ct);
+        }
+        long exact, planned;
+        await using (var db = Db.CreateContext())
+        {
+            exact = await db.AuditLog.LongCountAsync(a => a.EntityType == "tenants", Ct);
+            var explain = await db.Database.SqlQueryRaw<string>("EXPLAIN (FORMAT JSON) SELECT * FROM audit_log WHERE entity_type = 'tenants'").ToListAsync(Ct);
+            planned = (long)JsonDocument.Parse(explain[0]).RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        }
+        await using var scope = await App.ScopeAsAsync(Demo.Admin);
+        AuditService With(long exactUpTo) => new(scope.ServiceProvider.GetRequiredService<IDbContextFactory<Data.InfraAdminDbContext>>(),
+            scope.ServiceProvider.GetRequiredService<CurrentUser>(),
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(
+                new Dictionary<string, string?> { ["Audit:ExactCountUpTo"] = exactUpTo.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Build());
+
+        // Expected to match more than the limit: the estimate, marked as one, and no COUNT over millions of rows.
+        var estimated = await With(planned - 1).SearchAsync(new AuditFilter(Entity: "tenants"), 0, 10, Ct);
+        Assert.Equal(new Infrastructure.GridTotal(planned, true), estimated.Total);
+        Assert.Equal(10, estimated.Rows.Count);
+        // Within the limit (the default is a million rows): counted exactly.
+        var counted = await With(Features.Audit.AuditService.DefaultExactCountUpTo).SearchAsync(new AuditFilter(Entity: "tenants"), 0, 10, Ct);
+        Assert.Equal(new Infrastructure.GridTotal(exact, false), counted.Total);
     }
 }

@@ -167,6 +167,23 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
     }
 
     [Fact]
+    public async Task The_months_highest_cost_tenants_are_a_ranked_list_of_readable_names_linked_to_their_cost()
+    {
+        var month = (await AsAsync(Demo.Exec, s => s.GetMonthAsync(null, Ct))).Value!;
+        Assert.NotEmpty(month.Highest);
+        using var exec = await App.SignedInClientAsync(Demo.Exec);
+        var html = await exec.GetStringAsync("/costs", Ct);
+        var doc = await new AngleSharp.Html.Parser.HtmlParser().ParseDocumentAsync(html, Ct);
+        var list = doc.QuerySelector("[data-testid=top-tenants]");
+        Assert.NotNull(list); // HTML text, not an SVG bar chart whose axis labels were about 6 px
+        Assert.Empty(doc.QuerySelectorAll("[data-testid=chart-top-tenants] svg"));
+        var items = list.QuerySelectorAll("li");
+        Assert.Equal(month.Highest.Select(t => (t.Name, $"costs/tenants/{t.TenantId}", "USD\u00A0" + t.Total.ToString("N2", System.Globalization.CultureInfo.GetCultureInfo("en-US")))),
+            items.Select(li => (li.QuerySelector("a")!.TextContent, li.QuerySelector("a")!.GetAttribute("href")!, li.QuerySelector("strong")!.TextContent)));
+        Assert.Contains("Top tenants by cost (USD)", doc.QuerySelector("[data-testid=chart-top-tenants] h2")!.TextContent);
+    }
+
+    [Fact]
     public async Task The_tenant_page_and_the_overview_card_render_for_an_executive()
     {
         using var exec = await App.SignedInClientAsync(Demo.Exec);

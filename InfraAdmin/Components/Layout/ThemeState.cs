@@ -13,6 +13,8 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
     public MudTheme Theme { get; private set; } = Build(DefaultPrimary);
     public bool IsDarkMode { get; set; }
     public string? LogoUrl { get; private set; }
+    /// <summary>Whose logo <see cref="LogoUrl"/> is (the tenant's name); null for the console's own.</summary>
+    public string? LogoName { get; private set; }
     public bool SidebarCollapsed { get; private set; }
 
     public event Action? Changed;
@@ -25,7 +27,7 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
             if (look is null) continue;
             IsDarkMode = look.DarkMode ?? IsDarkMode;
             if (look.PrimaryColor is { } color) Theme = Build(color);
-            LogoUrl = look.LogoUrl ?? LogoUrl;
+            if (look.LogoUrl is not null) (LogoUrl, LogoName) = (look.LogoUrl, look.LogoName);
             SidebarCollapsed = look.SidebarCollapsed ?? SidebarCollapsed;
         }
     }
@@ -68,8 +70,9 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
     };
 }
 
-/// <summary>What one area knows of the user's look (null: nothing to say).</summary>
-public sealed record ThemeLook(bool? DarkMode, string? PrimaryColor, string? LogoUrl, bool? SidebarCollapsed);
+/// <summary>What one area knows of the user's look (null: nothing to say). <paramref name="LogoName"/> names the logo:
+/// its text alternative, and what shows in its place when the image does not load.</summary>
+public sealed record ThemeLook(bool? DarkMode, string? PrimaryColor, string? LogoUrl, bool? SidebarCollapsed, string? LogoName = null);
 
 public interface IThemeSource
 {

@@ -10,12 +10,12 @@ public sealed class TenantThemeSource(IDbContextFactory<InfraAdminDbContext> dbF
 {
     private Task<Branding?>? _branding;
 
-    public sealed record Branding(string? PrimaryColor, string? LogoUrl, string? FaviconUrl, bool? SidebarCollapsed);
+    public sealed record Branding(string? PrimaryColor, string? LogoUrl, string? FaviconUrl, bool? SidebarCollapsed, string TenantName);
 
     public async Task<ThemeLook?> GetAsync()
     {
         var b = await GetBrandingAsync();
-        return b is null ? null : new ThemeLook(null, Safe(b.PrimaryColor, TenantRules.IsColour), Safe(b.LogoUrl, TenantRules.IsHttpsUrl), b.SidebarCollapsed);
+        return b is null ? null : new ThemeLook(null, Safe(b.PrimaryColor, TenantRules.IsColour), Safe(b.LogoUrl, TenantRules.IsHttpsUrl), b.SidebarCollapsed, b.TenantName);
     }
 
     public async Task<string?> GetFaviconAsync() => Safe((await GetBrandingAsync())?.FaviconUrl, TenantRules.IsHttpsUrl);
@@ -28,8 +28,9 @@ public sealed class TenantThemeSource(IDbContextFactory<InfraAdminDbContext> dbF
         if (await currentUser.GetUserIdAsync() is not { } userId) return null;
         await using var db = await dbFactory.CreateDbContextAsync();
         return await db.Users.AsNoTracking().Where(u => u.Id == userId && u.TenantId != null)
-            .Join(db.TenantConfigs, u => u.TenantId, c => c.TenantId,
-                (u, c) => new Branding(c.ThemePrimaryColor, c.ThemeLogoUrl, c.ThemeFaviconUrl, c.UiSidebarDefaultCollapsed))
+            .Join(db.TenantConfigs, u => u.TenantId, c => c.TenantId, (u, c) => c)
+            .Join(db.Tenants, c => c.TenantId, t => t.Id,
+                (c, t) => new Branding(c.ThemePrimaryColor, c.ThemeLogoUrl, c.ThemeFaviconUrl, c.UiSidebarDefaultCollapsed, t.Name))
             .FirstOrDefaultAsync();
     }
 
