@@ -90,6 +90,9 @@ public static class AuditActions
     public const string TenantPoliciesUpdate = "tenant.policies.update";
     public const string TenantMemberRemove = "tenant.member.remove";
 
+    // The audit log itself: a month past the retention exported to a file and dropped (AuditArchiveJob).
+    public const string AuditArchive = "audit.archive";
+
     /// <summary>Names once written and no longer, with the action now written instead; their rows stay in the log.</summary>
     public static readonly IReadOnlyDictionary<string, string> Retired = new Dictionary<string, string>
     {

@@ -160,7 +160,10 @@ internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>
 {
     public void Configure(EntityTypeBuilder<AuditLog> e)
     {
+        // Partitioned by month on created (migration AuditLogPartitions, docs/decisions/0007-audit-partitions.md): a
+        // partitioned table's primary key must hold the partition key. The id stays unique on its own (one identity sequence).
         e.ToTable("audit_log");
+        e.HasKey(x => new { x.Id, x.Created });
         e.Property(x => x.Id).UseIdentityAlwaysColumn();
         e.Property(x => x.ActorName).HasMaxLength(256);
         e.Property(x => x.Action).HasMaxLength(100);

@@ -223,6 +223,12 @@ namespace InfraAdmin.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime>("Created")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -246,12 +252,6 @@ namespace InfraAdmin.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("before");
 
-                    b.Property<DateTime>("Created")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created")
-                        .HasDefaultValueSql("now()");
-
                     b.Property<string>("EntityId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -272,7 +272,7 @@ namespace InfraAdmin.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("Id", "Created")
                         .HasName("pk_audit_log");
 
                     b.HasIndex("Created")

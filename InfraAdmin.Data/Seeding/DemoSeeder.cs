@@ -335,6 +335,7 @@ public static class DemoSeeder
             new() { Key = "security.staff_2fa_required", Value = J(false), Category = "security", Description = "Staff must enrol an authenticator app" },
             new() { Key = "stripe_account_id", Value = J("acct_1NxDemoPlatform7Q"), Category = "billing", IsSensitive = true, Description = "Platform Stripe account receiving payments", UpdatedBy = adminId },
             new() { Key = "billing.currency", Value = J("USD"), Category = "billing", Description = "Currency of every amount the console shows" },
+            new() { Key = "audit.retention_months", Value = J(24), Category = "audit", Description = "Whole months of the audit log kept in the database; older months are exported and dropped" },
             new() { Key = "mail.from_address", Value = J("noreply@infraadmin.local"), Category = "mail", Description = "Sender of the console's mail" },
             new() { Key = "vps.default_region", Value = J("us-east"), Category = "vps", Description = "Region preselected for new instances" },
         };

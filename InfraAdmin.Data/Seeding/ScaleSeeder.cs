@@ -245,6 +245,9 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         }, ct);
 
         // A year of the audit log: mostly sign-ins of the tenants' users, then IP actions and settings changes by staff.
+        // Each month gets its partition first, so the COPY lands in monthly partitions rather than the default one.
+        for (var month = AuditPartitions.MonthOf(start); month <= AuditPartitions.MonthOf(now); month = month.AddMonths(1))
+            await AuditPartitions.EnsureAsync(conn, month, ct);
         await CopyAsync(conn, "audit_log (actor_name, action, entity_type, entity_id, tenant_id, after, ip_address, created)", tenants * AuditRowsPerTenant, (w, i) =>
         {
             var tenant = i / AuditRowsPerTenant;

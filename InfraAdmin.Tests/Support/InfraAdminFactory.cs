@@ -17,6 +17,7 @@ public sealed class InfraAdminFactory(TestDatabase database) : WebApplicationFac
         builder.UseSetting("ConnectionStrings:InfraAdmin", database.ConnectionString);
         builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Mail:PickupFolder", Path.Combine(Path.GetTempPath(), "infraadmin-test-mail", database.Name));
+        builder.UseSetting("Audit:ArchivePath", Path.Combine(Path.GetTempPath(), "infraadmin-test-audit-archive", database.Name));
         builder.UseSetting("PublicUrl", PublicUrl);
         // Tests sign in far more often than people do; the rate-limit tests set tight limits of their own.
         foreach (var kind in new[] { "SignIn", "Api" })

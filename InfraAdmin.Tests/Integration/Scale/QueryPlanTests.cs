@@ -105,8 +105,33 @@ public sealed class QueryPlanTests(QueryPlanTests.ScaleFixture fixture) : IClass
         {
             var plan = await command.PlanAsync(fixture.Database.ConnectionString);
             var allowed = ReadWhole.GetValueOrDefault(dashboard, []);
-            var scans = plan.Where(n => n.Node == "Seq Scan" && LargeTables.Contains(n.Relation) && !allowed.Contains(n.Relation)).ToList();
-            Assert.True(scans.Count == 0, $"{dashboard}: sequential scan of {string.Join(", ", scans.Select(s => s.Relation))} in\n{command.Sql}");
+            // A month of audit_log not yet written (the coming months, the default partition) is empty: reading it whole costs nothing.
+            var empty = await EmptyAuditPartitionsAsync();
+            var scans = plan.Where(n => n.Node == "Seq Scan" && !empty.Contains(n.Relation!))
+                .Select(n => (n.Node, Relation: Table(n.Relation), Partition: n.Relation))
+                .Where(n => LargeTables.Contains(n.Relation) && !allowed.Contains(n.Relation!)).ToList();
+            Assert.True(scans.Count == 0, $"{dashboard}: sequential scan of {string.Join(", ", scans.Select(s => s.Partition))} in\n{command.Sql}");
         }
     }
+
+    private async Task<HashSet<string>> EmptyAuditPartitionsAsync()
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'public.audit_log'::regclass AND NOT EXISTS (SELECT FROM audit_log WHERE tableoid = c.oid)
+            """, conn);
+        var names = new HashSet<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) names.Add(r.GetString(0));
+        return names;
+    }
+
+    /// <summary>The table a plan node reads: a partition of audit_log (audit_log_2026_12, audit_log_default) counts as audit_log.</summary>
+    private static string? Table(string? relation) =>
+        relation is not null && relation.StartsWith(Data.Audit.AuditPartitions.Parent + "_", StringComparison.Ordinal)
+            && (relation == Data.Audit.AuditPartitions.Default || Data.Audit.AuditPartitions.TryParse(relation, out _))
+            ? Data.Audit.AuditPartitions.Parent
+            : relation;
 }

@@ -15,9 +15,7 @@ public static class AuditEndpoints
                 var filter = AuditFilter.FromQuery(f, entity, entity_id, actor, action, tenant, from, to);
                 if (f.BadRequest() is { } bad) return bad;
                 var rows = await service.ExportAsync(filter, ct);
-                var file = Csv.Build(
-                    ["time", "actor", "actor_id", "action", "entity", "entity_id", "tenant_id", "before", "after", "ip_address"],
-                    rows.Select(r => new object?[] { r.Created, r.ActorName, r.ActorId, r.Action, r.EntityType, r.EntityId, r.TenantId, r.Before, r.After, r.IpAddress }));
+                var file = Csv.Build(AuditCsv.Header, rows.Select(AuditCsv.Cells));
                 return Results.File(file, "text/csv; charset=utf-8", Csv.FileName("audit", clock));
             })
             .RequireAuthorization(Policies.AuditView);

@@ -1,7 +1,16 @@
+using InfraAdmin.Infrastructure.Jobs;
+
 namespace InfraAdmin.Features.Audit;
 
 public static class AuditRegistration
 {
-    /// <summary>The audit area: reading the log (/audit and its export).</summary>
-    public static IServiceCollection AddAudit(this IServiceCollection services) => services.AddScoped<AuditService>();
+    /// <summary>The audit area: reading the log (/audit and its export), its monthly partitions and their archiving.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.AddScoped<AuditService>();
+        services.AddSingleton<AuditArchiveFolder>();
+        services.AddScoped<IRecurringJob, AuditPartitionsJob>();
+        services.AddScoped<IRecurringJob, AuditArchiveJob>();
+        return services;
+    }
 }

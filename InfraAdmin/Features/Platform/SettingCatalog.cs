@@ -77,9 +77,12 @@ public static partial class SettingCatalog
     public static readonly TextSetting BillingCurrency = new(SettingKeys.BillingCurrency, "The billing currency",
         "Currency of every amount the console shows (costs, revenue, margins); CSV columns name it", CurrencyPattern(),
         "an ISO 4217 code of three capital letters", "EUR", Default: "USD");
+    public static readonly IntSetting AuditRetentionMonths = new(SettingKeys.AuditRetentionMonths, "Audit retention (months)",
+        "Whole months of the audit log kept in the database; older months are exported to Audit:ArchivePath and dropped daily", 3, 120, 24);
 
     public static readonly IReadOnlyList<SettingDefinition> All =
-        [IpReputationStaleHours, StaffPasswordMinLength, StaffMaxLoginAttempts, StaffSessionHours, Staff2faRequired, StripeAccountId, BillingCurrency];
+        [IpReputationStaleHours, StaffPasswordMinLength, StaffMaxLoginAttempts, StaffSessionHours, Staff2faRequired, StripeAccountId, BillingCurrency,
+         AuditRetentionMonths];
 
     private static readonly Dictionary<string, SettingDefinition> ByKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
 

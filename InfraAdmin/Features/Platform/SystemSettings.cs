@@ -15,6 +15,7 @@ public static class SettingKeys
     public const string Staff2faRequired = "security.staff_2fa_required";
     public const string StripeAccountId = "stripe_account_id";
     public const string BillingCurrency = "billing.currency";
+    public const string AuditRetentionMonths = "audit.retention_months";
 }
 
 /// <summary>
