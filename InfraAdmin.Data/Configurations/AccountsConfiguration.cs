@@ -160,7 +160,7 @@ internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>
 {
     public void Configure(EntityTypeBuilder<AuditLog> e)
     {
-        // Partitioned by month on created (migration AuditLogPartitions, docs/decisions/0007-audit-partitions.md): a
+        // Partitioned by month on created (migration AuditLogPartitions, docs/decisions/0008-audit-partitions.md): a
         // partitioned table's primary key must hold the partition key. The id stays unique on its own (one identity sequence).
         e.ToTable("audit_log");
         e.HasKey(x => new { x.Id, x.Created });

@@ -6,7 +6,7 @@ namespace InfraAdmin.Data.Migrations;
 /// (<c>audit_log_default</c>) so an insert never fails when its month has no partition yet.
 /// <c>audit_log_ensure_partition(date)</c> creates a month's partition (moving that month's rows out of the default
 /// partition first, or attaching would fail); the app's partition job calls it ahead of time and the scale seeder
-/// before its COPY. See docs/decisions/0007-audit-partitions.md.
+/// before its COPY. See docs/decisions/0008-audit-partitions.md.
 /// </summary>
 public static class AuditLogPartitioning
 {
