@@ -76,6 +76,18 @@ public sealed class Harness(IServiceProvider services, string connectionString, 
             ?? throw new InvalidOperationException($"No user {email}: load the demo data first (seed demo).");
         // The real sign-in's principal (with its security stamp), so the revalidating state provider keeps it signed in.
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Data.Entities.AppUser>>().CreateAsync(user);
+        // ... and its sign-in (a user_sessions row named in a claim), which the state provider checks every 10 s.
+        await using (var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.InfraAdminDbContext>>().CreateDbContextAsync())
+        {
+            var session = new Data.Entities.UserSession
+            {
+                Id = Guid.NewGuid(), UserId = user.Id, Created = DateTime.UtcNow, LastSeen = DateTime.UtcNow, Expires = DateTime.UtcNow.AddHours(1),
+                UserAgent = "InfraAdmin.Benchmarks",
+            };
+            db.UserSessions.Add(session);
+            await db.SaveChangesAsync();
+            ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(Authorization.SessionStore.ClaimType, session.Id.ToString()));
+        }
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
             .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         return scope;
