@@ -52,6 +52,18 @@ public sealed class ScreenTourTests(E2EFixture fixture) : E2ETest(fixture)
         return problems;
     }
 
+    /// <summary>Narrower than the grid, it scrolls sideways: scrolled to its end, the row's name (its first column) stays in view.</summary>
+    private async Task<IEnumerable<string>> FirstColumnLostAsync(string path, string grid, string header)
+    {
+        var container = Page.GetByTestId(grid).Locator(".mud-table-container");
+        await container.EvaluateAsync("c => { c.scrollLeft = c.scrollWidth; }");
+        var box = (await container.BoundingBoxAsync())!;
+        var h = (await Page.GetByTestId(grid).Locator("thead th").Filter(new() { HasText = header }).First.BoundingBoxAsync())!;
+        await container.EvaluateAsync("c => { c.scrollLeft = 0; }"); // the screenshot shows the grid as it opens
+        return h.X >= box.X - 1 && h.X + h.Width <= box.X + box.Width + 1 ? []
+            : [$"{path}: scrolled sideways, the column “{header}” leaves the grid (at {h.X:0} px, the grid starts at {box.X:0} px)"];
+    }
+
     [Theory]
     [InlineData(1440, "light")]
     [InlineData(1440, "dark")]
@@ -91,6 +103,8 @@ public sealed class ScreenTourTests(E2EFixture fixture) : E2ETest(fixture)
                 $"{path}: {v.Impact} {v.Id} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}"));
             if (width >= 1440 && KeyColumns.TryGetValue(path, out var key))
                 problems.AddRange(await ColumnsOffScreenAsync(path, key.Grid, key.Headers));
+            if (width < 1440 && KeyColumns.TryGetValue(path, out var scrolled))
+                problems.AddRange(await FirstColumnLostAsync(path, scrolled.Grid, scrolled.Headers[0]));
             var slug = path == "/" ? "overview" : path.Trim('/').Replace('/', '_');
             if (slug.Length > 60) slug = slug[..60];
             await Page.ScreenshotAsync(new() { Path = Path.Combine(ScreensDir, $"{theme}-{width}-{slug}.png"), FullPage = true });
