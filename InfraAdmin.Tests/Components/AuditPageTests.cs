@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using InfraAdmin.Features.Platform;
 using System.Security.Claims;
 using Bunit;
@@ -31,7 +30,7 @@ public sealed class AuditPageTests : BunitTest, IClassFixture<IntegrationTest.Ap
         Services.AddScoped<CurrentUser>();
         Services.AddSingleton(app.GetRequiredService<SystemSettings>());
         Services.AddScoped<UserClock>();
-        Services.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>());
+        Services.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>());
         Services.AddScoped<AuditService>();
         var auth = AddAuthorization();
         auth.SetAuthorized(Demo.Admin);
@@ -86,8 +85,7 @@ public sealed class AuditPageTests : BunitTest, IClassFixture<IntegrationTest.Ap
     public void A_total_too_large_to_count_is_shown_as_the_estimate_it_is()
     {
         // Every total counts as "too many to count" here; at scale that is above Audit:ExactCountUpTo (a million rows).
-        Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Audit:ExactCountUpTo"] = "0" }).Build());
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AuditOptions { ExactCountUpTo = 0 }));
         Render<MudPopoverProvider>();
         var cut = Render<AuditPage>();
         cut.WaitForState(() => cut.Find("[data-testid=audit-grid]").TextContent.Contains(" of about "));

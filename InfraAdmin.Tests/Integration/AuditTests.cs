@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using InfraAdmin.Authorization;
@@ -202,15 +202,24 @@ public sealed class AuditTests(IntegrationTest.AppFixture fixture) : Integration
         await using var scope = await App.ScopeAsAsync(Demo.Admin);
         AuditService With(long exactUpTo) => new(scope.ServiceProvider.GetRequiredService<IDbContextFactory<Data.InfraAdminDbContext>>(),
             scope.ServiceProvider.GetRequiredService<CurrentUser>(),
-            new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(
-                new Dictionary<string, string?> { ["Audit:ExactCountUpTo"] = exactUpTo.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Build());
+            Microsoft.Extensions.Options.Options.Create(new AuditOptions { ExactCountUpTo = exactUpTo }));
 
         // Expected to match more than the limit: the estimate, marked as one, and no COUNT over millions of rows.
         var estimated = await With(planned - 1).SearchAsync(new AuditFilter(Entity: "tenants"), 0, 10, Ct);
         Assert.Equal(new Infrastructure.GridTotal(planned, true), estimated.Total);
         Assert.Equal(10, estimated.Rows.Count);
         // Within the limit (the default is a million rows): counted exactly.
-        var counted = await With(Features.Audit.AuditService.DefaultExactCountUpTo).SearchAsync(new AuditFilter(Entity: "tenants"), 0, 10, Ct);
+        var counted = await With(new AuditOptions().ExactCountUpTo).SearchAsync(new AuditFilter(Entity: "tenants"), 0, 10, Ct);
         Assert.Equal(new Infrastructure.GridTotal(exact, false), counted.Total);
+    }
+
+    [Theory]
+    [InlineData("-1", "Audit:ExactCountUpTo must be a whole number of rows, 0 or more.")]
+    [InlineData("a million", "Audit:ExactCountUpTo")]
+    public async Task A_bad_exact_count_limit_stops_the_start_with_what_is_wrong_not_a_500_on_the_audit_page(string value, string message)
+    {
+        await using var app = new InfraAdminFactory(Db).WithWebHostBuilder(b => b.UseSetting("Audit:ExactCountUpTo", value));
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+        Assert.Contains(message, error is Microsoft.Extensions.Options.OptionsValidationException v ? v.Message : error.ToString());
     }
 }

@@ -7,6 +7,8 @@ public static class AuditRegistration
     /// <summary>The audit area: reading the log (/audit and its export), its monthly partitions and their archiving.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.ExactCountUpTo >= 0, "Audit:ExactCountUpTo must be a whole number of rows, 0 or more.").ValidateOnStart();
         services.AddScoped<AuditService>();
         services.AddSingleton<AuditArchiveFolder>();
         services.AddScoped<IRecurringJob, AuditPartitionsJob>();

@@ -3,6 +3,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace InfraAdmin.Features.Audit;
 
@@ -24,23 +25,27 @@ public sealed record AuditRow(
 
 public sealed record AuditResults(GridTotal Total, IReadOnlyList<AuditRow> Rows);
 
-/// <summary>Reads the audit log (audit.view), filtered and paged in the database, newest first.</summary>
-public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, IConfiguration configuration)
+/// <summary>The audit area's settings (section <c>Audit</c>), checked at start-up.</summary>
+public sealed class AuditOptions
 {
+    public const string Section = "Audit";
+
     /// <summary>
     /// Up to this many matching rows (the planner's estimate) the page counts them exactly; above it, it shows the
-    /// estimate ("about 5,000,000"): an exact count of a million rows takes about 50 ms here (<c>Audit:ExactCountUpTo</c>).
+    /// estimate ("about 5,000,000"): an exact count of a million rows takes about 50 ms here.
     /// </summary>
-    public const long DefaultExactCountUpTo = 1_000_000;
+    public long ExactCountUpTo { get; set; } = 1_000_000;
+}
 
-    private long ExactCountUpTo => configuration.GetValue("Audit:ExactCountUpTo", DefaultExactCountUpTo);
-
+/// <summary>Reads the audit log (audit.view), filtered and paged in the database, newest first.</summary>
+public sealed class AuditService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, IOptions<AuditOptions> options)
+{
     public async Task<AuditResults> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Audit.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var (total, rows) = await dbFactory.CountAndPageAsync(
-            db => Apply(db, filter).CountOrEstimateAsync(db, ExactCountUpTo, ct),
+            db => Apply(db, filter).CountOrEstimateAsync(db, options.Value.ExactCountUpTo, ct),
             db => Apply(db, filter).OrderByDescending(a => a.Created).ThenByDescending(a => a.Id)
                 .Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct),
             ct);
