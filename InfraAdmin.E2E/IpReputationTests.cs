@@ -23,10 +23,10 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         var trouble = await ips.Kpi("trouble").Locator("span").First.InnerTextAsync();
 
         await ips.Kpi("trouble").ClickAsync();
-        await Page.WaitForURLAsync("**/ip-reputation?trouble=true");
+        await ExpectUrlAsync(Page, @"/ip-reputation\?trouble=true$");
         await Assertions.Expect(Page.GetByText($"of {trouble}", new() { Exact = false }).First).ToBeVisibleAsync();
         await ips.IpLink("203.0.113.55").ClickAsync();
-        await Page.WaitForURLAsync($"**/ip-reputation/{DegradedIp}");
+        await ExpectUrlAsync(Page, $"/ip-reputation/{DegradedIp}$");
         await WaitForCircuitAsync(Page);
         await Assertions.Expect(ips.Status).ToHaveTextAsync("degraded");
 
@@ -52,7 +52,7 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         await Page.Locator(".mud-popover-open").GetByText("hw-use-1001", new() { Exact = true }).ClickAsync();
         await ips.ApplyFilters.ClickAsync();
         var vps = SeedIds.For("vps:hw-use-1001");
-        await Page.WaitForURLAsync($"**/ip-reputation?vps={vps}");
+        await ExpectUrlAsync(Page, $@"/ip-reputation\?vps={vps}$");
         await Assertions.Expect(ips.IpLinks.First).ToBeVisibleAsync();
 
         // The bookmarked view names the VPS in the filter and shows only its IPs.
@@ -150,7 +150,7 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         await WaitForCircuitAsync(Page);
         await Assertions.Expect(Page.GetByTestId("ip-overview-card")).ToBeVisibleAsync();
         await Page.GetByTestId("card-stale").ClickAsync();
-        await Page.WaitForURLAsync("**/ip-reputation?stale=true");
+        await ExpectUrlAsync(Page, @"/ip-reputation\?stale=true$");
         await Assertions.Expect(new IpReputationPage(Page).IpLinks.First).ToBeVisibleAsync();
     }
 

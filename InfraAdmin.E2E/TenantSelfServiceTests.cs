@@ -223,7 +223,7 @@ public sealed class TenantSelfServiceTests(E2EFixture fixture) : E2ETest(fixture
         await Page.Mouse.MoveAsync(0, 0); // no row highlighted by a pointer left where the sign-in button was
         AssertNoSeriousViolations(await Page.RunAxe(), "/tenants");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Acme Outreach" }).ClickAsync();
-        await Page.WaitForURLAsync("**/settings");
+        await ExpectUrlAsync(Page, "/settings$");
         // Judge the settings page once it has replaced the list, with no pointer hovering a (list) row.
         await Assertions.Expect(Page.GetByTestId("billing-email").First).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByTestId("save-settings")).ToHaveCountAsync(0);

@@ -4,6 +4,7 @@ using InfraAdmin.Components.Account;
 using InfraAdmin.Features;
 using InfraAdmin.Infrastructure;
 using InfraAdmin.Infrastructure.Jobs;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,7 @@ app.UseForwardedHeaders();
 app.UseInfraAdminRateLimits();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseSecurityHeaders();
+app.UseLiveStart(); // before any page loads its data: see LiveStart
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

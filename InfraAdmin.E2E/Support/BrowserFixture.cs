@@ -73,6 +73,15 @@ public abstract class E2ETest(E2EFixture fixture) : IClassFixture<E2EFixture>, I
             $"{v.Impact}: {v.Id} {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html + " " + string.Join(";", n.Any.Select(c => c.Message))))}")));
     }
 
+    /// <summary>
+    /// Waits until the page's address matches <paramref name="pattern"/>. For Blazor's in-page navigations (NavigateTo,
+    /// enhanced links, the grid writing its view): the address changes without a new document, and Playwright's
+    /// <c>WaitForURLAsync</c> then also waits for a load event it can miss (seen: the address matched and the wait timed
+    /// out). The auto-retrying assertion reads the address only.
+    /// </summary>
+    protected static Task ExpectUrlAsync(IPage page, string pattern) =>
+        Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(pattern));
+
     /// <summary>Waits until Blazor's interactive circuit is up, so clicks reach the server.</summary>
     protected static async Task WaitForCircuitAsync(IPage page) =>
         await page.Locator(".mud-layout[data-circuit='on']").WaitForAsync(new() { Timeout = 30_000 });

@@ -18,6 +18,9 @@ public abstract class BunitTest : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(Feed); // pages subscribe to live changes (LiveRefresh); nothing publishes unless a test does
+        Services.AddScoped<LiveStart>();
+        // The feed here never listens, so nothing is kept: every shared summary read loads (what the test set up).
+        Services.AddSingleton(new SharedSummaries(Feed, TimeProvider.System));
     }
 
     /// <summary>The change feed pages here subscribe to; a test publishes on it to play a change by someone else.</summary>

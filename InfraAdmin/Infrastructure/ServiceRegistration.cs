@@ -157,6 +157,9 @@ public static class ServiceRegistration
         // Live pages: one listening connection per instance feeds the change feed (and the access caches above).
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<IDatabaseNotificationHandler>(sp => sp.GetRequiredService<ChangeFeed>());
+        services.AddSingleton<SharedSummaries>();
+        services.AddScoped<LiveStart>();
+        services.AddScoped<CircuitHandler, LiveStartCircuitHandler>();
         services.AddHostedService<DatabaseListener>();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddScoped<IAuthorizationHandler, InfraAdminAuthorizationHandler>();

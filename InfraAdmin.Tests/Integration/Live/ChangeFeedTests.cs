@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using InfraAdmin.Features.Costs;
+using InfraAdmin.Features.IpReputation;
 using InfraAdmin.Infrastructure.Live;
 using InfraAdmin.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,28 @@ public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : Integr
         Assert.Equal([id.ToString()], change.Keys);
         Assert.True(batch.Touches(LiveTables.IpAddresses, id));
         Assert.False(batch.Touches(LiveTables.IpAddresses, Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task The_shared_ip_overview_is_one_computation_until_a_direct_sql_write_and_then_shows_it()
+    {
+        await WaitForListenerAsync();
+        await using var scope = await App.ScopeAsAsync(Demo.Ops);
+        var ips = scope.ServiceProvider.GetRequiredService<IpReputationService>();
+        var before = await ips.OverviewAsync(Freshness.Shared, Ct);
+        Assert.Same(before, await ips.OverviewAsync(Freshness.Shared, Ct)); // every page load shares it
+        Assert.NotSame(before, await ips.OverviewAsync(Freshness.Current, Ct)); // after one's own change: read now
+
+        using var recorder = new Recorder(Feed, [LiveTables.IpAddresses]);
+        var id = await ScalarAsync<Guid>("SELECT id FROM smtp_ip_addresses WHERE status = 'available' ORDER BY ip_address LIMIT 1");
+        await ExecAsync($"UPDATE smtp_ip_addresses SET status = 'quarantined' WHERE id = '{id}'");
+        await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == LiveTables.IpAddresses));
+
+        var after = await ips.OverviewAsync(Freshness.Shared, Ct);
+        Assert.NotSame(before, after);
+        int Quarantined(IpOverview o) => o.ByStatus.Single(s => s.Key == "quarantined").Count;
+        Assert.Equal(Quarantined(before) + 1, Quarantined(after));
+        Assert.Same(after, await ips.OverviewAsync(Freshness.Shared, Ct));
     }
 
     [Fact]

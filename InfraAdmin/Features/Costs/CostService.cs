@@ -2,6 +2,7 @@ using System.Globalization;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -11,8 +12,12 @@ namespace InfraAdmin.Features.Costs;
 /// Cost per tenant (costs.view; CSV costs.export). Reads only the kept allocation, summed per month
 /// (<c>tenant_cost_monthly</c>, kept with <c>tenant_cost_daily</c> by <see cref="CostAllocationSql"/>), and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
 /// </summary>
-public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock,
+    SharedSummaries summaries)
 {
+    /// <summary>The tables a month's figures read: the kept roll-up (one change per rebuild), revenue, and the currency setting.</summary>
+    private static readonly string[] SummaryTables = [LiveTables.CostRollup, LiveTables.Tenants, LiveTables.SystemConfig];
+
     public const int TrendMonths = 12;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -20,9 +25,20 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>The month's figures for every tenant, or a message: a malformed or future month, or one without kept figures.</summary>
-    public async Task<CostResult<CostMonthSummary>> GetMonthAsync(string? monthText, CancellationToken ct = default)
+    public Task<CostResult<CostMonthSummary>> GetMonthAsync(string? monthText, CancellationToken ct = default) =>
+        GetMonthAsync(monthText, Freshness.Current, ct);
+
+    public async Task<CostResult<CostMonthSummary>> GetMonthAsync(string? monthText, Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
+        // Shared by month; text that is not a month (a message, not figures) is read each time and never kept.
+        var key = string.IsNullOrEmpty(monthText) ? "current" : CostMonth.TryParse(monthText, out var month) ? month.ToString() : null;
+        if (key is null) freshness = Freshness.Current;
+        return await summaries.GetAsync($"costs.month:{key}", SummaryTables, freshness, c => ReadMonthAsync(monthText, c), ct);
+    }
+
+    private async Task<CostResult<CostMonthSummary>> ReadMonthAsync(string? monthText, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (month, problem) = await ResolveMonthAsync(db, monthText, ct);
         if (problem is not null) return CostResult<CostMonthSummary>.Problem(problem);
@@ -46,9 +62,16 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     }
 
     /// <summary>The 12 months ending with <paramref name="last"/>: total cost and idle cost (the months with kept figures).</summary>
-    public async Task<IReadOnlyList<CostTrendPoint>> TrendAsync(CostMonth last, CancellationToken ct = default)
+    public Task<IReadOnlyList<CostTrendPoint>> TrendAsync(CostMonth last, CancellationToken ct = default) => TrendAsync(last, Freshness.Current, ct);
+
+    public async Task<IReadOnlyList<CostTrendPoint>> TrendAsync(CostMonth last, Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
+        return await summaries.GetAsync($"costs.trend:{last}", SummaryTables, freshness, c => ReadTrendAsync(last, c), ct);
+    }
+
+    private async Task<IReadOnlyList<CostTrendPoint>> ReadTrendAsync(CostMonth last, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var first = last.AddMonths(-(TrendMonths - 1));
         // The kept rounded figures, so each point is exactly the month page's total and idle.
@@ -106,9 +129,16 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     /// month to date and projected, and the tenants with a negative margin in the last closed month. Works on the 1st of a
     /// month (the last closed month is complete; this month has one day). Each month is read as the cost page reads it.
     /// </summary>
-    public async Task<ExecutiveOverview> ExecutiveOverviewAsync(CancellationToken ct = default)
+    public Task<ExecutiveOverview> ExecutiveOverviewAsync(CancellationToken ct = default) => ExecutiveOverviewAsync(Freshness.Current, ct);
+
+    public async Task<ExecutiveOverview> ExecutiveOverviewAsync(Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
+        return await summaries.GetAsync("costs.executive", SummaryTables, freshness, ReadExecutiveOverviewAsync, ct);
+    }
+
+    private async Task<ExecutiveOverview> ReadExecutiveOverviewAsync(CancellationToken ct)
+    {
         var closed = CurrentMonth.Previous;
         // One month after the other (each summary already reads its parts in parallel): a bounded number of connections per load.
         await using var db = await dbFactory.CreateDbContextAsync(ct);

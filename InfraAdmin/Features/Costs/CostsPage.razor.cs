@@ -71,9 +71,9 @@ public partial class CostsPage
         (SummaryLoaded, SummaryFor) = (true, Month);
         try
         {
-            var result = await Service.GetMonthAsync(Month);
+            var result = await Service.GetMonthAsync(Month, Freshness.Shared);
             (Summary, Message) = (result.Value, result.Message);
-            Trend = Summary is null ? [] : await Service.TrendAsync(Summary.Month);
+            Trend = Summary is null ? [] : await Service.TrendAsync(Summary.Month, Freshness.Shared);
         }
         catch (PermissionDeniedException ex)
         {

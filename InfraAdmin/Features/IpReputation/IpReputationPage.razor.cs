@@ -88,8 +88,8 @@ public partial class IpReputationPage
         await Clock.EnsureLoadedAsync();
         if (AuthState is not null)
             _canManage = (await Authorization.AuthorizeAsync((await AuthState).User, Policies.IpManage)).Succeeded;
-        if (Regions is null || Providers is null) (Regions, Providers) = await Service.FilterOptionsAsync();
-        Overview ??= await Service.OverviewAsync();
+        if (Regions is null || Providers is null) (Regions, Providers) = await Service.FilterOptionsAsync(Freshness.Shared);
+        Overview ??= await Service.OverviewAsync(Freshness.Shared);
     }
 
     protected override async Task OnParametersSetAsync()
@@ -185,14 +185,14 @@ public partial class IpReputationPage
     /// <summary>Someone changed IPs (or what the list shows of them): the figures and the grid's page again, in place (filters, page, sort, selection stay).</summary>
     private async Task LiveReloadAsync(ChangeBatch _)
     {
-        Overview = await Service.OverviewAsync();
+        Overview = await Service.OverviewAsync(Freshness.Shared); // a hundred pages hearing the change: one computation
         if (_grid is not null) await _grid.ReloadServerData();
     }
 
     private async Task RefreshAsync()
     {
         _selected = [];
-        Overview = await Service.OverviewAsync();
+        Overview = await Service.OverviewAsync(); // after this user's own change: read now, so they see it at once
         if (_grid is not null) await _grid.ReloadServerData();
     }
 }

@@ -4,6 +4,7 @@ using InfraAdmin.Data.Entities;
 using InfraAdmin.Data;
 using InfraAdmin.Features.Platform;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Features.IpReputation;
@@ -15,8 +16,11 @@ namespace InfraAdmin.Features.IpReputation;
 /// </summary>
 public sealed partial class IpReputationService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings, TimeProvider clock,
-    Costs.CostRefresher costs)
+    Costs.CostRefresher costs, SharedSummaries summaries)
 {
+    /// <summary>The tables the overview and the filter options read (smtp_ip_listings follows smtp_ip_addresses by trigger).</summary>
+    private static readonly string[] OverviewTables = [LiveTables.IpAddresses, LiveTables.IpHistory, LiveTables.Vps, LiveTables.SystemConfig];
+
     private static readonly string[] HealthyStatuses = [IpStatus.Available, IpStatus.Warmed, IpStatus.Assigned];
     private static readonly string[] HealthyReputations = [ReputationState.Good, ReputationState.Fair];
     private static readonly string[] TroubleStatuses = [IpStatus.Degraded, IpStatus.Quarantined];
@@ -46,14 +50,23 @@ public sealed partial class IpReputationService(
     }
 
     /// <summary>Regions and the blacklist providers listing any IP, for the filters' pick lists (VPS are searched: <see cref="VpsOptionsAsync"/>).</summary>
-    public async Task<(IReadOnlyList<string> Regions, IReadOnlyList<string> Providers)> FilterOptionsAsync(CancellationToken ct = default)
+    public Task<(IReadOnlyList<string> Regions, IReadOnlyList<string> Providers)> FilterOptionsAsync(CancellationToken ct = default) =>
+        FilterOptionsAsync(Freshness.Current, ct);
+
+    public async Task<(IReadOnlyList<string> Regions, IReadOnlyList<string> Providers)> FilterOptionsAsync(
+        Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
+        return await summaries.GetAsync("ip.filter-options", OverviewTables, freshness, ReadFilterOptionsAsync, ct);
+    }
+
+    private async Task<(IReadOnlyList<string> Regions, IReadOnlyList<string> Providers)> ReadFilterOptionsAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var regions = await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
         // Providers listing at least one IP: the only ones a "listed on" filter can find anything for.
         var providers = await db.SmtpIpListings.AsNoTracking().Select(l => l.Provider).Distinct().OrderBy(p => p).ToListAsync(ct);
-        return (regions, providers);
+        return ((IReadOnlyList<string>)regions, (IReadOnlyList<string>)providers);
     }
 
     /// <summary>VPS whose name contains the text (the first 20 by name), or the one with the given id, for the VPS filter.</summary>
@@ -69,9 +82,17 @@ public sealed partial class IpReputationService(
             .Select(v => new VpsOption(v.Id, v.HostwindsInstanceId ?? v.IpAddress ?? v.Id.ToString())).ToListAsync(ct);
     }
 
-    public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
+    /// <summary>The fleet's figures (<see cref="Freshness.Shared"/>: the copy every viewer shares until an IP, its history, a VPS or a setting changes).</summary>
+    public Task<IpOverview> OverviewAsync(CancellationToken ct = default) => OverviewAsync(Freshness.Current, ct);
+
+    public async Task<IpOverview> OverviewAsync(Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
+        return await summaries.GetAsync("ip.overview", OverviewTables, freshness, ReadOverviewAsync, ct);
+    }
+
+    private async Task<IpOverview> ReadOverviewAsync(CancellationToken ct)
+    {
         var staleHours = await settings.GetAsync(SettingCatalog.IpReputationStaleHours, ct);
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);

@@ -1,5 +1,6 @@
 using InfraAdmin.Authorization;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed record RolloutPreview(int InRollout, int Tenants, bool? ChosenTena
 /// <summary>feature_flags for /settings/feature-flags: list, create, change, delete and the rollout preview.</summary>
 public sealed class FeatureFlagService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser,
-    FeatureFlagDefinitionProvider definitions, ILoggerFactory loggerFactory)
+    FeatureFlagDefinitionProvider definitions, ILoggerFactory loggerFactory, SharedSummaries summaries)
 {
     private readonly ContextualTargetingFilter _targeting = new(Options.Create(new TargetingEvaluationOptions()), loggerFactory);
 
@@ -115,21 +116,39 @@ public sealed class FeatureFlagService(
     /// Which tenants a flag would reach with this state (saved or still being edited), bucketed by the library's
     /// targeting filter exactly as <see cref="FeatureFlags"/> evaluates the saved flag.
     /// </summary>
-    public async Task<RolloutPreview> PreviewAsync(string flagKey, bool isEnabled, int rolloutPercentage, Guid? chosenTenant, CancellationToken ct = default)
+    public Task<RolloutPreview> PreviewAsync(string flagKey, bool isEnabled, int rolloutPercentage, Guid? chosenTenant, CancellationToken ct = default) =>
+        PreviewAsync(flagKey, isEnabled, rolloutPercentage, chosenTenant, Freshness.Current, ct);
+
+    public async Task<RolloutPreview> PreviewAsync(string flagKey, bool isEnabled, int rolloutPercentage, Guid? chosenTenant,
+        Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Flags.View);
+        var filters = Filters(flagKey, isEnabled, rolloutPercentage);
+        // The count over every tenant is the same for every viewer (shared until a tenant is added or removed); the
+        // chosen tenant's answer is one evaluation, the same the count made for it.
+        var (inRollout, tenants) = await summaries.GetAsync($"flags.preview:{flagKey}:{isEnabled}:{rolloutPercentage}", [LiveTables.Tenants], freshness,
+            c => CountInRolloutAsync(filters, c), ct);
+        bool? chosen = chosenTenant is { } t ? await IsInAsync(filters, t) : null;
+        return new RolloutPreview(inRollout, tenants, chosen);
+    }
+
+    private List<FeatureFilterEvaluationContext> Filters(string flagKey, bool isEnabled, int rolloutPercentage)
+    {
+        var definition = FeatureFlagDefinitionProvider.Build(flagKey, isEnabled, rolloutPercentage);
+        // The filters' settings bound once for every tenant (the library binds them per evaluation when not given).
+        return definition.EnabledFor.Select(f => new FeatureFilterEvaluationContext
+            { FeatureName = definition.Name, Parameters = f.Parameters, Settings = _targeting.BindParameters(f.Parameters) }).ToList();
+    }
+
+    private async Task<(int InRollout, int Tenants)> CountInRolloutAsync(IReadOnlyList<FeatureFilterEvaluationContext> filters, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Bucketing is SHA-256 in the library, not SQL: only the ids are read.
         var tenantIds = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
-        var definition = FeatureFlagDefinitionProvider.Build(flagKey, isEnabled, rolloutPercentage);
-        // The filters' settings bound once for every tenant (the library binds them per evaluation when not given).
-        var filters = definition.EnabledFor.Select(f => new FeatureFilterEvaluationContext
-            { FeatureName = definition.Name, Parameters = f.Parameters, Settings = _targeting.BindParameters(f.Parameters) }).ToList();
-        var inRollout = new HashSet<Guid>();
+        var inRollout = 0;
         foreach (var id in tenantIds)
-            if (await IsInAsync(filters, id)) inRollout.Add(id);
-        bool? chosen = chosenTenant is { } t ? inRollout.Contains(t) || !tenantIds.Contains(t) && await IsInAsync(filters, t) : null;
-        return new RolloutPreview(inRollout.Count, tenantIds.Count, chosen);
+            if (await IsInAsync(filters, id)) inRollout++;
+        return (inRollout, tenantIds.Count);
     }
 
     private async Task<bool> IsInAsync(IReadOnlyList<FeatureFilterEvaluationContext> filters, Guid tenantId)

@@ -68,7 +68,7 @@ public partial class VpsPage
         SetFormFromUrl(); // before the first await: the form is the URL's from the first render on
         await Clock.EnsureLoadedAsync();
         Regions ??= await Service.RegionsAsync();
-        Overview ??= await Service.OverviewAsync();
+        Overview ??= await Service.OverviewAsync(Freshness.Shared);
     }
 
     protected override void OnParametersSet() => SetFormFromUrl(); // a new filter is a new grid (keyed by it), on the URL's view
@@ -102,7 +102,7 @@ public partial class VpsPage
     /// <summary>Someone changed the fleet: the figures and the grid's page again, in place (filters, page and sort stay).</summary>
     private async Task LiveReloadAsync(ChangeBatch _)
     {
-        Overview = await Service.OverviewAsync();
+        Overview = await Service.OverviewAsync(Freshness.Shared);
         if (_grid is not null) await _grid.ReloadServerData();
     }
 

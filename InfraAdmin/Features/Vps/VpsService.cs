@@ -3,6 +3,7 @@ using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using InfraAdmin.Data.Audit;
@@ -13,8 +14,12 @@ namespace InfraAdmin.Features.Vps;
 /// The VPS fleet (vps.view; changes vps.manage): spend overview, grid and export, create/edit with the billing
 /// period derived from the billing day, and decommission scheduling with its impact preview.
 /// </summary>
-public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, Costs.CostRefresher costs)
+public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, Costs.CostRefresher costs,
+    SharedSummaries summaries)
 {
+    /// <summary>The tables the overview and the headline read.</summary>
+    private static readonly string[] OverviewTables = [LiveTables.Vps, LiveTables.IpAddresses];
+
     public const int RenewalWindowDays = 7;
 
     /// <summary>How many renewals the overview lists; the grid (renewing_within=7) has them all.</summary>
@@ -51,9 +56,17 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         return await db.VpsInstances.AsNoTracking().Where(v => v.Region != null).Select(v => v.Region!).Distinct().OrderBy(r => r).ToListAsync(ct);
     }
 
-    public async Task<VpsOverview> OverviewAsync(CancellationToken ct = default)
+    /// <summary>The fleet's spend, renewals and savings (<see cref="Freshness.Shared"/>: the copy every viewer shares until a VPS or an IP changes).</summary>
+    public Task<VpsOverview> OverviewAsync(CancellationToken ct = default) => OverviewAsync(Freshness.Current, ct);
+
+    public async Task<VpsOverview> OverviewAsync(Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
+        return await summaries.GetAsync("vps.overview", OverviewTables, freshness, ReadOverviewAsync, ct);
+    }
+
+    private async Task<VpsOverview> ReadOverviewAsync(CancellationToken ct)
+    {
         // Three independent reads, at the same time on their own connections.
         var groupsTask = dbFactory.ReadAsync(db => Billed(db).TagWith(QueryTags.VpsOverview)
             .GroupBy(v => new { v.Region, v.Status })
@@ -69,9 +82,16 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
             renewals.Top, renewals.Count, renewals.BilledAgain);
     }
 
-    public async Task<VpsHeadline> HeadlineAsync(CancellationToken ct = default)
+    public Task<VpsHeadline> HeadlineAsync(CancellationToken ct = default) => HeadlineAsync(Freshness.Current, ct);
+
+    public async Task<VpsHeadline> HeadlineAsync(Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
+        return await summaries.GetAsync("vps.headline", OverviewTables, freshness, ReadHeadlineAsync, ct);
+    }
+
+    private async Task<VpsHeadline> ReadHeadlineAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var spend = await Billed(db).TagWith(QueryTags.VpsHeadline).SumAsync(v => v.MonthlyCost ?? 0m, ct);
         var horizon = Now.AddDays(RenewalWindowDays);

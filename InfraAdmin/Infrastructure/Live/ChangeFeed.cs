@@ -18,8 +18,28 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
     private readonly ILogger<ChangeFeed> _logger = logger;
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
+    // Every published change gets the next number; each table keeps the number of its last change.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastChange = new(StringComparer.Ordinal);
+    private long _version, _lastFullRefresh;
+    private volatile bool _listening;
 
     public int SubscriberCount => _subscriptions.Length;
+
+    /// <summary>This instance's feed: its <see cref="Version"/> numbers mean nothing to another instance's.</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The number of the last change published: read it before a load, ask <see cref="ChangedSince"/> after.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>
+    /// True while the listener is listening, so every change (by anyone) reaches this feed; while it is not, a change may
+    /// go unheard and nothing may be kept on the feed's word (<see cref="SharedSummaries"/>).
+    /// </summary>
+    public bool Listening => _listening;
+
+    /// <summary>True when one of <paramref name="tables"/> changed (or anything may have) after <paramref name="version"/>.</summary>
+    public bool ChangedSince(long version, IEnumerable<string> tables) =>
+        Interlocked.Read(ref _lastFullRefresh) > version || tables.Any(t => _lastChange.TryGetValue(t, out var last) && last > version);
 
     /// <summary>
     /// Calls <paramref name="onChange"/> after changes of <paramref name="tables"/> that <paramref name="filter"/> accepts
@@ -34,6 +54,10 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
 
     public void Publish(DataChange change)
     {
+        // Numbered before any subscriber hears of it: a load that starts after this line sees the change's data.
+        var version = Interlocked.Increment(ref _version);
+        if (change.FullRefresh) Interlocked.Exchange(ref _lastFullRefresh, version);
+        else _lastChange[change.Table!] = version;
         foreach (var s in _subscriptions) s.Offer(change);
     }
 
@@ -48,7 +72,13 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
         else _logger.LogWarning("Ignored a change notification that is not one: {Payload}", payload);
     }
 
-    void IDatabaseNotificationHandler.OnListening() => PublishFullRefresh();
+    void IDatabaseNotificationHandler.OnListening()
+    {
+        PublishFullRefresh();
+        _listening = true;
+    }
+
+    void IDatabaseNotificationHandler.OnNotListening() => _listening = false;
 
     private void Remove(Subscription subscription)
     {

@@ -12,6 +12,9 @@ public interface IDatabaseNotificationHandler
 
     /// <summary>The listener is (again) listening: anything may have changed while it was not.</summary>
     void OnListening();
+
+    /// <summary>The listener lost its connection: notifications may be missed until <see cref="OnListening"/>.</summary>
+    void OnNotListening() { }
 }
 
 /// <summary>
@@ -61,6 +64,7 @@ public sealed class DatabaseListener(IEnumerable<IDatabaseNotificationHandler> h
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
             {
+                foreach (var handler in _handlers) handler.OnNotListening();
                 logger.LogWarning("Database listener lost its connection ({Reason}); retrying in {Delay} s", ex.Message, delay.TotalSeconds);
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
                 delay = TimeSpan.FromSeconds(Math.Min(5, delay.TotalSeconds * 2));
