@@ -135,7 +135,7 @@ public partial class IpReputationPage
         };
         return await _view.LoadAsync(state, Navigation, async n =>
         {
-            var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, n, state.PageSize, ct);
+            var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, n, state.PageSize, _readNow ? Freshness.Current : Freshness.Shared, ct);
             return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
         });
     }
@@ -193,6 +193,17 @@ public partial class IpReputationPage
     {
         _selected = [];
         Overview = await Service.OverviewAsync(); // after this user's own change: read now, so they see it at once
-        if (_grid is not null) await _grid.ReloadServerData();
+        _readNow = true;
+        try
+        {
+            if (_grid is not null) await _grid.ReloadServerData();
+        }
+        finally
+        {
+            _readNow = false;
+        }
     }
+
+    /// <summary>The grid's next load follows this user's own change: its total is read now, not shared.</summary>
+    private bool _readNow;
 }

@@ -18,7 +18,7 @@ public sealed partial class IpReputationService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings, TimeProvider clock,
     Costs.CostRefresher costs, SharedSummaries summaries)
 {
-    /// <summary>The tables the overview and the filter options read (smtp_ip_listings follows smtp_ip_addresses by trigger).</summary>
+    /// <summary>The tables the overview, the filter options and a filter's count read (smtp_ip_listings follows smtp_ip_addresses by trigger).</summary>
     private static readonly string[] OverviewTables = [LiveTables.IpAddresses, LiveTables.IpHistory, LiveTables.Vps, LiveTables.SystemConfig];
 
     private static readonly string[] HealthyStatuses = [IpStatus.Available, IpStatus.Warmed, IpStatus.Assigned];
@@ -29,16 +29,25 @@ public sealed partial class IpReputationService(
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, CancellationToken ct = default)
+    public Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, CancellationToken ct = default) =>
+        SearchAsync(filter, sort, descending, page, pageSize, Freshness.Current, ct);
+
+    /// <summary>
+    /// One page of the IPs matching the filter. Its rows are read each time; the number matching (a count over up to
+    /// 500,000 IPs, the costlier read) is the same for every viewer of the filter, so <see cref="Freshness.Shared"/> shares it.
+    /// </summary>
+    public async Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, Freshness freshness,
+        CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var staleBefore = await StaleBeforeAsync(ct);
-        var (total, rows) = await dbFactory.CountAndPageAsync(
-            db => Apply(db, filter, staleBefore).CountAsync(ct),
-            db => Project(Sort(Apply(db, filter, staleBefore), sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct),
-            ct);
-        return new IpPage(total, rows);
+        var total = summaries.GetAsync($"ip.count:{filter}", OverviewTables, freshness,
+            c => dbFactory.ReadAsync(db => Apply(db, filter, staleBefore).CountAsync(c), c), ct);
+        var rows = dbFactory.ReadAsync(db =>
+            Project(Sort(Apply(db, filter, staleBefore), sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct), ct);
+        await Task.WhenAll(total, rows);
+        return new IpPage(await total, await rows);
     }
 
     public async Task<IReadOnlyList<IpRow>> ExportAsync(IpFilter filter, CancellationToken ct = default)
