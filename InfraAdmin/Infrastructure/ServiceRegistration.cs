@@ -156,6 +156,7 @@ public static class ServiceRegistration
         services.AddSingleton<IDatabaseNotificationHandler>(sp => sp.GetRequiredService<AccessChangeListener>());
         // Live pages: one listening connection per instance feeds the change feed (and the access caches above).
         services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<SharedReads>();
         services.AddSingleton<IDatabaseNotificationHandler>(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddHostedService<DatabaseListener>();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();

@@ -1,3 +1,4 @@
+using InfraAdmin.Infrastructure.Live;
 using System.Text.Json;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
@@ -15,8 +16,11 @@ namespace InfraAdmin.Features.IpReputation;
 /// </summary>
 public sealed partial class IpReputationService(
     IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings, TimeProvider clock,
-    Costs.CostRefresher costs)
+    Costs.CostRefresher costs, SharedReads shared)
 {
+    /// <summary>What the overview counts (its listings follow the IPs' blacklist status).</summary>
+    private static readonly string[] OverviewTables = [LiveTables.IpAddresses, LiveTables.IpHistory, LiveTables.Vps, LiveTables.SystemConfig];
+
     private static readonly string[] HealthyStatuses = [IpStatus.Available, IpStatus.Warmed, IpStatus.Assigned];
     private static readonly string[] HealthyReputations = [ReputationState.Good, ReputationState.Fair];
     private static readonly string[] TroubleStatuses = [IpStatus.Degraded, IpStatus.Quarantined];
@@ -29,6 +33,17 @@ public sealed partial class IpReputationService(
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
+        // Every ip.view user sees the same IPs: grids showing the same view at about the same time (after a bulk change,
+        // every open grid) share one read, never one older than a change heard (SharedReads).
+        return await shared.GetAsync($"ip.search|{filter}|{sort}|{descending}|{page}|{pageSize}", SearchTables,
+            () => ReadPageAsync(filter, sort, descending, page, pageSize, CancellationToken.None)).WaitAsync(ct);
+    }
+
+    private static readonly string[] SearchTables =
+        [LiveTables.IpAddresses, LiveTables.IpHistory, LiveTables.Assignments, LiveTables.Domains, LiveTables.Tenants, LiveTables.Vps, LiveTables.SystemConfig];
+
+    private async Task<IpPage> ReadPageAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, CancellationToken ct)
+    {
         var staleBefore = await StaleBeforeAsync(ct);
         var (total, rows) = await dbFactory.CountAndPageAsync(
             db => Apply(db, filter, staleBefore).CountAsync(ct),
@@ -69,9 +84,18 @@ public sealed partial class IpReputationService(
             .Select(v => new VpsOption(v.Id, v.HostwindsInstanceId ?? v.IpAddress ?? v.Id.ToString())).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// The fleet's IP figures. The same for every caller allowed to see them: pages asking at about the same time (every
+    /// open overview after a bulk change) share one read (<see cref="SharedReads"/>), never one older than a change heard.
+    /// </summary>
     public async Task<IpOverview> OverviewAsync(CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
+        return await shared.GetAsync("ip.overview", OverviewTables, () => ReadOverviewAsync(CancellationToken.None)).WaitAsync(ct);
+    }
+
+    private async Task<IpOverview> ReadOverviewAsync(CancellationToken ct)
+    {
         var staleHours = await settings.GetAsync(SettingCatalog.IpReputationStaleHours, ct);
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);

@@ -1,3 +1,4 @@
+using InfraAdmin.Infrastructure.Live;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Billing;
 using InfraAdmin.Data.Entities;
@@ -13,8 +14,12 @@ namespace InfraAdmin.Features.Vps;
 /// The VPS fleet (vps.view; changes vps.manage): spend overview, grid and export, create/edit with the billing
 /// period derived from the billing day, and decommission scheduling with its impact preview.
 /// </summary>
-public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, Costs.CostRefresher costs)
+public sealed class VpsService(
+    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, Costs.CostRefresher costs, SharedReads shared)
 {
+    /// <summary>What the grid and the overview read (a VPS row counts its IPs).</summary>
+    private static readonly string[] ReadTables = [LiveTables.Vps, LiveTables.IpAddresses, LiveTables.Assignments, LiveTables.Domains, LiveTables.Tenants];
+
     public const int RenewalWindowDays = 7;
 
     /// <summary>How many renewals the overview lists; the grid (renewing_within=7) has them all.</summary>
@@ -28,6 +33,14 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
         RefuseOutOfRange(filter);
         pageSize = Math.Clamp(pageSize, 1, 200);
+        // Every vps.view user sees the same fleet: the same view asked at about the same time (every open grid after a
+        // bulk change) is one read, never older than a change heard (SharedReads).
+        return await shared.GetAsync($"vps.search|{filter}|{page}|{pageSize}|{sortBy}|{descending}", ReadTables,
+            () => ReadPageAsync(filter, page, pageSize, sortBy, descending, CancellationToken.None)).WaitAsync(ct);
+    }
+
+    private async Task<VpsResults> ReadPageAsync(VpsFilter filter, int page, int pageSize, string? sortBy, bool descending, CancellationToken ct)
+    {
         var (total, rows) = await dbFactory.CountAndPageAsync(
             db => Filter(db.VpsInstances.AsNoTracking(), filter).CountAsync(ct),
             db => Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), sortBy, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize)).ToListAsync(ct),
@@ -54,6 +67,11 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
     public async Task<VpsOverview> OverviewAsync(CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
+        return await shared.GetAsync("vps.overview", ReadTables, () => ReadOverviewAsync(CancellationToken.None)).WaitAsync(ct);
+    }
+
+    private async Task<VpsOverview> ReadOverviewAsync(CancellationToken ct)
+    {
         // Three independent reads, at the same time on their own connections.
         var groupsTask = dbFactory.ReadAsync(db => Billed(db).TagWith(QueryTags.VpsOverview)
             .GroupBy(v => new { v.Region, v.Status })
