@@ -5,8 +5,8 @@ namespace InfraAdmin.Infrastructure.Live;
 
 /// <summary>
 /// Shares one read of a heavy summary that is the same for every caller (the IP overview counts every IP) among the
-/// pages asking for it at about the same time: a bulk change makes every open overview refresh at once, and they get
-/// one query instead of one each. A result is reused only while it is young (<see cref="MaxAge"/>) and no change of
+/// pages refreshing at about the same time: a bulk change makes every open overview refresh at once, and they get
+/// one query instead of one each (live refreshes only: see <see cref="MarkLiveRefresh"/>). A result is reused only while it is young (<see cref="MaxAge"/>) and no change of
 /// its tables was heard since it started (<see cref="ChangeFeed.VersionOf"/>), so a page refreshing after a change
 /// always sees it. Callers check their own permissions first; the read itself runs without their cancellation.
 /// </summary>
@@ -18,10 +18,20 @@ public sealed class SharedReads(ChangeFeed feed)
 
     private sealed record Entry(Task<object> Read, long Version, long Started);
 
+    private static readonly AsyncLocal<bool> LiveRefreshing = new();
+
+    /// <summary>
+    /// Marks the rest of the calling async flow as a live refresh (<see cref="LiveRefresh"/> does, around a page's
+    /// reload). Only live refreshes take a shared result: they run because a change was heard, so a read of the same
+    /// version started after it. A page load or a reload after the user's own action always reads afresh (its write's
+    /// notification may not have been heard yet), and its result may serve the live refreshes that follow.
+    /// </summary>
+    public static void MarkLiveRefresh() => LiveRefreshing.Value = true;
+
     public async Task<T> GetAsync<T>(string key, IReadOnlyList<string> tables, Func<Task<T>> read) where T : class
     {
         var version = feed.VersionOf(tables);
-        if (_entries.TryGetValue(key, out var entry) && entry.Version == version && Stopwatch.GetElapsedTime(entry.Started) < MaxAge
+        if (LiveRefreshing.Value && _entries.TryGetValue(key, out var entry) && entry.Version == version && Stopwatch.GetElapsedTime(entry.Started) < MaxAge
             && !entry.Read.IsFaulted && !entry.Read.IsCanceled)
             return (T)await entry.Read;
         var fresh = new Entry(ReadAsync(read), version, Stopwatch.GetTimestamp());
