@@ -113,7 +113,7 @@ public static class PageBenchmark
         return new Load(times.Count / until.Elapsed.TotalSeconds, Percentile(times, 0.5), Percentile(times, 0.95), errors);
     }
 
-    private static async Task<string> GetPageAsync(HttpClient http, string path)
+    internal static async Task<string> GetPageAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path);
         var html = await response.Content.ReadAsStringAsync();
@@ -122,7 +122,7 @@ public static class PageBenchmark
         return html;
     }
 
-    private static async Task SignInAsync(HttpClient http, string email, string password)
+    internal static async Task SignInAsync(HttpClient http, string email, string password)
     {
         var page = await http.GetStringAsync("/Account/Login");
         var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
@@ -134,7 +134,7 @@ public static class PageBenchmark
             throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode}");
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         if (values.Count == 0) return double.NaN;
         var sorted = values.Order().ToList();
@@ -144,10 +144,10 @@ public static class PageBenchmark
     /// <summary>A page's path as a file name: <c>/settings/system</c> is settings_system, <c>/</c> is home.</summary>
     private static string FileName(string path) => path.Trim('/').Replace('/', '_') is { Length: > 0 } n ? n : "home";
 
-    private static int IntArg(string[] args, string name, int fallback) =>
+    internal static int IntArg(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -155,7 +155,7 @@ public static class PageBenchmark
     }
 
     /// <summary>The app's Program over the benchmark's database, jobs off, limits out of the way, its circuits counted.</summary>
-    private sealed class BenchmarkApp(string connectionString, string baseUrl) : WebApplicationFactory<app::Program>
+    internal sealed class BenchmarkApp(string connectionString, string baseUrl) : WebApplicationFactory<app::Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -193,10 +193,10 @@ public static class PageBenchmark
         }
     }
 
-    private sealed record Memory(double PerPageMb, double RssPerPageMb);
+    internal sealed record Memory(double PerPageMb, double RssPerPageMb);
 
     /// <summary>The system Chromium, signed in with the benchmark's cookies.</summary>
-    private sealed class Browser : IAsyncDisposable
+    internal sealed class Browser : IAsyncDisposable
     {
         private IPlaywright _playwright = default!;
         private IBrowser _browser = default!;
@@ -241,7 +241,7 @@ public static class PageBenchmark
             return new Memory((after - before) / 1048576.0 / count, (rssAfter - rssBefore) / 1048576.0 / count);
         }
 
-        private async Task<IPage> OpenAsync(string path)
+        public async Task<IPage> OpenAsync(string path)
         {
             var page = await _context.NewPageAsync();
             await page.GotoAsync(path);
@@ -264,7 +264,7 @@ public static class PageBenchmark
             Console.WriteLine($"  heap snapshot of {path}: {file}");
         }
 
-        private static (long Managed, long Rss) Measure()
+        public static (long Managed, long Rss) Measure()
         {
             for (var i = 0; i < 3; i++)
             {

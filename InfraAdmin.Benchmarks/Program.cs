@@ -6,13 +6,15 @@ using InfraAdmin.Infrastructure;
 // (load it with: dotnet run --project InfraAdmin -- seed demo && dotnet run --project InfraAdmin -- seed scale --tenants 10000).
 // Usage: dotnet run -c Release --project InfraAdmin.Benchmarks [-- --iterations 30]
 // Pages: dotnet run -c Release --project InfraAdmin.Benchmarks -- pages [--concurrency 20] [--seconds 10] [--circuits 10] [--only vps]
+// Live burst: dotnet run -c Release --project InfraAdmin.Benchmarks -- burst [--pages 100] [--ips 5000] [--concurrency 20] [--seconds 5]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-if (args is ["pages", ..])
+if (args is ["pages" or "burst", ..])
 {
     var pagesDb = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
         .AddEnvironmentVariables().Build().GetConnectionString("InfraAdmin")
         ?? throw new InvalidOperationException("Set ConnectionStrings__InfraAdmin to the database to measure.");
-    await PageBenchmark.RunAsync(pagesDb, args);
+    if (args[0] == "burst") await BurstBenchmark.RunAsync(pagesDb, args);
+    else await PageBenchmark.RunAsync(pagesDb, args);
     return;
 }
 var iterations = args.SkipWhile(a => a != "--iterations").Skip(1).Select(int.Parse).FirstOrDefault(30);

@@ -6,7 +6,8 @@ namespace InfraAdmin.Data.Migrations;
 /// UPDATE of 5,000 rows or a COPY of 1,000,000 is one notification. The payload is JSON and never carries data:
 /// <c>{"table": "smtp_ip_addresses", "keys": ["…"], "tenant": "…"}</c> — <c>keys</c> the distinct values of the table's
 /// key column (for history and assignments: the IP's id) when the statement touched at most <see cref="MaxKeys"/> of them,
-/// else absent ("many"); <c>tenant</c> when the table has a tenant column and the statement touched one tenant only. A
+/// else absent ("many"); <c>tenant</c> when the table has a tenant column and the statement touched one tenant only
+/// (<c>"no_tenant": true</c> when it touched only rows without one, at most 200 rows read). A
 /// statement that touched no row sends nothing. The roll-up tables have no trigger: a rebuild notifies once from its code.
 /// </summary>
 public static class LiveChangeTriggers
@@ -40,6 +41,26 @@ public static class LiveChangeTriggers
         string.Concat(Tables.Select(t => DropTriggers(t.Table))) + "DROP FUNCTION IF EXISTS notify_live_change();\n";
 
     /// <summary>
+    /// Added by migration <c>LiveAccountPages</c> (issue 16, part 2): a user's own sign-ins and preferences, keyed by the
+    /// user, so "Your sign-ins" and "Preferences" follow changes made in another browser.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Table, string Key, string Tenant)> AccountTables =
+    [
+        ("user_sessions", "user_id", ""),
+        ("user_preferences", "user_id", ""),
+    ];
+
+    /// <summary>
+    /// Migration <c>LiveAccountPages</c>: the function again (it now says <c>"no_tenant": true</c> when a table with a
+    /// tenant column was changed only in rows without a tenant, such as a staff user, so tenant pages can ignore it) and
+    /// the account tables' triggers.
+    /// </summary>
+    public static string CreateAccountTables => Function + string.Concat(AccountTables.Select(t => CreateTriggers(t.Table, t.Key, t.Tenant)));
+
+    /// <summary>Down of <c>LiveAccountPages</c>: the account tables' triggers (the function stays: the flag it adds is optional).</summary>
+    public static string DropAccountTables => string.Concat(AccountTables.Select(t => DropTriggers(t.Table)));
+
+    /// <summary>
     /// Hangfire's job table lives in its own schema, created by Hangfire at start-up (after the migrations): the app adds
     /// this trigger once the schema is there (idempotent; any instance may run it).
     /// </summary>
@@ -62,6 +83,7 @@ public static class LiveChangeTriggers
             n int;
             keys text[];
             tenants text[];
+            no_tenant boolean;
         BEGIN
             IF key_column IS NOT NULL AND TG_OP <> 'TRUNCATE' THEN
                 rows_sql := format('%I::text AS k, %s AS t', key_column, CASE WHEN tenant_column IS NULL THEN 'NULL::text' ELSE format('%I::text', tenant_column) END);
@@ -75,12 +97,15 @@ public static class LiveChangeTriggers
                     EXECUTE format('SELECT array_agg(DISTINCT k), array_agg(DISTINCT t) FILTER (WHERE t IS NOT NULL) FROM (%s) r', rows_sql)
                         INTO keys, tenants;
                     IF cardinality(keys) > 20 THEN keys := NULL; END IF; -- MaxKeys
+                    -- Only rows without a tenant (a staff user): no tenant's page is concerned.
+                    IF tenant_column IS NOT NULL AND coalesce(cardinality(tenants), 0) = 0 THEN no_tenant := true; END IF;
                 END IF;
             END IF;
             PERFORM pg_notify('infraadmin_data_changed', jsonb_strip_nulls(jsonb_build_object(
                 'table', CASE WHEN TG_TABLE_SCHEMA = current_schema() THEN TG_TABLE_NAME ELSE TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME END,
                 'keys', to_jsonb(keys),
-                'tenant', CASE WHEN cardinality(tenants) = 1 THEN tenants[1] END))::text);
+                'tenant', CASE WHEN cardinality(tenants) = 1 THEN tenants[1] END,
+                'no_tenant', no_tenant))::text);
             RETURN NULL;
         END $$;
 

@@ -122,6 +122,56 @@ public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : Integr
     }
 
     [Fact]
+    public async Task A_tenant_users_change_names_its_tenant_and_a_staff_users_change_names_none()
+    {
+        await WaitForListenerAsync();
+        var world = await Tenants.TestTenants.CreateAsync(Db, "live-feed");
+        var staff = Tenants.TestTenants.NewUser($"live-feed-staff-{Guid.NewGuid():N}@test.local", null, null);
+        await using (var db = Db.CreateContext())
+        {
+            db.AuditEnabled = false;
+            db.Users.Add(staff);
+            await db.SaveChangesAsync(Ct);
+        }
+        using var recorder = new Recorder(Feed, [LiveTables.Users]);
+
+        await ExecAsync($"UPDATE users SET display_name = 'renamed' WHERE id = '{world.MemberId}'");
+        await ExecAsync($"UPDATE users SET display_name = 'renamed' WHERE id = '{staff.Id}'");
+
+        var tenants = await recorder.WaitForAsync(b => b.Changes.Any(c => c.Keys is [var k] && k == world.MemberId.ToString()));
+        var member = tenants.Changes.Single(c => c.Keys is [var k] && k == world.MemberId.ToString());
+        Assert.Equal(world.TenantId.ToString(), member.Tenant);
+        Assert.True(member.MayConcernTenant(world.TenantId));
+        Assert.False(member.MayConcernTenant(Guid.NewGuid())); // another tenant's page ignores it
+        var staffBatch = await recorder.WaitForAsync(b => b.Changes.Any(c => c.Keys is [var k] && k == staff.Id.ToString()));
+        var staffChange = staffBatch.Changes.Single(c => c.Keys is [var k] && k == staff.Id.ToString());
+        Assert.True(staffChange.NoTenant);
+        Assert.False(staffChange.MayConcernTenant(world.TenantId)); // no tenant's page is concerned
+    }
+
+    [Fact]
+    public async Task A_sign_in_and_a_preferences_change_reach_the_feed_keyed_by_their_user()
+    {
+        await WaitForListenerAsync();
+        var world = await Tenants.TestTenants.CreateAsync(Db, "live-acct");
+        using var recorder = new Recorder(Feed, [LiveTables.Sessions, LiveTables.Preferences]);
+
+        await ExecAsync($"""
+            INSERT INTO user_sessions (id, user_id, created, last_seen, expires) VALUES (gen_random_uuid(), '{world.MemberId}', now(), now(), now() + interval '1 hour');
+            INSERT INTO user_preferences (id, user_id, theme, created, updated) VALUES (gen_random_uuid(), '{world.MemberId}', 'dark', now(), now());
+            """);
+
+        foreach (var table in new[] { LiveTables.Sessions, LiveTables.Preferences })
+        {
+            var batch = await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == table));
+            var change = batch.Changes.First(c => c.Table == table);
+            Assert.Equal([world.MemberId.ToString()], change.Keys);
+            Assert.True(change.MayConcern(world.MemberId));
+            Assert.False(change.MayConcern(world.AdminId));
+        }
+    }
+
+    [Fact]
     public async Task A_disposed_subscription_hears_nothing_more()
     {
         await WaitForListenerAsync();

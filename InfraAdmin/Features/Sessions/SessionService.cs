@@ -10,7 +10,8 @@ namespace InfraAdmin.Features.Sessions;
 
 public sealed record SessionRow(Guid Id, DateTime Created, DateTime LastSeen, DateTime Expires, string? IpAddress, string Browser, bool IsCurrent);
 
-public sealed record SessionPage(IReadOnlyList<SessionRow> Rows, int Total, int Page, int PageSize);
+/// <summary>A page of <paramref name="UserId"/>'s sign-ins (the caller's: the live page listens to that user's only).</summary>
+public sealed record SessionPage(IReadOnlyList<SessionRow> Rows, int Total, int Page, int PageSize, Guid UserId);
 
 /// <summary>"Your sign-ins": a signed-in user's own active sessions, and ending one or all the others (audited).</summary>
 public sealed class SessionService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SessionStore sessions, TimeProvider clock)
@@ -31,7 +32,7 @@ public sealed class SessionService(IDbContextFactory<InfraAdminDbContext> dbFact
                 .ToListAsync(ct), ct);
         return new SessionPage(
             rows.Select(s => new SessionRow(s.Id, s.Created, s.LastSeen, s.Expires, s.IpAddress, BrowserName.Describe(s.UserAgent), s.Id == current)).ToList(),
-            total, page, PageSize);
+            total, page, PageSize, userId);
     }
 
     /// <summary>Ends one of the caller's own sign-ins (on every instance within seconds). False when it had ended already.</summary>

@@ -14,7 +14,8 @@ public sealed record MemberRow(
     Guid Id, string Email, string? DisplayName, string Role, string Status, bool Accepted, bool TwoFactorEnabled,
     DateTime? LastSignIn, bool LockedOut);
 
-public sealed record MemberPage(int Total, IReadOnlyList<MemberRow> Rows);
+/// <summary>A page of members of <paramref name="TenantId"/> (the caller's tenant: its live page listens to that tenant only).</summary>
+public sealed record MemberPage(int Total, IReadOnlyList<MemberRow> Rows, Guid TenantId);
 
 /// <summary>What an accepted invitation led to.</summary>
 public enum AcceptResult { Active, AwaitingApproval, Suspended }
@@ -36,7 +37,7 @@ public sealed class MembersService(
             db => Rows(db, tenantId).CountAsync(ct),
             db => Rows(db, tenantId).Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct),
             ct);
-        return new MemberPage(total, rows);
+        return new MemberPage(total, rows, tenantId);
     }
 
     /// <summary>Every member of the caller's tenant, in the list's order, for the CSV export (tenant admin).</summary>

@@ -15,8 +15,19 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
     /// <summary>More changes than this in one window are one "anything may have changed" batch.</summary>
     private const int MaxPending = 64;
 
+    /// <summary>
+    /// How many page refreshes run at once on this instance (the others wait their turn). A bulk change concerns every
+    /// open page at the same moment: 100 pages reloading together took every core and the connection pool, and pages
+    /// users were loading waited seconds behind them (the burst benchmark). Refreshes queue instead; loads go first.
+    /// </summary>
+    public static readonly int MaxConcurrentRefreshes = 4 * Environment.ProcessorCount;
+
+    /// <summary>A refresh that takes longer than this gives its turn up (it goes on): a slow page never holds the others up.</summary>
+    public static readonly TimeSpan MaxTurn = TimeSpan.FromSeconds(2);
+
     private readonly ILogger<ChangeFeed> _logger = logger;
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _refreshSlots = new(MaxConcurrentRefreshes);
     private Subscription[] _subscriptions = [];
     // Every published change gets the next number; each table keeps the number of its last change.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastChange = new(StringComparer.Ordinal);
@@ -131,15 +142,20 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
                     batch = new ChangeBatch(_pending, _overflowed);
                     (_pending, _overflowed) = ([], false);
                 }
+                await feed._refreshSlots.WaitAsync();
+                var refresh = RefreshAsync(batch);
                 try
                 {
-                    await onChange(batch);
+                    await refresh.WaitAsync(MaxTurn);
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
+                catch (TimeoutException)
                 {
-                    // A page that went away mid-refresh, or a reload its service refused: that page's concern, not the feed's.
-                    feed._logger.LogDebug(ex, "A live-page refresh failed");
                 }
+                finally
+                {
+                    feed._refreshSlots.Release();
+                }
+                await refresh;
                 lock (_gate)
                 {
                     if (_disposed || _pending.Count == 0)
@@ -148,6 +164,19 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
                         return;
                     }
                 }
+            }
+        }
+
+        private async Task RefreshAsync(ChangeBatch batch)
+        {
+            try
+            {
+                await onChange(batch);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A page that went away mid-refresh, or a reload its service refused: that page's concern, not the feed's.
+                feed._logger.LogDebug(ex, "A live-page refresh failed");
             }
         }
 

@@ -9,7 +9,7 @@ namespace InfraAdmin.Infrastructure.Live;
 /// hears of a change reloads through its service, which checks permissions as for any load.
 /// <see cref="FullRefresh"/> (no table) means "anything may have changed" — sent after the listener (re)connects.
 /// </summary>
-public sealed record DataChange(string? Table, IReadOnlyList<string>? Keys = null, string? Tenant = null)
+public sealed record DataChange(string? Table, IReadOnlyList<string>? Keys = null, string? Tenant = null, bool NoTenant = false)
 {
     public static readonly DataChange Everything = new((string?)null);
 
@@ -19,6 +19,13 @@ public sealed record DataChange(string? Table, IReadOnlyList<string>? Keys = nul
     public bool MayConcern(string key) => FullRefresh || Keys is null || Keys.Contains(key);
 
     public bool MayConcern(Guid key) => MayConcern(key.ToString());
+
+    /// <summary>
+    /// True when the change may concern the tenant <paramref name="tenantId"/>: it named that tenant, or several (no
+    /// tenant named), or its table has no tenant column; false when it named another tenant or only rows without one
+    /// (<see cref="NoTenant"/>, such as a staff user). A tenant's page listens through this.
+    /// </summary>
+    public bool MayConcernTenant(Guid tenantId) => FullRefresh || (!NoTenant && (Tenant is null || Tenant == tenantId.ToString()));
 
     /// <summary>Reads a trigger's payload; null when it is not one.</summary>
     public static DataChange? Parse(string payload)
@@ -33,7 +40,8 @@ public sealed record DataChange(string? Table, IReadOnlyList<string>? Keys = nul
                 ? k.EnumerateArray().Select(e => e.ToString()).ToArray()
                 : null;
             var tenant = root.TryGetProperty("tenant", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            return new DataChange(table.GetString()!, keys, tenant);
+            var noTenant = root.TryGetProperty("no_tenant", out var n) && n.ValueKind == JsonValueKind.True;
+            return new DataChange(table.GetString()!, keys, tenant, noTenant);
         }
         catch (JsonException)
         {
@@ -42,7 +50,7 @@ public sealed record DataChange(string? Table, IReadOnlyList<string>? Keys = nul
     }
 
     /// <summary>The payload a trigger would send (for changes the app announces itself, such as a cost roll-up).</summary>
-    public string ToPayload() => JsonSerializer.Serialize(new Dictionary<string, object?> { ["table"] = Table, ["keys"] = Keys, ["tenant"] = Tenant }
+    public string ToPayload() => JsonSerializer.Serialize(new Dictionary<string, object?> { ["table"] = Table, ["keys"] = Keys, ["tenant"] = Tenant, ["no_tenant"] = NoTenant ? true : null }
         .Where(p => p.Value is not null).ToDictionary());
 }
 
@@ -79,6 +87,10 @@ public static class LiveTables
     public const string TenantConfig = "tenant_config";
     public const string TenantPolicies = "tenant_policies";
     public const string Audit = "audit_log";
+    /// <summary>A user's sign-ins (keyed by the user; <c>last_seen</c> moves at most every few seconds per sign-in).</summary>
+    public const string Sessions = "user_sessions";
+    /// <summary>A user's preferences (keyed by the user).</summary>
+    public const string Preferences = "user_preferences";
     /// <summary>The cost roll-up (<c>tenant_cost_daily</c> and <c>tenant_cost_monthly</c>): one announcement per rebuild, from its code.</summary>
     public const string CostRollup = "tenant_cost_daily";
     /// <summary>Hangfire's jobs (a trigger the app adds at start-up, once Hangfire has made its schema).</summary>
