@@ -79,6 +79,8 @@ public static class LiveTables
     public const string TenantConfig = "tenant_config";
     public const string TenantPolicies = "tenant_policies";
     public const string Audit = "audit_log";
+    public const string Alerts = "alerts";
+    public const string AlertDeliveries = "alert_webhook_deliveries";
     /// <summary>The cost roll-up (<c>tenant_cost_daily</c> and <c>tenant_cost_monthly</c>): one announcement per rebuild, from its code.</summary>
     public const string CostRollup = "tenant_cost_daily";
     /// <summary>Hangfire's jobs (a trigger the app adds at start-up, once Hangfire has made its schema).</summary>
