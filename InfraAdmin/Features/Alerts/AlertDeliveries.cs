@@ -46,8 +46,7 @@ public sealed class AlertDeliveries(
         var claimed = await db.Database.SqlQueryRaw<AlertMessage>("""
             UPDATE alerts SET emailed_at = {0}
             WHERE emailed_at IS NULL
-            RETURNING id AS "Id", rule AS "Rule", permission AS "Permission", severity AS "Severity", title AS "Title", detail AS "Detail",
-                      link AS "Link", tenant_id AS "TenantId", raised_at AS "RaisedAt", resolved_at AS "ResolvedAt"
+            RETURNING id, rule, permission, severity, title, detail, link, tenant_id, raised_at, resolved_at
             """, now).ToListAsync(ct);
         if (claimed.Count == 0) return 0;
         var permissions = claimed.Select(a => a.Permission).Distinct().ToList();

@@ -216,7 +216,7 @@ public sealed class JobFailedRule : IAlertRule
         return new FiringQuery("""
             SELECT 'job:' || j.id AS subject_key, 'warning' AS severity,
                    'Job ' || coalesce(trim(both '"' from p.value), 'background job ' || j.id) || ' failed' AS title,
-                   left(coalesce(s.reason, 'Failed after its retries.'), 500) AS detail,
+                   left(coalesce(s.data ->> 'ExceptionType' || ': ' || (s.data ->> 'ExceptionMessage'), s.reason, 'Failed after its retries.'), 500) AS detail,
                    'settings/jobs' AS link,
                    NULL::uuid AS tenant_id
             FROM hangfire.job j
