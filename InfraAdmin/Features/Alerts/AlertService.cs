@@ -120,14 +120,14 @@ public sealed class AlertService(IDbContextFactory<InfraAdminDbContext> dbFactor
     {
         var visible = await RequireAnyAsync();
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        IQueryable<AlertDeliveryRow> Query(InfraAdminDbContext db) =>
-            from d in db.AlertWebhookDeliveries.AsNoTracking()
-            join a in db.Alerts.AsNoTracking() on d.AlertId equals a.Id
-            where visible.Contains(a.Permission)
-            select new AlertDeliveryRow(d.Id, d.AlertId, a.Title, d.Attempt, d.AttemptedAt, d.Host, d.StatusCode, d.Succeeded, d.Error, d.DurationMs);
+        IQueryable<AlertWebhookDelivery> Query(InfraAdminDbContext db) =>
+            db.AlertWebhookDeliveries.AsNoTracking().Where(d => db.Alerts.Any(a => a.Id == d.AlertId && visible.Contains(a.Permission)));
         var (total, rows) = await dbFactory.CountAndPageAsync(
             db => Query(db).CountAsync(ct),
-            db => Query(db).OrderByDescending(d => d.AttemptedAt).ThenBy(d => d.Id).Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct),
+            db => Query(db).OrderByDescending(d => d.AttemptedAt).ThenBy(d => d.Id).Skip(Math.Max(0, page) * pageSize).Take(pageSize)
+                .Select(d => new AlertDeliveryRow(d.Id, d.AlertId, db.Alerts.Where(a => a.Id == d.AlertId).Select(a => a.Title).First(), d.Attempt,
+                    d.AttemptedAt, d.Host, d.StatusCode, d.Succeeded, d.Error, d.DurationMs))
+                .ToListAsync(ct),
             ct);
         return new AlertDeliveryResults(total, rows);
     }
