@@ -201,6 +201,30 @@ public sealed class AlertDeliveryTests(IntegrationTest.AppFixture fixture) : Int
     }
 
     [Fact]
+    public async Task The_webhook_secret_is_saved_as_sensitive_and_audited_redacted_even_when_the_form_says_otherwise()
+    {
+        const string secret = "form-secret-abcdefghijklmnop";
+        await using (var scope = await App.ScopeAsAsync(Demo.Admin))
+        {
+            App.Services.GetRequiredService<CircuitServicesAccessor>().Services = scope.ServiceProvider;
+            try
+            {
+                var service = scope.ServiceProvider.GetRequiredService<SystemConfigService>();
+                await ExecAsync(Db, "DELETE FROM system_config WHERE key = 'alerts.webhook_secret'");
+                await service.CreateAsync(new ConfigInput { Key = "alerts.webhook_secret", ValueJson = $"\"{secret}\"", IsSensitive = false, Category = "alerts" }, Ct);
+            }
+            finally
+            {
+                App.Services.GetRequiredService<CircuitServicesAccessor>().Services = null;
+            }
+        }
+        await using var db = Db.CreateContext();
+        Assert.True(await db.SystemConfig.Where(c => c.Key == "alerts.webhook_secret").Select(c => c.IsSensitive).SingleAsync(Ct));
+        Assert.True(await db.AuditLog.AnyAsync(a => a.EntityType == "system_config" && a.EntityId == "alerts.webhook_secret", Ct));
+        Assert.Equal(0, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM audit_log WHERE after::text LIKE {0}", "%" + secret + "%").SingleAsync(Ct));
+    }
+
+    [Fact]
     public async Task An_http_webhook_url_stored_outside_the_form_is_not_used()
     {
         await ExecAsync(Db, """
