@@ -65,14 +65,18 @@ public sealed class AlertComponentTests : BunitTest, IClassFixture<IntegrationTe
         cut.WaitForState(() => cut.FindAll("[data-testid=alert-bell]").Count == 1);
         var bell = cut.Find("[data-testid=alert-bell]");
         Assert.EndsWith("alerts?state=open", bell.GetAttribute("href"));
-        var before = int.Parse(bell.GetAttribute("data-count")!, System.Globalization.CultureInfo.InvariantCulture);
+        int Shown() => int.Parse(cut.Find("[data-testid=alert-bell]").GetAttribute("data-count")!, System.Globalization.CultureInfo.InvariantCulture);
+        // The count is the database's (the app's own evaluations may still add alerts of the demo data: compared as they stand).
+        var before = Shown();
         Assert.Equal(OpenCountInDatabase(Data.Entities.AlertPermission.All), before);
         Assert.Equal(before == 1 ? "1 open alert" : $"{before} open alerts", bell.GetAttribute("aria-label"));
 
         await AddAlertAsync(_fixture.Database, "config.view", "bell test");
         Feed.Publish(new DataChange(LiveTables.Alerts)); // what the trigger announces
-        cut.WaitForState(() => cut.Find("[data-testid=alert-bell]").GetAttribute("data-count") == (before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal($"{before + 1} open alerts", cut.Find("[data-testid=alert-bell]").GetAttribute("aria-label"));
+        cut.WaitForState(() => Shown() > before);
+        var after = Shown();
+        Assert.Equal(OpenCountInDatabase(Data.Entities.AlertPermission.All), after);
+        Assert.Equal($"{after} open alerts", cut.Find("[data-testid=alert-bell]").GetAttribute("aria-label"));
     }
 
     [Fact]
