@@ -60,6 +60,8 @@ public class InfraAdminDbContext(DbContextOptions<InfraAdminDbContext> options)
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<AuditLog> AuditLog => Set<AuditLog>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertWebhookDelivery> AlertWebhookDeliveries => Set<AlertWebhookDelivery>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -90,6 +90,9 @@ public static class AuditActions
     public const string TenantPoliciesUpdate = "tenant.policies.update";
     public const string TenantMemberRemove = "tenant.member.remove";
 
+    // Alerts: acknowledged with a note (raising and resolving are the alerts table's own record, not audited).
+    public const string AlertAcknowledge = "alert.acknowledge";
+
     // The audit log itself: a month past the retention exported to a file and dropped (AuditArchiveJob).
     public const string AuditArchive = "audit.archive";
 

@@ -14,7 +14,7 @@ namespace InfraAdmin.Data.Audit;
 /// </summary>
 public sealed class AuditInterceptor(IAuditActorAccessor actorAccessor, TimeProvider time) : SaveChangesInterceptor
 {
-    private static readonly HashSet<Type> NotAudited = [typeof(AuditLog), typeof(DataProtectionKey), typeof(TenantCostDaily), typeof(TenantCostMonthly), typeof(CostRefreshPending), typeof(SmtpIpListing)];
+    private static readonly HashSet<Type> NotAudited = [typeof(AuditLog), typeof(DataProtectionKey), typeof(TenantCostDaily), typeof(TenantCostMonthly), typeof(CostRefreshPending), typeof(SmtpIpListing), typeof(AlertWebhookDelivery)];
 
     /// <summary>User columns that change on every sign-in attempt: bookkeeping, audited as sign-in events instead.</summary>
     private static readonly HashSet<string> SignInBookkeeping =

@@ -179,3 +179,51 @@ internal sealed class TenantCostMonthlyConfiguration : IEntityTypeConfiguration<
         e.HasIndex(x => new { x.TenantId, x.Month }).HasDatabaseName("ix_tenant_cost_monthly_tenant_month");
     }
 }
+
+internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
+{
+    public void Configure(EntityTypeBuilder<Alert> e)
+    {
+        e.ToTable("alerts");
+        e.Property(x => x.Id).HasDefaultValueSql(NewUuid);
+        e.Property(x => x.Rule).HasMaxLength(50);
+        e.Property(x => x.SubjectKey).HasMaxLength(200);
+        e.Property(x => x.Permission).HasMaxLength(50);
+        e.HasValueSet("alerts", "permission", AlertPermission.All);
+        e.Property(x => x.Severity).HasMaxLength(20);
+        e.HasValueSet("alerts", "severity", AlertSeverity.All);
+        e.Property(x => x.Title).HasMaxLength(300);
+        e.Property(x => x.Detail).HasMaxLength(2000);
+        e.Property(x => x.Link).HasMaxLength(500);
+        e.Property(x => x.AckNote).HasMaxLength(1000);
+        e.Property(x => x.RaisedAt).HasDefaultValueSql(Now);
+        e.Property(x => x.LastSeenAt).HasDefaultValueSql(Now);
+        e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.AcknowledgedBy).OnDelete(DeleteBehavior.SetNull);
+        e.HasXminConcurrency(x => x.Version);
+        // Exactly one open episode per rule and subject, whatever the number of evaluators (INSERT ... ON CONFLICT DO NOTHING).
+        e.HasIndex(x => new { x.Rule, x.SubjectKey }).IsUnique().HasFilter("resolved_at IS NULL").HasDatabaseName("ux_alerts_open_episode");
+        // The bell: open and unacknowledged, per permission (an index-only count).
+        e.HasIndex(x => x.Permission).HasFilter("resolved_at IS NULL AND acknowledged_at IS NULL").HasDatabaseName("ix_alerts_open_permission");
+        // The page (newest first, by permission) and the digest's unmailed rows.
+        e.HasIndex(x => new { x.Permission, x.RaisedAt }).HasDatabaseName("ix_alerts_permission_raised_at");
+        e.HasIndex(x => x.RaisedAt).HasFilter("emailed_at IS NULL").HasDatabaseName("ix_alerts_unmailed");
+        e.HasIndex(x => x.RaisedAt).HasFilter("webhook_queued_at IS NULL").HasDatabaseName("ix_alerts_webhook_unqueued");
+        e.HasIndex(x => x.TenantId).HasDatabaseName("ix_alerts_tenant_id");
+    }
+}
+
+internal sealed class AlertWebhookDeliveryConfiguration : IEntityTypeConfiguration<AlertWebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<AlertWebhookDelivery> e)
+    {
+        e.ToTable("alert_webhook_deliveries");
+        e.Property(x => x.Id).HasDefaultValueSql(NewUuid);
+        e.Property(x => x.AttemptedAt).HasDefaultValueSql(Now);
+        e.Property(x => x.Host).HasMaxLength(255);
+        e.Property(x => x.Error).HasMaxLength(500);
+        e.HasOne<Alert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+        e.HasIndex(x => x.AttemptedAt).HasDatabaseName("ix_alert_webhook_deliveries_attempted_at");
+        e.HasIndex(x => x.AlertId).HasDatabaseName("ix_alert_webhook_deliveries_alert_id");
+    }
+}

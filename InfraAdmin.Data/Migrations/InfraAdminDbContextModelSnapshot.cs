@@ -23,6 +23,190 @@ namespace InfraAdmin.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("InfraAdmin.Data.Entities.Alert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("AckNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("ack_note");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<Guid?>("AcknowledgedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("link");
+
+                    b.Property<string>("Permission")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("permission");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("SubjectKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject_key");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("title");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTime?>("WebhookQueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("webhook_queued_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("AcknowledgedBy")
+                        .HasDatabaseName("ix_alerts_acknowledged_by");
+
+                    b.HasIndex("Permission")
+                        .HasDatabaseName("ix_alerts_open_permission")
+                        .HasFilter("resolved_at IS NULL AND acknowledged_at IS NULL");
+
+                    b.HasIndex("RaisedAt")
+                        .HasDatabaseName("ix_alerts_webhook_unqueued")
+                        .HasFilter("webhook_queued_at IS NULL");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_alerts_tenant_id");
+
+                    b.HasIndex("Permission", "RaisedAt")
+                        .HasDatabaseName("ix_alerts_permission_raised_at");
+
+                    b.HasIndex("Rule", "SubjectKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_alerts_open_episode")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.ToTable("alerts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_alerts_permission", "permission IN ('ip.view', 'vps.view', 'costs.view', 'config.view')");
+
+                            t.HasCheckConstraint("ck_alerts_severity", "severity IN ('info', 'warning', 'critical')");
+                        });
+                });
+
+            modelBuilder.Entity("InfraAdmin.Data.Entities.AlertWebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("host");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_webhook_deliveries");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_alert_webhook_deliveries_alert_id");
+
+                    b.HasIndex("AttemptedAt")
+                        .HasDatabaseName("ix_alert_webhook_deliveries_attempted_at");
+
+                    b.ToTable("alert_webhook_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("InfraAdmin.Data.Entities.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1814,6 +1998,31 @@ namespace InfraAdmin.Data.Migrations
                         .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("InfraAdmin.Data.Entities.Alert", b =>
+                {
+                    b.HasOne("InfraAdmin.Data.Entities.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AcknowledgedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_alerts_asp_net_users_acknowledged_by");
+
+                    b.HasOne("InfraAdmin.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_alerts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("InfraAdmin.Data.Entities.AlertWebhookDelivery", b =>
+                {
+                    b.HasOne("InfraAdmin.Data.Entities.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_webhook_deliveries_alerts_alert_id");
                 });
 
             modelBuilder.Entity("InfraAdmin.Data.Entities.ApiKey", b =>

@@ -74,6 +74,54 @@ public static class LiveChangeTriggers
         END $$;
         """;
 
+    /// <summary>
+    /// Alerts (migration <c>Alerts</c>): inserts and deletes announce the alert ids like any table; an UPDATE announces
+    /// itself only when it changed what a page shows (state, severity, text), so the evaluator touching
+    /// <c>last_seen_at</c> or the digest setting <c>emailed_at</c> does not refresh every open page each minute. The delivery
+    /// log of the webhook follows the generic trigger.
+    /// </summary>
+    public const string AlertsCreate = """
+        CREATE OR REPLACE FUNCTION notify_alerts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            keys text[];
+        BEGIN
+            IF TG_OP = 'UPDATE' THEN
+                IF NOT EXISTS (
+                    SELECT 1 FROM live_new n JOIN live_old o ON o.id = n.id
+                    WHERE (n.resolved_at, n.acknowledged_at, n.ack_note, n.severity, n.title, n.detail, n.link)
+                          IS DISTINCT FROM (o.resolved_at, o.acknowledged_at, o.ack_note, o.severity, o.title, o.detail, o.link)) THEN
+                    RETURN NULL;
+                END IF;
+                SELECT array_agg(k) INTO keys FROM (SELECT n.id::text AS k FROM live_new n LIMIT 21) r;
+            ELSIF TG_OP = 'INSERT' THEN
+                SELECT array_agg(k) INTO keys FROM (SELECT n.id::text AS k FROM live_new n LIMIT 21) r;
+            ELSE
+                SELECT array_agg(k) INTO keys FROM (SELECT o.id::text AS k FROM live_old o LIMIT 21) r;
+            END IF;
+            IF keys IS NULL THEN RETURN NULL; END IF; -- the statement touched nothing
+            IF cardinality(keys) > 20 THEN keys := NULL; END IF; -- MaxKeys
+            PERFORM pg_notify('infraadmin_data_changed', jsonb_strip_nulls(jsonb_build_object('table', 'alerts', 'keys', to_jsonb(keys)))::text);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER live_alerts_ins AFTER INSERT ON alerts REFERENCING NEW TABLE AS live_new
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_alerts_change();
+        CREATE TRIGGER live_alerts_upd AFTER UPDATE ON alerts REFERENCING NEW TABLE AS live_new OLD TABLE AS live_old
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_alerts_change();
+        CREATE TRIGGER live_alerts_del AFTER DELETE ON alerts REFERENCING OLD TABLE AS live_old
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_alerts_change();
+
+        """;
+
+    public static string AlertDeliveriesCreate => CreateTriggers("alert_webhook_deliveries", "alert_id", "");
+
+    public const string AlertsDrop = """
+        DROP TRIGGER IF EXISTS live_alerts_ins ON alerts;
+        DROP TRIGGER IF EXISTS live_alerts_upd ON alerts;
+        DROP TRIGGER IF EXISTS live_alerts_del ON alerts;
+        DROP FUNCTION IF EXISTS notify_alerts_change();
+
+        """;
+
     private const string Function = """
         CREATE OR REPLACE FUNCTION notify_live_change() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE

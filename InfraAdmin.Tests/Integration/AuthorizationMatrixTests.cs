@@ -33,6 +33,7 @@ public sealed class AuthorizationMatrixTests(IntegrationTest.AppFixture fixture)
         ("/tenant/invite", [TA, TM]),
         ("/account/preferences", [A, O, E, S, TA, TM]),
         ("/audit", [A, O]),
+        ("/alerts", [A, O, E, S]),
     ];
 
     public static TheoryData<string, string> Matrix()

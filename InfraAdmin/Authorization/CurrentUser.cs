@@ -62,6 +62,13 @@ public sealed class CurrentUser(
         return Demand(id is null ? UserAccess.None : await store.GetAsync(id.Value), permission);
     }
 
+    /// <summary>What the caller may do, from <see cref="PermissionStore"/>'s cache (for reads, as <see cref="RequireForReadAsync"/>).</summary>
+    public async Task<UserAccess> GetAccessForReadAsync()
+    {
+        var id = await GetUserIdAsync();
+        return id is null ? UserAccess.None : await store.GetAsync(id.Value);
+    }
+
     private static UserAccess Demand(UserAccess access, string permission) => access.Has(permission)
         ? access
         : throw new PermissionDeniedException($"You do not have the '{permission}' permission.");

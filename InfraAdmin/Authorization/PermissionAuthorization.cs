@@ -17,6 +17,9 @@ public sealed class TenantAdminRequirement : IAuthorizationRequirement;
 /// <summary>The user may invite into their tenant: its admin, or a member when the tenant allows member invites.</summary>
 public sealed class TenantInviteRequirement : IAuthorizationRequirement;
 
+/// <summary>The user holds at least one of the permissions (the alerts page: the view permission of any alert area).</summary>
+public sealed record AnyPermissionRequirement(IReadOnlyList<string> Permissions) : IAuthorizationRequirement;
+
 /// <summary>Turns <c>Permission:&lt;name&gt;</c> into a policy with a <see cref="PermissionRequirement"/>; unknown names get no policy (denied).</summary>
 public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
 {
@@ -48,6 +51,7 @@ public sealed class InfraAdminAuthorizationHandler(PermissionStore store, IDbCon
             {
                 ConsoleUserRequirement => access.MayUseConsole,
                 PermissionRequirement p => access.Has(p.Permission),
+                AnyPermissionRequirement any => any.Permissions.Any(access.Has),
                 TenantAdminRequirement => access.IsTenantAdmin,
                 TenantInviteRequirement => access.IsTenantAdmin || access.IsTenantUser && await MembersMayInviteAsync(access.TenantId!.Value),
                 _ => (bool?)null,

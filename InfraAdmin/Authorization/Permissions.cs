@@ -83,6 +83,8 @@ public static class Policies
     public const string PermissionPrefix = "Permission:";
     public const string TenantAdmin = "TenantAdmin";
     public const string TenantInvite = "TenantInvite";
+    /// <summary>The view permission of any alert area (ip.view, vps.view, costs.view, config.view): /alerts and the bell.</summary>
+    public const string AlertsView = "AlertsView";
 
     /// <summary>
     /// Signed in, even if still held at the authenticator enrolment step: only the enrolment page uses it. Every

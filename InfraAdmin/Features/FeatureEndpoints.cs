@@ -1,3 +1,4 @@
+using InfraAdmin.Features.Alerts;
 using InfraAdmin.Features.Audit;
 using InfraAdmin.Features.Costs;
 using InfraAdmin.Features.IpReputation;
@@ -18,6 +19,7 @@ public static class FeatureEndpoints
         endpoints.MapIpReputationEndpoints();
         endpoints.MapStaffEndpoints();
         endpoints.MapTenantsEndpoints();
+        endpoints.MapAlertEndpoints();
         return endpoints;
     }
 }

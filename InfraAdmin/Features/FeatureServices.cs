@@ -1,3 +1,4 @@
+using InfraAdmin.Features.Alerts;
 using InfraAdmin.Features.Audit;
 using InfraAdmin.Features.Costs;
 using InfraAdmin.Features.IpReputation;
@@ -25,5 +26,6 @@ public static class FeatureServices
         .AddIpReputation()
         .AddTenants()
         .AddPreferences()
-        .AddSessions();
+        .AddSessions()
+        .AddAlerts();
 }

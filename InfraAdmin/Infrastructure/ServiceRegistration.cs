@@ -170,6 +170,8 @@ public static class ServiceRegistration
             .SetDefaultPolicy(consoleUser)
             .SetFallbackPolicy(consoleUser)
             .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.AlertsView, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(),
+                new AnyPermissionRequirement(Data.Entities.AlertPermission.All)))
             .AddPolicy(Policies.TenantAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(), new TenantAdminRequirement()))
             .AddPolicy(Policies.TenantInvite, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(), new TenantInviteRequirement()));
         services.AddScoped<CurrentUser>();

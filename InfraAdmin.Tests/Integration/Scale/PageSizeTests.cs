@@ -65,7 +65,7 @@ public sealed class PageSizeTests(PageSizeTests.TwoScales scales) : IClassFixtur
     public static TheoryData<string> Pages() =>
     [
         "/", "/ip-reputation", "/vps", "/costs", "/tenants", "/audit", "/staff", "/staff/roles",
-        "/settings/system", "/settings/feature-flags", "/settings/jobs", "/settings/api-keys",
+        "/settings/system", "/settings/feature-flags", "/settings/jobs", "/settings/api-keys", "/alerts",
     ];
 
     [Theory]

@@ -16,6 +16,7 @@ public static class NavItems
 
     public static readonly IReadOnlyList<NavItem> All =
     [
+        new("Alerts", "alerts", Icons.Material.Filled.NotificationsActive, Policies.AlertsView, "What the rules raised: blacklistings, stale checks, billing, margins, failed jobs", Infrastructure),
         new("IP reputation", "ip-reputation", Icons.Material.Filled.Security, Policies.IpView, "Sending IPs, their reputation, blacklists and warm-up", Infrastructure),
         new("VPS fleet", "vps", Icons.Material.Filled.Dns, Policies.VpsView, "Servers, billing periods, renewals and decommissions", Infrastructure),
         new("Costs", "costs", Icons.Material.Filled.Paid, Policies.CostsView, "What each tenant costs and earns, and idle cost", Business),

@@ -14,6 +14,9 @@ public abstract record SettingDefinition(string Key, string Label, string Descri
 
     /// <summary>Null when <paramref name="value"/> is acceptable, else what is wrong with it.</summary>
     public abstract string? Error(JsonElement value);
+
+    /// <summary>A secret: its value is never logged (a stored value that breaks the rule is reported without it).</summary>
+    public bool Sensitive { get; init; }
 }
 
 public sealed record IntSetting(string Key, string Label, string Description, int Min, int Max, int Default)
@@ -80,9 +83,26 @@ public static partial class SettingCatalog
     public static readonly IntSetting AuditRetentionMonths = new(SettingKeys.AuditRetentionMonths, "Audit retention (months)",
         "Whole months of the audit log kept in the database; older months are exported to Audit:ArchivePath and dropped daily", 3, 120, 24);
 
+    [GeneratedRegex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s]*)?$")]
+    private static partial Regex HttpsUrlPattern();
+
+    [GeneratedRegex("^[\\x21-\\x7E]{16,200}$")]
+    private static partial Regex WebhookSecretPattern();
+
+    public static readonly IntSetting AlertsListingCriticalWeight = new(SettingKeys.AlertsListingCriticalWeight, "Critical listing weight",
+        "A blacklist listing on a provider of at least this weight (IpReputation:BlacklistProviders) raises a critical alert", 1, 100, 70);
+    public static readonly IntSetting AlertsListingWarningWeight = new(SettingKeys.AlertsListingWarningWeight, "Warning listing weight",
+        "A listing on a provider of at least this weight (and below the critical weight) raises a warning; lighter ones an info alert", 1, 100, 30);
+    public static readonly TextSetting AlertsWebhookUrl = new(SettingKeys.AlertsWebhookUrl, "The alert webhook URL",
+        "Every new alert is posted here as JSON, signed with alerts.webhook_secret (X-InfraAdmin-Signature: sha256=<hex HMAC of the body>); unset: no webhook",
+        HttpsUrlPattern(), "an https:// address", "https://hooks.example.com/infraadmin");
+    public static readonly TextSetting AlertsWebhookSecret = new(SettingKeys.AlertsWebhookSecret, "The alert webhook secret",
+        "The HMAC-SHA256 key of the webhook's signature; save it as a sensitive key", WebhookSecretPattern(),
+        "16 to 200 printable ASCII characters without spaces", "a long random string") { Sensitive = true };
+
     public static readonly IReadOnlyList<SettingDefinition> All =
         [IpReputationStaleHours, StaffPasswordMinLength, StaffMaxLoginAttempts, StaffSessionHours, Staff2faRequired, StripeAccountId, BillingCurrency,
-         AuditRetentionMonths];
+         AuditRetentionMonths, AlertsListingCriticalWeight, AlertsListingWarningWeight, AlertsWebhookUrl, AlertsWebhookSecret];
 
     private static readonly Dictionary<string, SettingDefinition> ByKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
 

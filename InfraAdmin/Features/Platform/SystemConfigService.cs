@@ -113,7 +113,7 @@ public sealed class SystemConfigService(
         db.SystemConfig.Add(new SystemConfig
         {
             Key = key, Value = JsonDocument.Parse(input.ValueJson!), Category = Blank(input.Category),
-            Description = Blank(input.Description), IsSensitive = input.IsSensitive, UpdatedBy = await currentUser.GetUserIdAsync(),
+            Description = Blank(input.Description), IsSensitive = input.IsSensitive || SettingCatalog.Find(key)?.Sensitive == true, UpdatedBy = await currentUser.GetUserIdAsync(),
         });
         try
         {
@@ -140,7 +140,8 @@ public sealed class SystemConfigService(
         if (!keepValue) entity.Value = JsonDocument.Parse(input.ValueJson!);
         entity.Category = Blank(input.Category);
         entity.Description = Blank(input.Description);
-        entity.IsSensitive = input.IsSensitive;
+        // A secret the catalog declares (the alert webhook's) stays sensitive whatever the form says: never shown, never audited in clear.
+        entity.IsSensitive = input.IsSensitive || SettingCatalog.Find(key)?.Sensitive == true;
         await SaveAsync(db, entity, seenVersion, null, ct);
     }
 

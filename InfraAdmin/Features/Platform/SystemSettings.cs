@@ -16,6 +16,10 @@ public static class SettingKeys
     public const string StripeAccountId = "stripe_account_id";
     public const string BillingCurrency = "billing.currency";
     public const string AuditRetentionMonths = "audit.retention_months";
+    public const string AlertsListingCriticalWeight = "alerts.listing_critical_weight";
+    public const string AlertsListingWarningWeight = "alerts.listing_warning_weight";
+    public const string AlertsWebhookUrl = "alerts.webhook_url";
+    public const string AlertsWebhookSecret = "alerts.webhook_secret";
 }
 
 /// <summary>
@@ -54,7 +58,10 @@ public sealed class SystemSettings(IDbContextFactory<InfraAdminDbContext> dbFact
         JsonElement? value = doc?.RootElement.Clone();
         if (value is { } stored && setting.Error(stored) is { } error)
         {
-            logger.LogWarning("system_config {Key} holds {Value}, which breaks its rule ({Error}); using the default", setting.Key, stored.GetRawText(), error);
+            if (setting.Sensitive)
+                logger.LogWarning("system_config {Key} (sensitive) holds a value that breaks its rule; using the default", setting.Key);
+            else
+                logger.LogWarning("system_config {Key} holds {Value}, which breaks its rule ({Error}); using the default", setting.Key, stored.GetRawText(), error);
             value = null;
         }
         _cache[setting.Key] = (value, clock.GetUtcNow() + Lifetime);

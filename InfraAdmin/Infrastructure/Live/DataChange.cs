@@ -91,6 +91,8 @@ public static class LiveTables
     public const string Sessions = "user_sessions";
     /// <summary>A user's preferences (keyed by the user).</summary>
     public const string Preferences = "user_preferences";
+    public const string Alerts = "alerts";
+    public const string AlertDeliveries = "alert_webhook_deliveries";
     /// <summary>The cost roll-up (<c>tenant_cost_daily</c> and <c>tenant_cost_monthly</c>): one announcement per rebuild, from its code.</summary>
     public const string CostRollup = "tenant_cost_daily";
     /// <summary>Hangfire's jobs (a trigger the app adds at start-up, once Hangfire has made its schema).</summary>
