@@ -30,6 +30,9 @@ public sealed class PageQueryTests : IAsyncLifetime
         _server = await AppServer.StartAsync(_database, new Dictionary<string, string>
         {
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
+            // Each load computes its own summaries here, so the count shows whether the prerender and the circuit share one
+            // read. Summaries shared between loads are tested by SharedSummariesTests and ChangeFeedTests.
+            ["Live__ShareSummaries"] = "false",
         });
         _playwright = await Playwright.CreateAsync();
         _browser = await E2EFixture.LaunchChromiumAsync(_playwright);

@@ -12,10 +12,10 @@ public sealed class SignInTests(E2EFixture fixture) : E2ETest(fixture)
 {
     public static TheoryData<string, string[]> NavByUser() => new()
     {
-        { "admin@infraadmin.local", ["", "ip-reputation", "vps", "costs", "tenants", "staff", "settings/system", "settings/feature-flags", "settings/jobs", "settings/api-keys", "audit", "account", "account/preferences", "account/sessions"] },
-        { "ops@infraadmin.local", ["", "ip-reputation", "vps", "audit", "account", "account/preferences", "account/sessions"] },
-        { "exec@infraadmin.local", ["", "ip-reputation", "vps", "costs", "account", "account/preferences", "account/sessions"] },
-        { "support@infraadmin.local", ["", "ip-reputation", "vps", "tenants", "account", "account/preferences", "account/sessions"] },
+        { "admin@infraadmin.local", ["", "alerts", "ip-reputation", "vps", "costs", "tenants", "staff", "settings/system", "settings/feature-flags", "settings/jobs", "settings/api-keys", "audit", "account", "account/preferences", "account/sessions"] },
+        { "ops@infraadmin.local", ["", "alerts", "ip-reputation", "vps", "audit", "account", "account/preferences", "account/sessions"] },
+        { "exec@infraadmin.local", ["", "alerts", "ip-reputation", "vps", "costs", "account", "account/preferences", "account/sessions"] },
+        { "support@infraadmin.local", ["", "alerts", "ip-reputation", "vps", "tenants", "account", "account/preferences", "account/sessions"] },
         { "admin@acme.example", ["", "tenant/settings", "tenant/policies", "tenant/members", "tenant/invite", "account", "account/preferences", "account/sessions"] },
         { "member@acme.example", ["", "tenant/invite", "account", "account/preferences", "account/sessions"] },
     };

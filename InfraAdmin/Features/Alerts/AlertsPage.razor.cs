@@ -38,7 +38,7 @@ public partial class AlertsPage
     private readonly FilterModel _filter = new();
     private MudDataGrid<AlertRow>? _grid;
     private MudDataGrid<AlertDeliveryRow>? _deliveries;
-    private GridLoadingBar? _loading;
+    private GridLoadingBar? _loading, _deliveriesLoading;
     private readonly UrlFilter<AlertFilter> _url = new();
     private readonly GridView _view = new(nameof(AlertRow.Severity), nameof(AlertRow.Title), nameof(AlertRow.Rule), nameof(AlertRow.RaisedAt), nameof(AlertRow.ResolvedAt));
     private HashSet<string> _mayAck = [];
@@ -84,11 +84,12 @@ public partial class AlertsPage
             });
         });
 
-    private async Task<GridData<AlertDeliveryRow>> LoadDeliveriesAsync(GridState<AlertDeliveryRow> state, CancellationToken ct)
-    {
-        var page = await Service.DeliveriesAsync(state.Page, state.PageSize, ct);
-        return new GridData<AlertDeliveryRow> { TotalItems = page.Total, Items = page.Rows };
-    }
+    private Task<GridData<AlertDeliveryRow>> LoadDeliveriesAsync(GridState<AlertDeliveryRow> state, CancellationToken ct) =>
+        GridLoadingBar.Track(_deliveriesLoading, async () =>
+        {
+            var page = await Service.DeliveriesAsync(state.Page, state.PageSize, ct);
+            return new GridData<AlertDeliveryRow> { TotalItems = page.Total, Items = page.Rows };
+        });
 
     /// <summary>An alert was raised, acknowledged or resolved (by anyone, on any instance): the grid's page again, in place.</summary>
     private async Task LiveReloadAsync(ChangeBatch batch)

@@ -20,10 +20,12 @@ public enum Freshness
 /// data changes. Concurrent readers of a missing or stale entry wait for one computation (no stampede after a change).
 /// Kept only while the listener listens, and never longer than <see cref="MaxAge"/> (figures that move with the clock,
 /// such as "checks older than 24 h", move at most that late). Callers check permissions before asking; only data that
-/// does not depend on the viewer may be kept here.
+/// does not depend on the viewer may be kept here. <c>Live:ShareSummaries=false</c> turns sharing off (every read loads).
 /// </summary>
-public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time)
+public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time, IConfiguration? configuration = null)
 {
+    private readonly bool _enabled = configuration?.GetValue("Live:ShareSummaries", true) ?? true;
+
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     /// <summary>Beyond this many kept summaries the stale ones go (keys such as months come from what viewers ask for).</summary>
     private const int MaxEntries = 256;
@@ -41,7 +43,7 @@ public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time)
     public async Task<T> GetAsync<T>(string key, IReadOnlyCollection<string> tables, Freshness freshness,
         Func<CancellationToken, Task<T>> load, CancellationToken ct = default)
     {
-        if (freshness == Freshness.Current || !feed.Listening) return await load(ct);
+        if (freshness == Freshness.Current || !_enabled || !feed.Listening) return await load(ct);
 
         Entry entry;
         TaskCompletionSource<object?>? fill = null;
