@@ -98,7 +98,10 @@ public sealed class AlertComponentTests : BunitTest, IClassFixture<IntegrationTe
         var provider = Render<MudSnackbarProvider>();
         var cut = Render<AlertBell>();
         cut.WaitForState(() => cut.FindAll("[data-testid=alert-bell]").Count == 1);
-        await Task.Delay(10, Xunit.TestContext.Current.CancellationToken); // raised after the page opened (the clock has moved on)
+        // Subscribed (after reading the user's toast preference): a change published before this would go unheard. The
+        // alerts below are raised after that, so after the moment the bell counts new ones from.
+        // (After the bell's last render, so bunit's render-driven waits would not see it: poll the condition.)
+        Assert.True(SpinWait.SpinUntil(() => Feed.SubscriberCount == 1, TimeSpan.FromSeconds(30)), "The bell never subscribed to changes.");
 
         await AddAlertAsync(_fixture.Database, "config.view", "toast hidden config");
         await AddAlertAsync(_fixture.Database, "ip.view", "toast visible ip");
