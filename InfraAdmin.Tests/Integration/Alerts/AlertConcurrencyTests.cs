@@ -35,29 +35,27 @@ public sealed class AlertConcurrencyTests(IntegrationTest.AppFixture fixture) : 
             await Task.WhenAll(runs);
         }
 
-        await RaceAsync();
-        await using (var db = Db.CreateContext())
+        // The reputation episodes of the test's 40 IPs (198.18.x.x).
+        async Task<List<Alert>> EpisodesAsync()
         {
-            var episodes = await (from a in db.Alerts.AsNoTracking()
-                                  join i in db.SmtpIpAddresses on a.SubjectKey equals i.Id.ToString()
-                                  where a.Rule == IpReputationRule.RuleId && i.IpAddress.StartsWith("198.18.")
-                                  select a).ToListAsync(Ct);
-            Assert.Equal(40, episodes.Count);
-            Assert.All(episodes.GroupBy(e => e.SubjectKey), g => Assert.Single(g));
-            Assert.All(episodes, e => Assert.Equal(AlertSeverity.Critical, e.Severity));
+            await using var db = Db.CreateContext();
+            return await (from a in db.Alerts.AsNoTracking()
+                          join i in db.SmtpIpAddresses on a.SubjectKey equals i.Id.ToString()
+                          where a.Rule == IpReputationRule.RuleId && i.IpAddress.StartsWith("198.18.")
+                          select a).ToListAsync(Ct);
         }
+
+        await RaceAsync();
+        var raised = await EpisodesAsync();
+        Assert.Equal(40, raised.Count);
+        Assert.All(raised.GroupBy(e => e.SubjectKey), g => Assert.Single(g));
+        Assert.All(raised, e => Assert.Equal(AlertSeverity.Critical, e.Severity));
 
         // All clear at once, evaluated by both: each resolves once, and nothing new is raised.
         await ExecAsync(Db, "UPDATE smtp_ip_addresses SET reputation_state = 'good' WHERE ip_address LIKE '198.18.%'");
         await RaceAsync();
-        await using (var db = Db.CreateContext())
-        {
-            var episodes = await (from a in db.Alerts.AsNoTracking()
-                                  join i in db.SmtpIpAddresses on a.SubjectKey equals i.Id.ToString()
-                                  where a.Rule == IpReputationRule.RuleId && i.IpAddress.StartsWith("198.18.")
-                                  select a).ToListAsync(Ct);
-            Assert.Equal(40, episodes.Count);
-            Assert.All(episodes, e => Assert.NotNull(e.ResolvedAt));
-        }
+        var resolved = await EpisodesAsync();
+        Assert.Equal(40, resolved.Count);
+        Assert.All(resolved, e => Assert.NotNull(e.ResolvedAt));
     }
 }
