@@ -59,6 +59,29 @@ public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : Integr
     }
 
     [Fact]
+    public async Task The_bells_shared_count_follows_a_direct_sql_write_of_an_alert()
+    {
+        await WaitForListenerAsync();
+        // A user who sees config alerts only: the app's own rules (IPs, costs) do not move that count during the test.
+        var role = await Staff.StaffTestUsers.CreateRoleAsync(Db, "bellcount", "config.view");
+        var (_, email) = await Staff.StaffTestUsers.CreateUserAsync(App, "bellcount", role);
+        await using var scope = await App.ScopeAsAsync(email);
+        var alerts = scope.ServiceProvider.GetRequiredService<Features.Alerts.AlertService>();
+        const string open = "SELECT count(*)::int FROM alerts WHERE resolved_at IS NULL AND acknowledged_at IS NULL AND permission = 'config.view'";
+        Assert.Equal(await ScalarAsync<int>(open), await alerts.OpenCountAsync(Freshness.Shared, Ct));
+
+        using var recorder = new Recorder(Feed, [LiveTables.Alerts]);
+        await ExecAsync("""
+            INSERT INTO alerts (rule, subject_key, permission, severity, title) VALUES ('test.bell', gen_random_uuid()::text, 'config.view', 'warning', 'bell count')
+            """);
+        await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == LiveTables.Alerts));
+
+        // The kept counts were dropped with the change: every bell counts the new alert at once.
+        Assert.Equal(await ScalarAsync<int>(open), await alerts.OpenCountAsync(Freshness.Shared, Ct));
+        Assert.Equal(await ScalarAsync<int>(open), await alerts.OpenCountAsync(Freshness.Current, Ct));
+    }
+
+    [Fact]
     public async Task A_bulk_update_of_5000_rows_is_one_notification_and_one_refresh_per_subscriber()
     {
         await WaitForListenerAsync();

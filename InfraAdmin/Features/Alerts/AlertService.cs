@@ -2,6 +2,7 @@ using InfraAdmin.Authorization;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Infrastructure;
+using InfraAdmin.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Features.Alerts;
@@ -10,7 +11,7 @@ namespace InfraAdmin.Features.Alerts;
 /// The alerts a user may see: those of the areas whose view permission they hold (ip.view, vps.view, costs.view,
 /// config.view); tenant admins and members hold none and see none. Acknowledging needs <see cref="AlertAcknowledge.PermissionFor"/>.
 /// </summary>
-public sealed class AlertService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time)
+public sealed class AlertService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider time, SharedSummaries summaries)
 {
     public const int MaxPageSize = 200;
 
@@ -46,14 +47,29 @@ public sealed class AlertService(IDbContextFactory<InfraAdminDbContext> dbFactor
         return await Project(db, Sort(Filter(db, visible, filter), null, true).Take(Csv.MaxRows)).ToListAsync(ct);
     }
 
-    /// <summary>The bell: open (unacknowledged, unresolved) alerts the caller may see; 0 for someone who may see none. One indexed count.</summary>
-    public async Task<int> OpenCountAsync(CancellationToken ct = default)
+    /// <summary>The bell: open (unacknowledged, unresolved) alerts the caller may see; 0 for someone who may see none.</summary>
+    public Task<int> OpenCountAsync(CancellationToken ct = default) => OpenCountAsync(Freshness.Current, ct);
+
+    /// <summary>
+    /// The bell's count (<see cref="Freshness.Shared"/>: from the open counts per area every viewer shares until the alerts
+    /// table changes; every page's bell asks on every load, so this is one indexed count per change, not per load).
+    /// </summary>
+    public async Task<int> OpenCountAsync(Freshness freshness, CancellationToken ct = default)
     {
         var visible = await VisiblePermissionsAsync();
         if (visible.Length == 0) return 0;
+        var counts = await summaries.GetAsync("alerts.open_by_permission", [LiveTables.Alerts], freshness, ReadOpenCountsAsync, ct);
+        return visible.Sum(p => counts.GetValueOrDefault(p));
+    }
+
+    private async Task<Dictionary<string, int>> ReadOpenCountsAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Alerts.AsNoTracking().TagWith("alerts.open_count")
-            .CountAsync(a => a.ResolvedAt == null && a.AcknowledgedAt == null && visible.Contains(a.Permission), ct);
+            .Where(a => a.ResolvedAt == null && a.AcknowledgedAt == null)
+            .GroupBy(a => a.Permission)
+            .Select(g => new { Permission = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Permission, g => g.Count, StringComparer.Ordinal, ct);
     }
 
     /// <summary>
