@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using InfraAdmin.Authorization;
 using InfraAdmin.Components.Layout;
@@ -50,5 +51,26 @@ public sealed class NavMenuTests : BunitTest
         Assert.Contains("Business", cut.Markup);
         Assert.DoesNotContain("Administration", cut.Markup);
         Assert.DoesNotContain("Infrastructure", cut.Markup);
+    }
+
+    [Fact]
+    public void The_current_area_is_marked_active_and_follows_navigation()
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("ops@test.local");
+        auth.SetPolicies(Policies.For(Permissions.Ip.View), Policies.For(Permissions.Vps.View));
+        var nav = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        nav.NavigateTo("ip-reputation/5f0c?tab=1");
+        var cut = Render<NavMenu>();
+        string[] Active() => cut.FindAll("a[aria-current=page]").Select(a => a.GetAttribute("href") ?? "").ToArray();
+        Assert.Equal(["ip-reputation"], Active()); // an IP below the area, with a query
+        Assert.Contains("active", cut.Find("a[href=ip-reputation]").ClassList);
+
+        nav.NavigateTo("vps");
+        cut.WaitForAssertion(() => Assert.Equal(["vps"], Active()));
+        nav.NavigateTo("account/preferences");
+        cut.WaitForAssertion(() => Assert.Equal(["account/preferences"], Active())); // not "account" (exact)
+        nav.NavigateTo("");
+        cut.WaitForAssertion(() => Assert.Equal([""], Active()));
     }
 }
