@@ -20,7 +20,7 @@ namespace InfraAdmin.Benchmarks;
 public static class PageBenchmark
 {
     public static readonly string[] Pages =
-        ["/", "/ip-reputation", "/vps", "/costs", "/tenants", "/staff", "/audit", "/settings/system", "/settings/feature-flags", "/account/preferences"];
+        ["/", "/alerts", "/ip-reputation", "/vps", "/costs", "/tenants", "/staff", "/audit", "/settings/system", "/settings/feature-flags", "/account/preferences"];
 
     public static async Task RunAsync(string connectionString, string[] args)
     {

@@ -1,0 +1,32 @@
+using Bunit;
+using InfraAdmin.Components.Shared;
+using InfraAdmin.Features.IpReputation;
+
+namespace InfraAdmin.Tests.Components;
+
+/// <summary>Plain-markup chips look like MudChip (its classes, a coloured icon) and encode their text.</summary>
+public sealed class LeanMarkupTests : BunitTest
+{
+    [Fact]
+    public void A_chip_has_mudchips_classes_a_coloured_hidden_icon_and_encoded_text()
+    {
+        var cut = Render(LeanMarkup.Chip("<b>x</b>", MudBlazor.Icons.Material.Filled.Circle, MudBlazor.Color.Warning));
+        var chip = cut.Find(".mud-chip");
+        Assert.Equal("mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-default", chip.ClassName);
+        var icon = chip.QuerySelector("svg")!;
+        Assert.Contains("mud-warning-text", icon.ClassName);
+        Assert.Equal("true", icon.GetAttribute("aria-hidden"));
+        Assert.Equal("<b>x</b>", chip.QuerySelector(".mud-chip-content")!.TextContent);
+        Assert.Null(chip.QuerySelector("b"));
+    }
+
+    [Fact]
+    public void Ip_status_and_reputation_chips_carry_their_colour_and_a_dash_when_unknown()
+    {
+        Assert.Contains("mud-error-text", Render(IpChips.Status("burned")).Find("svg").ClassName);
+        Assert.Contains("mud-success-text", Render(IpChips.Reputation("good")).Find("svg").ClassName);
+        var unknown = Render(IpChips.Reputation(null));
+        Assert.Contains("mud-icon-default", unknown.Find("svg").ClassName);
+        Assert.Equal("—", unknown.Find(".mud-chip-content").TextContent);
+    }
+}
