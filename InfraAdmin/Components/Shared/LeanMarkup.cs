@@ -18,6 +18,23 @@ public static class LeanMarkup
     /// <summary>A small outlined <c>MudChip</c> with a coloured icon (an SVG from <c>Icons.Material</c>) and neutral text, as MudChip renders it.</summary>
     public static RenderFragment Chip(string text, string icon, MudBlazor.Color iconColor) => builder => WriteChip(builder, text, icon, iconColor);
 
+    /// <summary>A small filled <c>MudChip</c> in <paramref name="color"/>, without an icon (<paramref name="testId"/>: its <c>data-testid</c>).</summary>
+    public static RenderFragment FilledChip(string text, MudBlazor.Color color, string? testId = null) => b =>
+    {
+        b.OpenElement(0, "div");
+        b.AddAttribute(1, "class", "mud-chip-container");
+        b.OpenElement(2, "div");
+        b.AddAttribute(3, "tabindex", "-1");
+        b.AddAttribute(4, "data-testid", testId);
+        b.AddAttribute(5, "class", $"mud-chip mud-chip-filled mud-chip-size-small mud-chip-color-{color.ToString().ToLowerInvariant()}");
+        b.OpenElement(6, "span");
+        b.AddAttribute(7, "class", "mud-chip-content");
+        b.AddContent(8, text);
+        b.CloseElement();
+        b.CloseElement();
+        b.CloseElement();
+    };
+
     private static void WriteChip(RenderTreeBuilder b, string text, string icon, MudBlazor.Color iconColor)
     {
         b.OpenElement(0, "div");
