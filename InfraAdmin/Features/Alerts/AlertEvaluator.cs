@@ -70,10 +70,7 @@ public sealed class AlertEvaluator(
             if (firing == FiringQuery.Skip) return new RuleOutcome(rule.Id, 0, 0, 0);
             await using var command = new NpgsqlCommand(Statement(firing.Sql), connection, transaction);
             command.Parameters.AddRange(firing.Parameters.Select(p => p.Clone()).ToArray());
-            command.Parameters.Add(new NpgsqlParameter("a_rule", NpgsqlDbType.Text) { Value = rule.Id });
-            command.Parameters.Add(new NpgsqlParameter("a_permission", NpgsqlDbType.Text) { Value = rule.Permission });
-            command.Parameters.Add(new NpgsqlParameter("a_now", NpgsqlDbType.TimestampTz) { Value = now });
-            command.Parameters.Add(new NpgsqlParameter("a_touch_before", NpgsqlDbType.TimestampTz) { Value = now - TouchEvery });
+            command.Parameters.AddRange(StatementParameters(rule, now));
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var outcome = new RuleOutcome(rule.Id, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
@@ -83,11 +80,21 @@ public sealed class AlertEvaluator(
         }, ct);
     }
 
+    /// <summary>The parameters <see cref="Statement"/> adds to the rule's own.</summary>
+    public static NpgsqlParameter[] StatementParameters(IAlertRule rule, DateTime now) =>
+    [
+        new("a_rule", NpgsqlDbType.Text) { Value = rule.Id },
+        new("a_permission", NpgsqlDbType.Text) { Value = rule.Permission },
+        new("a_now", NpgsqlDbType.TimestampTz) { Value = now },
+        new("a_touch_before", NpgsqlDbType.TimestampTz) { Value = now - TouchEvery },
+    ];
+
     /// <summary>
     /// One statement: data-modifying CTEs share one snapshot, so the three parts see the same firing set and the same
-    /// open episodes (the insert's conflicts wait for, then respect, a concurrent transaction's rows).
+    /// open episodes (the insert's conflicts wait for, then respect, a concurrent transaction's rows). Public for the
+    /// benchmark's EXPLAIN.
     /// </summary>
-    private static string Statement(string firingSql) => $"""
+    public static string Statement(string firingSql) => $"""
         WITH firing AS MATERIALIZED (
             SELECT DISTINCT ON (subject_key) subject_key, severity, left(title, 300) AS title, left(detail, 2000) AS detail, left(link, 500) AS link, tenant_id
             FROM ({firingSql}) f
