@@ -58,8 +58,14 @@ public static class AlertBenchmark
             if (only is null)
             {
                 Console.WriteLine(await TimeAsync("whole evaluation, every rule in full", iterations, () => evaluator.EvaluateAllAsync()));
-                Console.WriteLine(await TimeAsync("**the minute's evaluation** (rules that cannot have changed left out)", iterations,
+                Console.WriteLine(await TimeAsync("the minute's evaluation, nothing heard (rules that cannot have changed left out)", iterations,
                     () => evaluator.EvaluateChangedAsync()));
+                // In the app the minute's job is itself a Hangfire job: its run changes hangfire.job, so job.failed is evaluated.
+                Console.WriteLine(await TimeAsync("**the minute's evaluation as in the app** (Hangfire's job table heard changing)", iterations, () =>
+                {
+                    feed.Publish(new Infrastructure.Live.DataChange(Infrastructure.Live.LiveTables.Jobs));
+                    return evaluator.EvaluateChangedAsync();
+                }));
             }
         }
         if (only is not null) return;
@@ -67,6 +73,9 @@ public static class AlertBenchmark
         Console.WriteLine();
         // TouchEvery on: every open alert's last_seen_at is due, so this evaluation writes them all (once per TouchEvery).
         var later = new ShiftedTime(AlertEvaluator.TouchEvery + TimeSpan.FromSeconds(1));
+        // A run of this mode minutes ago wrote its later time: back to now, so this touch writes every open alert again.
+        const string BackToNow = "UPDATE alerts SET last_seen_at = now() WHERE resolved_at IS NULL AND last_seen_at > now()";
+        await ExecAsync(connectionString, BackToNow);
         await using (var scope = services.CreateAsyncScope())
         {
             var evaluator = ActivatorUtilities.CreateInstance<AlertEvaluator>(scope.ServiceProvider, (TimeProvider)later);
@@ -76,6 +85,7 @@ public static class AlertBenchmark
                               $"{watch.Elapsed.TotalMilliseconds:F0} ms, {touched.Sum(o => o.Updated)} updated, {touched.Sum(o => o.Raised)} raised, {touched.Sum(o => o.Resolved)} resolved");
             // Back to now: the stale rule's extra episodes of that later time are resolved again.
             await scope.ServiceProvider.GetRequiredService<AlertEvaluator>().EvaluateAllAsync();
+            await ExecAsync(connectionString, BackToNow);
         }
 
         // One IP's reputation changes and changes back: the change watcher's evaluation of the rules that read the IP table.
