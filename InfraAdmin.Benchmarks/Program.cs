@@ -7,6 +7,7 @@ using InfraAdmin.Infrastructure;
 // Usage: dotnet run -c Release --project InfraAdmin.Benchmarks [-- --iterations 30]
 // Pages: dotnet run -c Release --project InfraAdmin.Benchmarks -- pages [--concurrency 20] [--seconds 10] [--circuits 10] [--only vps]
 // Live burst: dotnet run -c Release --project InfraAdmin.Benchmarks -- burst [--pages 100] [--ips 5000] [--concurrency 20] [--seconds 5]
+// Alerts: dotnet run -c Release --project InfraAdmin.Benchmarks -- alerts [--iterations 30] [--only <rule>] [--explain]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["pages" or "burst", ..])
 {
@@ -22,7 +23,11 @@ var trace = args.Contains("--trace");
 // --only <text>: just the cases whose name contains the text (and no roll-up rebuild timing).
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var cases = DashboardCases.All.Where(c => only is null || c.Case.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark" });
+// The alert rules read the app's configured blacklist providers: the alerts mode reads the app's appsettings.json (copied here).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    EnvironmentName = "Benchmark", ContentRootPath = args is ["alerts", ..] ? AppContext.BaseDirectory : null,
+});
 builder.Configuration["Jobs:RunServer"] = "false";
 builder.Logging.ClearProviders();
 if (trace)
@@ -36,6 +41,12 @@ await using var app = builder.Build();
 // The raw SQL shares the app's connection pool (the same, tuned connection string).
 var connectionString = InfraAdmin.Data.DbSetup.Tuned(app.Configuration.GetConnectionString("InfraAdmin")!);
 var harness = new Harness(app.Services, connectionString, iterations);
+if (args is ["alerts", ..])
+{
+    // Alert evaluation: dotnet run -c Release --project InfraAdmin.Benchmarks -- alerts [--iterations 30] [--only ip.stale] [--explain]
+    await AlertBenchmark.RunAsync(app, connectionString, args);
+    return;
+}
 if (trace)
 {
     foreach (var (user, c) in cases)

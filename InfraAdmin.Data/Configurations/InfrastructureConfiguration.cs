@@ -51,6 +51,14 @@ internal sealed class SmtpIpAddressConfiguration : IEntityTypeConfiguration<Smtp
         e.HasIndex(x => x.ReputationState).HasDatabaseName("ix_smtp_ip_addresses_reputation_state");
         e.HasIndex(x => x.IpAddress).HasDatabaseName("ix_smtp_ip_addresses_ip_address");
         e.HasIndex(x => x.VpsInstanceId).HasDatabaseName("ix_smtp_ip_addresses_vps_instance_id");
+        // Alert rules (Features/Alerts/AlertRules.cs), exactly their conditions: ip.stale reads the live IPs by last check
+        // (the stale ones, and the next one to go stale), ip.reputation the poor or critical IPs that are not burned.
+        e.HasIndex(x => x.LastReputationCheck, "ix_smtp_ip_addresses_live_last_check")
+            .HasDatabaseName("ix_smtp_ip_addresses_live_last_check")
+            .HasFilter("status IN ('available', 'warming', 'warmed', 'assigned', 'degraded')");
+        e.HasIndex(x => x.Id, "ix_smtp_ip_addresses_poor_reputation")
+            .HasDatabaseName("ix_smtp_ip_addresses_poor_reputation")
+            .HasFilter("reputation_state IN ('poor', 'critical') AND status IS DISTINCT FROM 'burned'");
     }
 }
 
@@ -207,8 +215,9 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         e.HasIndex(x => x.Permission).HasFilter("resolved_at IS NULL AND acknowledged_at IS NULL").HasDatabaseName("ix_alerts_open_permission");
         // The page (newest first, by permission) and the digest's unmailed rows.
         e.HasIndex(x => new { x.Permission, x.RaisedAt }).HasDatabaseName("ix_alerts_permission_raised_at");
-        e.HasIndex(x => x.RaisedAt).HasFilter("emailed_at IS NULL").HasDatabaseName("ix_alerts_unmailed");
-        e.HasIndex(x => x.RaisedAt).HasFilter("webhook_queued_at IS NULL").HasDatabaseName("ix_alerts_webhook_unqueued");
+        // Named: two unnamed indexes on the same column are one index to EF (the second replaced the first).
+        e.HasIndex(x => x.RaisedAt, "ix_alerts_unmailed").HasFilter("emailed_at IS NULL").HasDatabaseName("ix_alerts_unmailed");
+        e.HasIndex(x => x.RaisedAt, "ix_alerts_webhook_unqueued").HasFilter("webhook_queued_at IS NULL").HasDatabaseName("ix_alerts_webhook_unqueued");
         e.HasIndex(x => x.TenantId).HasDatabaseName("ix_alerts_tenant_id");
     }
 }

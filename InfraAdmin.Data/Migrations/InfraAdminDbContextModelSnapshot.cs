@@ -128,10 +128,6 @@ namespace InfraAdmin.Data.Migrations
                         .HasDatabaseName("ix_alerts_open_permission")
                         .HasFilter("resolved_at IS NULL AND acknowledged_at IS NULL");
 
-                    b.HasIndex("RaisedAt")
-                        .HasDatabaseName("ix_alerts_webhook_unqueued")
-                        .HasFilter("webhook_queued_at IS NULL");
-
                     b.HasIndex("TenantId")
                         .HasDatabaseName("ix_alerts_tenant_id");
 
@@ -142,6 +138,14 @@ namespace InfraAdmin.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_alerts_open_episode")
                         .HasFilter("resolved_at IS NULL");
+
+                    b.HasIndex(new[] { "RaisedAt" }, "ix_alerts_unmailed")
+                        .HasDatabaseName("ix_alerts_unmailed")
+                        .HasFilter("emailed_at IS NULL");
+
+                    b.HasIndex(new[] { "RaisedAt" }, "ix_alerts_webhook_unqueued")
+                        .HasDatabaseName("ix_alerts_webhook_unqueued")
+                        .HasFilter("webhook_queued_at IS NULL");
 
                     b.ToTable("alerts", null, t =>
                         {
@@ -1057,6 +1061,14 @@ namespace InfraAdmin.Data.Migrations
 
                     b.HasIndex("VpsInstanceId")
                         .HasDatabaseName("ix_smtp_ip_addresses_vps_instance_id");
+
+                    b.HasIndex(new[] { "LastReputationCheck" }, "ix_smtp_ip_addresses_live_last_check")
+                        .HasDatabaseName("ix_smtp_ip_addresses_live_last_check")
+                        .HasFilter("status IN ('available', 'warming', 'warmed', 'assigned', 'degraded')");
+
+                    b.HasIndex(new[] { "Id" }, "ix_smtp_ip_addresses_poor_reputation")
+                        .HasDatabaseName("ix_smtp_ip_addresses_poor_reputation")
+                        .HasFilter("reputation_state IN ('poor', 'critical') AND status IS DISTINCT FROM 'burned'");
 
                     b.ToTable("smtp_ip_addresses", null, t =>
                         {

@@ -190,7 +190,7 @@ public static class ServiceRegistration
         services.AddSingleton<PublicLinks>();
         services.AddInfraAdminRateLimits(builder.Configuration);
         services.AddInfraAdminHosting(builder);
-        services.AddJobs(builder.Configuration);
+        services.AddJobs(builder.Configuration, builder.Environment);
         services.AddFeatureServices();
         return builder;
     }

@@ -18,6 +18,18 @@ public sealed record FiringQuery(string Sql, IReadOnlyList<NpgsqlParameter> Para
 {
     /// <summary>The rule cannot be evaluated now (e.g. Hangfire's schema is not there yet): nothing is raised or resolved.</summary>
     public static readonly FiringQuery Skip = new("", []);
+
+    /// <summary>
+    /// For a rule whose firing set changes with time alone (a check going stale, a new month): the moment it may next do so
+    /// while its tables do not change. Null: time alone never changes it.
+    /// </summary>
+    public DateTime? StableUntil { get; init; }
+
+    /// <summary>
+    /// Like <see cref="StableUntil"/>, read from the database after the rule's statement, in its transaction and with its
+    /// parameters: a SELECT of one timestamptz (NULL: never).
+    /// </summary>
+    public string? StableUntilSql { get; init; }
 }
 
 /// <summary>What an evaluation knows: the time and the typed settings it may need.</summary>
@@ -131,7 +143,14 @@ public sealed class IpStaleRule : IAlertRule
         [
             new("hours", NpgsqlDbType.Integer) { Value = hours },
             new("now", NpgsqlDbType.TimestampTz) { Value = c.Now },
-        ]);
+        ])
+        {
+            // The next live IP to go stale (one step of the partial index ix_smtp_ip_addresses_live_last_check).
+            StableUntilSql = """
+                SELECT min(i.last_reputation_check) + make_interval(hours => @hours) FROM smtp_ip_addresses i
+                WHERE i.status IN ('available', 'warming', 'warmed', 'assigned', 'degraded') AND i.last_reputation_check >= @now - make_interval(hours => @hours)
+                """,
+        };
     }
 }
 
@@ -168,7 +187,7 @@ public sealed class TenantNegativeMarginRule : IAlertRule
     public string Id => RuleId;
     public string Label => "Tenant margin negative";
     public string Permission => Permissions.Costs.View;
-    public IReadOnlyList<string> Tables => [LiveTables.CostRollup, LiveTables.Tenants];
+    public IReadOnlyList<string> Tables => [LiveTables.CostRollup, LiveTables.Tenants, LiveTables.SystemConfig];
 
     public async Task<FiringQuery> FiringAsync(AlertRuleContext c)
     {
@@ -193,7 +212,10 @@ public sealed class TenantNegativeMarginRule : IAlertRule
             new("month", NpgsqlDbType.Date) { Value = month },
             new("dim", NpgsqlDbType.Integer) { Value = DateTime.DaysInMonth(month.Year, month.Month) },
             new("currency", NpgsqlDbType.Text) { Value = currency },
-        ]);
+        ])
+        {
+            StableUntil = new DateTime(month.Year, month.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1), // a new month, new episodes
+        };
     }
 }
 

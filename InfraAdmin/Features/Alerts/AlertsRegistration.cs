@@ -14,6 +14,7 @@ public static class AlertsRegistration
         services.AddScoped<IAlertRule, TenantNegativeMarginRule>();
         services.AddScoped<IAlertRule, JobFailedRule>();
         services.AddScoped<AlertEvaluator>();
+        services.AddSingleton<AlertEvaluationMemory>();
         services.AddScoped<AlertService>();
         services.AddScoped<AlertDeliveries>();
         services.AddScoped<AlertWebhookSender>();

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Migrations;
@@ -41,9 +42,16 @@ public static class JobsRegistration
 {
     public const string Schema = "hangfire";
 
+    /// <summary>Test-only (honoured outside Production): every Hangfire retry waits this many seconds instead of its backoff.</summary>
+    public const string TestRetryDelaySetting = "Jobs:TestRetryDelaySeconds";
+
     /// <summary>Hangfire on PostgreSQL (its own <c>hangfire</c> schema); the server runs unless Jobs:RunServer is false.</summary>
-    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // The job filters (retries among them) of this host's servers and clients. Hangfire's default is its global list;
+        // tests may shorten the retry delays (never in Production: the attributes' backoff stands there).
+        if (!environment.IsProduction() && configuration.GetValue<int?>(TestRetryDelaySetting) is { } delay)
+            services.AddSingleton<IJobFilterProvider>(new ShortenedRetryDelays(JobFilterProviders.Providers, delay));
         var connectionString = configuration.GetConnectionString("InfraAdmin") ?? "";
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -81,4 +89,20 @@ public static class JobsRegistration
         await using var db = await services.GetRequiredService<IDbContextFactory<InfraAdminDbContext>>().CreateDbContextAsync();
         await db.Database.ExecuteSqlRawAsync(LiveChangeTriggers.Hangfire);
     }
+}
+
+/// <summary>
+/// Test-only (<see cref="JobsRegistration.TestRetryDelaySetting"/>): the filters of <paramref name="inner"/>, each
+/// <see cref="AutomaticRetryAttribute"/> replaced by a copy that keeps its attempts and what happens after them but waits
+/// <paramref name="delaySeconds"/> before each retry, so a test sees a retry in seconds instead of its production backoff.
+/// </summary>
+public sealed class ShortenedRetryDelays(IJobFilterProvider inner, int delaySeconds) : IJobFilterProvider
+{
+    public IEnumerable<JobFilter> GetFilters(Job job) => inner.GetFilters(job).Select(f => f.Instance is AutomaticRetryAttribute retry
+        ? new JobFilter(new AutomaticRetryAttribute
+        {
+            Attempts = retry.Attempts, OnAttemptsExceeded = retry.OnAttemptsExceeded, LogEvents = retry.LogEvents, Order = retry.Order,
+            DelaysInSeconds = Enumerable.Repeat(delaySeconds, Math.Max(1, retry.Attempts)).ToArray(),
+        }, f.Scope, f.Order)
+        : f);
 }
