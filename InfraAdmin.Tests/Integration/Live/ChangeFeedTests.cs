@@ -161,15 +161,21 @@ public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : Integr
         await ExecAsync($"UPDATE users SET display_name = 'renamed' WHERE id = '{world.MemberId}'");
         await ExecAsync($"UPDATE users SET display_name = 'renamed' WHERE id = '{staff.Id}'");
 
+        // Each user's row may also come with its insert's notification, when that arrives late in the same batch: every
+        // change of the row says the same.
         var tenants = await recorder.WaitForAsync(b => b.Changes.Any(c => c.Keys is [var k] && k == world.MemberId.ToString()));
-        var member = tenants.Changes.Single(c => c.Keys is [var k] && k == world.MemberId.ToString());
-        Assert.Equal(world.TenantId.ToString(), member.Tenant);
-        Assert.True(member.MayConcernTenant(world.TenantId));
-        Assert.False(member.MayConcernTenant(Guid.NewGuid())); // another tenant's page ignores it
+        Assert.All(tenants.Changes.Where(c => c.Keys is [var k] && k == world.MemberId.ToString()), member =>
+        {
+            Assert.Equal(world.TenantId.ToString(), member.Tenant);
+            Assert.True(member.MayConcernTenant(world.TenantId));
+            Assert.False(member.MayConcernTenant(Guid.NewGuid())); // another tenant's page ignores it
+        });
         var staffBatch = await recorder.WaitForAsync(b => b.Changes.Any(c => c.Keys is [var k] && k == staff.Id.ToString()));
-        var staffChange = staffBatch.Changes.Single(c => c.Keys is [var k] && k == staff.Id.ToString());
-        Assert.True(staffChange.NoTenant);
-        Assert.False(staffChange.MayConcernTenant(world.TenantId)); // no tenant's page is concerned
+        Assert.All(staffBatch.Changes.Where(c => c.Keys is [var k] && k == staff.Id.ToString()), staffChange =>
+        {
+            Assert.True(staffChange.NoTenant);
+            Assert.False(staffChange.MayConcernTenant(world.TenantId)); // no tenant's page is concerned
+        });
     }
 
     [Fact]
