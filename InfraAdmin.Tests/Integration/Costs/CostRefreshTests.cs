@@ -199,6 +199,32 @@ public sealed class CostRefreshTests(IntegrationTest.AppFixture fixture) : Integ
     }
 
     [Fact]
+    public async Task A_first_fill_of_an_empty_table_rebuilds_its_indexes_and_foreign_key_and_gives_the_rows_of_a_rebuild_over_kept_rows()
+    {
+        const string schema = """
+            SELECT string_agg(d, E'\n' ORDER BY d) FROM (
+                SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'tenant_cost_daily'
+                UNION ALL
+                SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'tenant_cost_daily'::regclass) x
+            """;
+        await Rollup.RebuildAllAsync(Ct);
+        var before = await ScalarAsync<string>(schema);
+        Assert.Contains("ux_tenant_cost_daily_day_tenant", before);
+        Assert.Contains("fk_tenant_cost_daily_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE", before);
+
+        // The first fill (nothing kept) loads the rows, then builds the indexes and the key again: the same as before.
+        await ExecAsync("DELETE FROM tenant_cost_daily; DELETE FROM tenant_cost_monthly;");
+        await Rollup.RebuildAllAsync(Ct);
+        Assert.Equal(before, await ScalarAsync<string>(schema));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_index WHERE indrelid = 'tenant_cost_daily'::regclass AND NOT indisvalid"));
+
+        // A rebuild over the kept rows (compares, writes what differs) finds nothing to change.
+        await SnapshotAsync();
+        await Rollup.RebuildAllAsync(Ct);
+        Assert.Equal(0, await DifferencesFromSnapshotAsync());
+    }
+
+    [Fact]
     public async Task A_rebuild_from_any_day_leaves_the_rows_a_rebuild_of_every_kept_day_gives()
     {
         await Rollup.RebuildAllAsync(Ct);

@@ -45,7 +45,7 @@ public sealed class CostRollup(IDbContextFactory<InfraAdminDbContext> dbFactory,
         return await RebuildClaimedAsync(from, ct);
     }
 
-    /// <summary>The current month to date and the 12 months before it.</summary>
+    /// <summary>The kept months: the current month to date and the <see cref="RebuildMonths"/> - 1 before it.</summary>
     public Task<int> RebuildAllAsync(CancellationToken ct = default) => RebuildAsync(KeptStart, Today, ct);
 
     /// <summary>
@@ -114,12 +114,12 @@ public sealed class CostRollupJob(CostRollup rollup) : IRecurringJob
     public async Task<string> RunAsync(CancellationToken ct) => $"wrote {await rollup.RefreshAsync(ct)} rows";
 }
 
-/// <summary><c>costs rebuild</c>: recomputes the kept allocation for the last 13 months.</summary>
+/// <summary><c>costs rebuild</c>: recomputes the kept allocation for the kept months (<see cref="CostRollup.RebuildMonths"/>).</summary>
 public sealed class CostsRebuildCommand(CostRollup rollup) : ICommand
 {
     public bool Matches(string[] args) => args is ["costs", "rebuild", ..];
 
-    /// <summary><c>costs rebuild</c> (13 months) or <c>costs rebuild --from yyyy-MM-dd</c> (that day to today).</summary>
+    /// <summary><c>costs rebuild</c> (every kept month) or <c>costs rebuild --from yyyy-MM-dd</c> (that day to today).</summary>
     public async Task<int> RunAsync(string[] args, ILogger log)
     {
         var fromText = args.SkipWhile(a => a != "--from").Skip(1).FirstOrDefault();
