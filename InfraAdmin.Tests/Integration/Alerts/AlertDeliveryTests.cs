@@ -25,17 +25,6 @@ public sealed class AlertDeliveryTests(IntegrationTest.AppFixture fixture) : Int
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class RecordingMail : IAppEmailSender
-    {
-        public ConcurrentBag<(string To, string Subject, string Html)> Sent { get; } = [];
-
-        public Task SendAsync(string to, string subject, string htmlBody, CancellationToken ct = default)
-        {
-            Sent.Add((to, subject, htmlBody));
-            return Task.CompletedTask;
-        }
-    }
-
     private sealed class RecordingJobs : IBackgroundJobClient
     {
         public ConcurrentBag<Job> Created { get; } = [];

@@ -34,17 +34,6 @@ public sealed class AlertJobServerTests(IntegrationTest.AppFixture fixture) : In
     /// <summary>Generous: the machine may be busy; a passing run takes a few seconds.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    private sealed class RecordingMail : IAppEmailSender
-    {
-        public ConcurrentQueue<(string To, string Subject, string Html)> Sent { get; } = [];
-
-        public Task SendAsync(string to, string subject, string htmlBody, CancellationToken ct = default)
-        {
-            Sent.Enqueue((to, subject, htmlBody));
-            return Task.CompletedTask;
-        }
-    }
-
     /// <summary>
     /// The app as another host over the test database (test settings of its own), and a Hangfire server over the database's
     /// own storage (not <c>JobStorage.Current</c>, which every host in this process sets) with that host's filters and activator.
