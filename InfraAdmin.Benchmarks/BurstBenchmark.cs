@@ -28,6 +28,7 @@ public static class BurstBenchmark
         var concurrency = PageBenchmark.IntArg(args, "--concurrency", 20);
         var seconds = PageBenchmark.IntArg(args, "--seconds", 5);
         var ipCount = PageBenchmark.IntArg(args, "--ips", 5000);
+        var niceBrowser = args.Contains("--nice-browser"); // Chromium at nice 19: the browsers are the users', not the server's
 
         var ids = await ChangedIpsAsync(connectionString, ipCount);
         // A quarter each: IP grid, IP detail (of IPs in the change), VPS grid, overview.
@@ -53,9 +54,10 @@ public static class BurstBenchmark
 
         Console.WriteLine($"InfraAdmin burst benchmark: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {pageCount} open pages " +
                           $"({string.Join(", ", paths.Select(Kind).GroupBy(k => k).Select(g => $"{g.Count()} {g.Key}"))}), one UPDATE of {ids.Count} IPs; " +
-                          $"page loads with {concurrency} concurrent clients over {string.Join(" ", loadPaths.Select(Kind).Distinct())}");
+                          $"page loads with {concurrency} concurrent clients over {string.Join(" ", loadPaths.Select(Kind).Distinct())}" +
+                          (niceBrowser ? "; Chromium at nice 19" : ""));
 
-        await using var browser = await PageBenchmark.Browser.StartAsync(baseUrl, cookies);
+        await using var browser = await PageBenchmark.Browser.StartAsync(baseUrl, cookies, niceBrowser);
         var open = new List<IPage>();
         var watch = Stopwatch.StartNew();
         foreach (var path in paths) open.Add(await browser.OpenAsync(path));
