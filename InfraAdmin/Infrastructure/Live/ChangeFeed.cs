@@ -53,6 +53,13 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger) : IDatabaseNotificati
         Interlocked.Read(ref _lastFullRefresh) > version || tables.Any(t => _lastChange.TryGetValue(t, out var last) && last > version);
 
     /// <summary>
+    /// True when a page loaded at <paramref name="mark"/> may have missed a change of <paramref name="tables"/>: one came
+    /// after it, or the mark is another instance's (whose numbers mean nothing here).
+    /// </summary>
+    public bool ChangedSince(LiveMark mark, IEnumerable<string> tables) =>
+        mark.Instance != Instance || ChangedSince(mark.Version, tables);
+
+    /// <summary>
     /// Calls <paramref name="onChange"/> after changes of <paramref name="tables"/> that <paramref name="filter"/> accepts
     /// (all when null), and after every full refresh. Dispose the result to stop (a page: with its circuit).
     /// </summary>
