@@ -29,4 +29,14 @@ public sealed class LeanMarkupTests : BunitTest
         Assert.Contains("mud-icon-default", unknown.Find("svg").ClassName);
         Assert.Equal("—", unknown.Find(".mud-chip-content").TextContent);
     }
+
+    [Fact]
+    public void A_filled_chip_has_its_colour_its_test_id_and_no_icon()
+    {
+        var chip = Render(LeanMarkup.FilledChip("critical", MudBlazor.Color.Error, "sev")).Find(".mud-chip");
+        Assert.Equal("mud-chip mud-chip-filled mud-chip-size-small mud-chip-color-error", chip.ClassName);
+        Assert.Equal("sev", chip.GetAttribute("data-testid"));
+        Assert.Null(chip.QuerySelector("svg"));
+        Assert.Null(Render(LeanMarkup.FilledChip("x", MudBlazor.Color.Warning)).Find(".mud-chip").GetAttribute("data-testid"));
+    }
 }

@@ -16,45 +16,39 @@ public static class LeanMarkup
     public const string Link = "mud-typography mud-link mud-primary-text mud-link-underline-hover";
 
     /// <summary>A small outlined <c>MudChip</c> with a coloured icon (an SVG from <c>Icons.Material</c>) and neutral text, as MudChip renders it.</summary>
-    public static RenderFragment Chip(string text, string icon, MudBlazor.Color iconColor) => builder => WriteChip(builder, text, icon, iconColor);
+    public static RenderFragment Chip(string text, string icon, MudBlazor.Color iconColor) =>
+        b => WriteChip(b, text, "mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-default", icon, iconColor, testId: null);
 
     /// <summary>A small filled <c>MudChip</c> in <paramref name="color"/>, without an icon (<paramref name="testId"/>: its <c>data-testid</c>).</summary>
-    public static RenderFragment FilledChip(string text, MudBlazor.Color color, string? testId = null) => b =>
-    {
-        b.OpenElement(0, "div");
-        b.AddAttribute(1, "class", "mud-chip-container");
-        b.OpenElement(2, "div");
-        b.AddAttribute(3, "tabindex", "-1");
-        b.AddAttribute(4, "data-testid", testId);
-        b.AddAttribute(5, "class", $"mud-chip mud-chip-filled mud-chip-size-small mud-chip-color-{color.ToString().ToLowerInvariant()}");
-        b.OpenElement(6, "span");
-        b.AddAttribute(7, "class", "mud-chip-content");
-        b.AddContent(8, text);
-        b.CloseElement();
-        b.CloseElement();
-        b.CloseElement();
-    };
+    public static RenderFragment FilledChip(string text, MudBlazor.Color color, string? testId = null) =>
+        b => WriteChip(b, text, $"mud-chip mud-chip-filled mud-chip-size-small mud-chip-color-{Name(color)}", icon: null, MudBlazor.Color.Default, testId);
 
-    private static void WriteChip(RenderTreeBuilder b, string text, string icon, MudBlazor.Color iconColor)
+    private static string Name(MudBlazor.Color color) => color.ToString().ToLowerInvariant();
+
+    private static void WriteChip(RenderTreeBuilder b, string text, string classes, string? icon, MudBlazor.Color iconColor, string? testId)
     {
         b.OpenElement(0, "div");
         b.AddAttribute(1, "class", "mud-chip-container");
         b.OpenElement(2, "div");
         b.AddAttribute(3, "tabindex", "-1");
-        b.AddAttribute(4, "class", "mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-default");
-        b.OpenElement(5, "svg");
-        b.AddAttribute(6, "class", iconColor == MudBlazor.Color.Default
-            ? "mud-icon-root mud-icon-default mud-svg-icon mud-icon-size-small mud-chip-icon"
-            : $"mud-icon-root mud-svg-icon mud-{iconColor.ToString().ToLowerInvariant()}-text mud-icon-size-small mud-chip-icon");
-        b.AddAttribute(7, "focusable", "false");
-        b.AddAttribute(8, "viewBox", "0 0 24 24");
-        b.AddAttribute(9, "aria-hidden", "true");
-        b.AddAttribute(10, "role", "img");
-        b.AddMarkupContent(11, icon); // a constant of Icons.Material, never user input
-        b.CloseElement();
-        b.OpenElement(12, "span");
-        b.AddAttribute(13, "class", "mud-chip-content");
-        b.AddContent(14, text); // text content: encoded
+        b.AddAttribute(4, "data-testid", testId); // null: no attribute
+        b.AddAttribute(5, "class", classes);
+        if (icon is not null)
+        {
+            b.OpenElement(6, "svg");
+            b.AddAttribute(7, "class", iconColor == MudBlazor.Color.Default
+                ? "mud-icon-root mud-icon-default mud-svg-icon mud-icon-size-small mud-chip-icon"
+                : $"mud-icon-root mud-svg-icon mud-{Name(iconColor)}-text mud-icon-size-small mud-chip-icon");
+            b.AddAttribute(8, "focusable", "false");
+            b.AddAttribute(9, "viewBox", "0 0 24 24");
+            b.AddAttribute(10, "aria-hidden", "true");
+            b.AddAttribute(11, "role", "img");
+            b.AddMarkupContent(12, icon); // a constant of Icons.Material, never user input
+            b.CloseElement();
+        }
+        b.OpenElement(13, "span");
+        b.AddAttribute(14, "class", "mud-chip-content");
+        b.AddContent(15, text); // text content: encoded
         b.CloseElement();
         b.CloseElement();
         b.CloseElement();
