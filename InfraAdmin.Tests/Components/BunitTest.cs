@@ -1,6 +1,9 @@
 using AngleSharp.Dom;
 using Bunit;
+using InfraAdmin.Components.Shared;
+using InfraAdmin.Data;
 using InfraAdmin.Infrastructure.Live;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -21,6 +24,7 @@ public abstract class BunitTest : BunitContext
         Services.AddScoped<LiveStart>();
         // The feed here never listens, so nothing is kept: every shared summary read loads (what the test set up).
         Services.AddSingleton(new SharedSummaries(Feed, TimeProvider.System));
+        Services.AddSingleton(sp => new ViewerProfiles(sp.GetRequiredService<IDbContextFactory<InfraAdminDbContext>>(), Feed, TimeProvider.System));
     }
 
     /// <summary>The change feed pages here subscribe to; a test publishes on it to play a change by someone else.</summary>

@@ -175,6 +175,7 @@ public static class ServiceRegistration
             .AddPolicy(Policies.TenantAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(), new TenantAdminRequirement()))
             .AddPolicy(Policies.TenantInvite, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleUserRequirement(), new TenantInviteRequirement()));
         services.AddScoped<CurrentUser>();
+        services.AddSingleton<ViewerProfiles>();
         services.AddScoped<UserClock>();
 
         services.AddCascadingAuthenticationState();

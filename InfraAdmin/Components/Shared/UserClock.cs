@@ -1,9 +1,7 @@
 using System.Globalization;
 using InfraAdmin.Authorization;
-using InfraAdmin.Data;
 using InfraAdmin.Features.Platform;
 using InfraAdmin.Features.Tenants;
-using Microsoft.EntityFrameworkCore;
 
 namespace InfraAdmin.Components.Shared;
 
@@ -12,7 +10,7 @@ namespace InfraAdmin.Components.Shared;
 /// and formats dates and numbers in their language (or the tenant's ui_date_format for dates); amounts carry the
 /// platform's billing currency (<c>billing.currency</c>), placed where the language puts it.
 /// </summary>
-public sealed class UserClock(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, SystemSettings settings)
+public sealed class UserClock(ViewerProfiles profiles, CurrentUser currentUser, SystemSettings settings)
 {
     private bool _loaded;
 
@@ -29,18 +27,13 @@ public sealed class UserClock(IDbContextFactory<InfraAdminDbContext> dbFactory, 
         _loaded = true;
         Currency = await settings.CurrencyAsync();
         if (await currentUser.GetUserIdAsync() is not { } userId) return;
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var prefs = await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId)
-            .Select(p => new { p.Timezone, p.Language }).FirstOrDefaultAsync();
-        var tenant = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.TenantId != null)
-            .Join(db.TenantConfigs, u => u.TenantId, c => c.TenantId, (u, c) => new { c.UiTimezone, c.UiDateFormat })
-            .FirstOrDefaultAsync();
-        Zone = TimeZones.Find(prefs?.Timezone) ?? TimeZones.Find(tenant?.UiTimezone) ?? TimeZoneInfo.Utc;
-        if (prefs?.Language is { Length: > 0 } language)
+        var viewer = await profiles.GetAsync(userId);
+        Zone = TimeZones.Find(viewer.Timezone) ?? TimeZones.Find(viewer.Tenant?.UiTimezone) ?? TimeZoneInfo.Utc;
+        if (viewer.Language is { Length: > 0 } language)
         {
             try { Culture = CultureInfo.GetCultureInfo(language); } catch (CultureNotFoundException) { }
         }
-        DateFormat = tenant?.UiDateFormat;
+        DateFormat = viewer.Tenant?.UiDateFormat;
     }
 
     /// <summary>The zone times are shown in, for column headings and labels ("UTC", "Europe/Berlin").</summary>

@@ -1,7 +1,7 @@
 using InfraAdmin.Authorization;
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Data;
 using InfraAdmin.Data.Entities;
-using InfraAdmin.Components.Shared;
 using InfraAdmin.Features.Tenants;
 using InfraAdmin.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -50,7 +50,7 @@ public static class PreferenceRules
 }
 
 /// <summary>The signed-in user's own preferences (one user_preferences row per user); nobody else's.</summary>
-public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser)
+public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, ViewerProfiles viewers)
 {
     public async Task<PreferencesForm> GetAsync(CancellationToken ct = default)
     {
@@ -89,6 +89,7 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
         {
             throw new StaleEditException(); // saved at the same moment in another tab
         }
+        viewers.Forget(userId); // the page reloads at once to show the new language and time zone
         return row.Version;
     }
 
@@ -111,6 +112,7 @@ public sealed class PreferencesService(IDbContextFactory<InfraAdminDbContext> db
         {
             // Created at the same moment in another tab: that row stands.
         }
+        viewers.Forget(userId);
     }
 
     private async Task<Guid> RequireUserAsync() =>

@@ -1,12 +1,11 @@
 using InfraAdmin.Authorization;
 using InfraAdmin.Components.Layout;
-using InfraAdmin.Data;
-using Microsoft.EntityFrameworkCore;
+using InfraAdmin.Components.Shared;
 
 namespace InfraAdmin.Features.Preferences;
 
 /// <summary>The user's saved theme: dark or light; "system" says nothing here and is followed in the browser (<see cref="SystemThemeFollower"/>).</summary>
-public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, PreferencesService preferences)
+public sealed class PreferencesThemeSource(ViewerProfiles profiles, CurrentUser currentUser, PreferencesService preferences)
     : IThemeSource, IThemeChoiceStore
 {
     private Task<string?>? _theme;
@@ -33,7 +32,6 @@ public sealed class PreferencesThemeSource(IDbContextFactory<InfraAdminDbContext
     private async Task<string?> LoadAsync()
     {
         if (await currentUser.GetUserIdAsync() is not { } userId) return null;
-        await using var db = await dbFactory.CreateDbContextAsync();
-        return await db.UserPreferences.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.Theme).FirstOrDefaultAsync();
+        return (await profiles.GetAsync(userId)).Theme;
     }
 }

@@ -1,3 +1,4 @@
+using InfraAdmin.Components.Shared;
 using System.Text.Json;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
@@ -13,7 +14,8 @@ namespace InfraAdmin.Features.Tenants;
 /// any tenant) and tenant admins (their own tenant only: pass no id; any other id is refused).
 /// </summary>
 public sealed class TenantService(
-    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TenantNotifications notifications, TimeProvider clock)
+    IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TenantNotifications notifications, TimeProvider clock,
+    ViewerProfiles viewers)
 {
     // ---- staff list and tenant header ----
 
@@ -114,6 +116,8 @@ public sealed class TenantService(
         Apply(config, form, scope.IsStaffManager);
         db.AuditAction = AuditActions.TenantSettingsUpdate;
         await db.SaveOrStaleAsync(ct);
+        // The saver's next page shows the new look at once; everyone else's follows the change feed.
+        if (await currentUser.GetUserIdAsync() is { } saver) viewers.Forget(saver);
         var after = ToForm(config);
         if (after.NotifyOnBillingChanges && BillingChanged(before, after))
             await notifications.BillingChangedAsync(scope.TenantId, before, after, ct);

@@ -20,16 +20,15 @@ public enum Freshness
 /// data changes. Concurrent readers of a missing or stale entry wait for one computation (no stampede after a change).
 /// Kept only while the listener listens, and never longer than <see cref="MaxAge"/> (figures that move with the clock,
 /// such as "checks older than 24 h", move at most that late). Callers check permissions before asking; only data that
-/// does not depend on the viewer may be kept here. <c>Live:ShareSummaries=false</c> turns sharing off (every read loads).
+/// does not depend on the viewer may be kept under a key that does not name the viewer. <c>Live:ShareSummaries=false</c>
+/// turns sharing off (every read loads). <paramref name="capacity"/>: how many kept summaries before the stale ones go
+/// (keys such as months come from what viewers ask for).
 /// </summary>
-public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time, IConfiguration? configuration = null)
+public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time, IConfiguration? configuration = null, int capacity = 256)
 {
     private readonly bool _enabled = configuration?.GetValue("Live:ShareSummaries", true) ?? true;
 
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
-    /// <summary>Beyond this many kept summaries the stale ones go (keys such as months come from what viewers ask for).</summary>
-    private const int MaxEntries = 256;
-
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -54,7 +53,7 @@ public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time, IConfigu
                 fill = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
                 // The version is read before the load starts: a change numbered after it makes this entry stale.
                 entry = new Entry(fill.Task, feed.Version, tables, time.GetUtcNow());
-                if (_entries.Count >= MaxEntries) DropStale();
+                if (_entries.Count >= capacity) DropStale();
                 _entries[key] = entry;
             }
         }
@@ -70,6 +69,15 @@ public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time, IConfigu
         }
     }
 
+    /// <summary>
+    /// Drops the kept <paramref name="key"/>: its next read loads. For the writer's own instance, which must show its
+    /// change on the very next request, before the change feed's announcement arrives.
+    /// </summary>
+    public void Forget(string key)
+    {
+        lock (_gate) _entries.Remove(key);
+    }
+
     /// <summary>How many summaries are kept (tests).</summary>
     public int Count
     {
@@ -80,7 +88,7 @@ public sealed class SharedSummaries(ChangeFeed feed, TimeProvider time, IConfigu
     {
         foreach (var (key, kept) in _entries.ToList())
             if (!IsCurrent(kept)) _entries.Remove(key);
-        if (_entries.Count >= MaxEntries) _entries.Clear(); // all current (a burst of distinct asks): start again
+        if (_entries.Count >= capacity) _entries.Clear(); // all current (a burst of distinct asks): start again
     }
 
     private bool IsCurrent(Entry entry) =>
