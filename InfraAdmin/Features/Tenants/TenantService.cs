@@ -1,6 +1,6 @@
-using InfraAdmin.Components.Shared;
 using System.Text.Json;
 using InfraAdmin.Authorization;
+using InfraAdmin.Components.Shared;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Data;
 using InfraAdmin.Infrastructure;
