@@ -96,5 +96,13 @@ public sealed class AlertsTests(E2EFixture fixture) : E2ETest(fixture)
 
         await Page.GotoAsync("/alerts?state=nonsense");
         await Assertions.Expect(Page.GetByTestId("filter-message")).ToContainTextAsync("state");
+
+        // The webhook delivery log is a tab of its own, kept in the address.
+        await WaitForCircuitAsync(Page);
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Webhook deliveries" }).ClickAsync();
+        await Page.WaitForURLAsync(u => u.Contains("tab=deliveries"));
+        await Assertions.Expect(Page.GetByTestId("deliveries-grid")).ToBeVisibleAsync();
+        await Assertions.Expect(grid).ToHaveCountAsync(0);
+        AssertNoSeriousViolations(await Page.RunAxe(), "/alerts?tab=deliveries");
     }
 }

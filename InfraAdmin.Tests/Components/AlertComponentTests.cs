@@ -154,4 +154,44 @@ public sealed class AlertComponentTests : BunitTest, IClassFixture<IntegrationTe
         var helper = dialogs.Find("textarea[data-testid=ack-note]").Closest(".mud-input-control")?.QuerySelector(".mud-input-helper-text");
         return helper is not null && helper.ClassList.Contains("mud-input-error") ? helper.TextContent.Trim() : null;
     }
+
+    [Fact]
+    public async Task The_webhook_deliveries_are_a_tab_of_their_own_kept_in_the_query_string_and_a_bad_tab_is_named()
+    {
+        var marker = "dl" + Guid.NewGuid().ToString("N")[..8];
+        var id = await AddAlertAsync(_fixture.Database, "ip.view", $"delivered alert {marker}");
+        await using (var db = _fixture.Database.CreateContext())
+        {
+            db.AlertWebhookDeliveries.Add(new InfraAdmin.Data.Entities.AlertWebhookDelivery
+            {
+                Id = Guid.NewGuid(), AlertId = id, Attempt = 1, AttemptedAt = DateTime.UtcNow.AddMinutes(1), Host = $"{marker}.example.com",
+                StatusCode = 500, Succeeded = false, Error = "HTTP 500", DurationMs = 12,
+            });
+            await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+        SignInAsAdmin();
+        Render<MudPopoverProvider>();
+        var nav = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+
+        nav.NavigateTo($"alerts?q={marker}"); // the alerts tab: no delivery grid behind it
+        var alerts = Render<AlertsPage>();
+        alerts.WaitForState(() => alerts.Markup.Contains($"delivered alert {marker}"));
+        Assert.Empty(alerts.FindAll("[data-testid=deliveries-grid]"));
+        await alerts.InvokeAsync(() => alerts.FindAll(".mud-tab").Single(t => t.TextContent.Contains("Webhook deliveries")).Click());
+        Assert.EndsWith($"alerts?q={marker}&tab=deliveries", nav.Uri);
+        alerts.Dispose();
+
+        var cut = Render<AlertsPage>();
+        cut.WaitForState(() => cut.Markup.Contains($"{marker}.example.com"));
+        Assert.Single(cut.FindAll("[data-testid=deliveries-grid]"));
+        Assert.Empty(cut.FindAll("[data-testid=alerts-grid]"));
+        Assert.Contains("HTTP 500", cut.Find("[data-testid=deliveries-grid]").TextContent);
+        cut.Dispose();
+
+        nav.NavigateTo("alerts?tab=bogus");
+        var bad = Render<AlertsPage>();
+        bad.WaitForState(() => bad.FindAll("[data-testid=alerts-grid]").Count == 1);
+        Assert.Contains("tab", bad.Markup);
+        Assert.Contains("must be one of alerts, deliveries", bad.Markup);
+    }
 }

@@ -23,6 +23,12 @@ public partial class AlertsPage
     [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
     [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
     [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "tab")] public string? TabQuery { get; set; }
+
+    /// <summary>The tabs, as named in the query string (the first, alerts, is the default and is not named).</summary>
+    private static readonly string[] Tabs = ["alerts", "deliveries"];
+    private const int AlertsTab = 0, DeliveriesTab = 1;
+    private int _tab;
 
     private AlertFilter Current { get; set; } = new();
     private string? _filterMessage;
@@ -67,6 +73,7 @@ public partial class AlertsPage
     {
         var f = new QueryFilters();
         Current = AlertFilter.FromQuery(f, StateQuery, SeverityQuery, RuleQuery, QQuery);
+        _tab = Math.Max(AlertsTab, Array.IndexOf(Tabs, f.OneOf("tab", TabQuery, Tabs)));
         _filterMessage = f.Message;
         if (!_url.IsNewForForm(Current)) return;
         _view.Read(SortQuery, PageQuery, SizeQuery);
@@ -94,8 +101,16 @@ public partial class AlertsPage
     /// <summary>An alert was raised, acknowledged or resolved (by anyone, on any instance): the grid's page again, in place.</summary>
     private async Task LiveReloadAsync(ChangeBatch batch)
     {
-        if (_grid is not null && batch.Touches(LiveTables.Alerts)) await _grid.ReloadServerData();
-        if (_deliveries is not null && batch.Touches(LiveTables.AlertDeliveries)) await _deliveries.ReloadServerData();
+        // Only the open tab's grid exists (the other's reference is to a grid already gone).
+        if (_tab == AlertsTab && _grid is not null && batch.Touches(LiveTables.Alerts)) await _grid.ReloadServerData();
+        if (_tab == DeliveriesTab && _deliveries is not null && batch.Touches(LiveTables.AlertDeliveries)) await _deliveries.ReloadServerData();
+    }
+
+    /// <summary>A tab chosen: kept in the query string (bookmarkable, and the back button returns to the other tab).</summary>
+    private void ShowTab(int index)
+    {
+        _tab = index;
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", index == AlertsTab ? null : Tabs[index]));
     }
 
     private async Task AcknowledgeAsync(AlertRow alert)
