@@ -39,4 +39,28 @@ public sealed class LeanMarkupTests : BunitTest
         Assert.Null(chip.QuerySelector("svg"));
         Assert.Null(Render(LeanMarkup.FilledChip("x", MudBlazor.Color.Warning)).Find(".mud-chip").GetAttribute("data-testid"));
     }
+
+    [Fact]
+    public void A_checkbox_looks_like_mudcheckbox_is_named_and_reports_its_new_value()
+    {
+        bool? changed = null;
+        var onChange = Microsoft.AspNetCore.Components.EventCallback.Factory.Create<Microsoft.AspNetCore.Components.ChangeEventArgs>(
+            this, e => changed = e.Value is true);
+        var off = Render(LeanMarkup.CheckBox(false, "Select <1.2.3.4>", onChange));
+        Assert.Equal("mud-checkbox mud-input-content-placement-end", off.Find("label").ClassName);
+        Assert.Contains("mud-checkbox-false", off.Find("label > span").ClassName);
+        var input = off.Find("input.mud-checkbox-input");
+        Assert.Equal(("checkbox", "Select <1.2.3.4>"), (input.GetAttribute("type"), input.GetAttribute("aria-label")));
+        Assert.False(input.HasAttribute("checked"));
+        Assert.Contains("M19 5v14H5V5h14", off.Find("svg").InnerHtml); // CheckBoxOutlineBlank
+        input.Change(true);
+        Assert.True(changed);
+
+        var on = Render(LeanMarkup.CheckBox(true, "Select 1.2.3.4", onChange));
+        Assert.Contains("mud-checkbox-true", on.Find("label > span").ClassName);
+        Assert.True(on.Find("input").HasAttribute("checked"));
+        Assert.Contains("l-5-5 1.41-1.41", on.Find("svg").InnerHtml); // CheckBox (ticked)
+        on.Find("input").Change(false);
+        Assert.False(changed);
+    }
 }

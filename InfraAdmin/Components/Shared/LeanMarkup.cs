@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace InfraAdmin.Components.Shared;
 
@@ -22,6 +23,38 @@ public static class LeanMarkup
     /// <summary>A small filled <c>MudChip</c> in <paramref name="color"/>, without an icon (<paramref name="testId"/>: its <c>data-testid</c>).</summary>
     public static RenderFragment FilledChip(string text, MudBlazor.Color color, string? testId = null) =>
         b => WriteChip(b, text, $"mud-chip mud-chip-filled mud-chip-size-small mud-chip-color-{Name(color)}", icon: null, MudBlazor.Color.Default, testId);
+
+    /// <summary>
+    /// A row's selection checkbox as <c>MudCheckBox</c> renders it (medium, default colour), named for screen readers by
+    /// <paramref name="label"/>: a native checkbox, so Tab reaches it and Space toggles it. A click on it does not reach
+    /// the row.
+    /// </summary>
+    public static RenderFragment CheckBox(bool isChecked, string label, EventCallback<ChangeEventArgs> onChange) => b =>
+    {
+        b.OpenElement(0, "label");
+        b.AddAttribute(1, "class", "mud-checkbox mud-input-content-placement-end");
+        b.AddEventStopPropagationAttribute(2, "onclick", true);
+        b.OpenElement(3, "span");
+        b.AddAttribute(4, "class", "mud-button-root mud-icon-button mud-default-text hover:mud-default-hover mud-ripple mud-ripple-checkbox "
+            + (isChecked ? "mud-checkbox-true" : "mud-checkbox-false"));
+        b.OpenElement(5, "input");
+        b.AddAttribute(6, "type", "checkbox");
+        b.AddAttribute(7, "class", "mud-checkbox-input");
+        b.AddAttribute(8, "aria-label", label);
+        b.AddAttribute(9, "checked", isChecked);
+        b.AddAttribute(10, "onchange", onChange);
+        b.CloseElement();
+        b.OpenElement(11, "svg");
+        b.AddAttribute(12, "class", "mud-icon-root mud-svg-icon mud-icon-size-medium");
+        b.AddAttribute(13, "focusable", "false");
+        b.AddAttribute(14, "viewBox", "0 0 24 24");
+        b.AddAttribute(15, "aria-hidden", "true");
+        b.AddAttribute(16, "role", "img");
+        b.AddMarkupContent(17, isChecked ? MudBlazor.Icons.Material.Filled.CheckBox : MudBlazor.Icons.Material.Filled.CheckBoxOutlineBlank);
+        b.CloseElement();
+        b.CloseElement();
+        b.CloseElement();
+    };
 
     private static string Name(MudBlazor.Color color) => color.ToString().ToLowerInvariant();
 

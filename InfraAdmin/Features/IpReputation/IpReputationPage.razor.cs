@@ -154,6 +154,10 @@ public partial class IpReputationPage
         Navigation.NavigateTo("ip-reputation");
     }
 
+    /// <summary>A row's checkbox changed: the grid's own selection (the bulk bar's count follows @bind-SelectedItems).</summary>
+    private EventCallback<ChangeEventArgs> SelectRow(CellContext<IpRow> cell) =>
+        EventCallback.Factory.Create<ChangeEventArgs>(this, e => cell.Actions.SetSelectedItemAsync(e.Value is true));
+
     private void ClearRecent() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("degraded_within", (int?)null));
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
