@@ -72,8 +72,17 @@ public sealed class AlertEvaluator(
         return outcomes;
     }
 
-    public async Task<RuleOutcome> EvaluateAsync(IAlertRule rule, CancellationToken ct = default)
+    public Task<RuleOutcome> EvaluateAsync(IAlertRule rule, CancellationToken ct = default) => EvaluateAsync(rule, scope: null, ct);
+
+    /// <summary>
+    /// One rule, for every subject (<paramref name="scope"/> null) or only the subjects of these rows of its
+    /// <see cref="IAlertRule.ScopeTable"/>: their episodes are raised, updated and resolved, every other episode is left as
+    /// it is. A scoped evaluation is not remembered as a full one: the minute's job evaluates the rule in full after it.
+    /// </summary>
+    public async Task<RuleOutcome> EvaluateAsync(IAlertRule rule, IReadOnlyList<Guid>? scope, CancellationToken ct = default)
     {
+        if (scope is not null && rule.ScopeTable is null)
+            throw new ArgumentException($"Alert rule {rule.Id} has no scope table; it is evaluated for every subject.", nameof(scope));
         // The feed's position before anything is read: a change committed after this evaluation's snapshot is heard after it.
         var version = feed.Version;
         var listening = feed.Listening;
@@ -92,19 +101,21 @@ public sealed class AlertEvaluator(
             }
             // The time is read after the lock: an evaluation that waited for another one never writes an older time.
             var now = time.GetUtcNow().UtcDateTime;
-            var firing = await rule.FiringAsync(new AlertRuleContext(now, settings, connection, ct));
+            var firing = await rule.FiringAsync(new AlertRuleContext(now, settings, connection, ct, scope));
             if (firing == FiringQuery.Skip) return (new RuleOutcome(rule.Id, 0, 0, 0), (DateTime?)DateTime.MinValue);
             RuleOutcome result;
-            await using (var command = new NpgsqlCommand(Statement(firing.Sql), connection, transaction))
+            await using (var command = new NpgsqlCommand(Statement(firing.Sql, scoped: scope is not null), connection, transaction))
             {
                 command.Parameters.AddRange(firing.Parameters.Select(p => p.Clone()).ToArray());
                 command.Parameters.AddRange(StatementParameters(rule, now));
+                if (scope is not null)
+                    command.Parameters.Add(new NpgsqlParameter("a_scope", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = scope.Select(id => id.ToString()).ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 await reader.ReadAsync(ct);
                 result = new RuleOutcome(rule.Id, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
             }
             var until = firing.StableUntil;
-            if (firing.StableUntilSql is not null)
+            if (firing.StableUntilSql is not null && scope is null)
             {
                 await using var command = new NpgsqlCommand(firing.StableUntilSql, connection, transaction);
                 command.Parameters.AddRange(firing.Parameters.Select(p => p.Clone()).ToArray());
@@ -112,7 +123,7 @@ public sealed class AlertEvaluator(
             }
             return (result, until);
         }, ct);
-        memory.Evaluated(rule, version, listening, time.GetUtcNow().UtcDateTime, stableUntil);
+        if (scope is null) memory.Evaluated(rule, version, listening, time.GetUtcNow().UtcDateTime, stableUntil);
         if (outcome.Raised + outcome.Resolved > 0)
             logger.LogInformation("Alert rule {Rule}: {Raised} raised, {Resolved} resolved", rule.Id, outcome.Raised, outcome.Resolved);
         return outcome;
@@ -131,9 +142,11 @@ public sealed class AlertEvaluator(
     /// One statement: data-modifying CTEs share one snapshot, so the three parts see the same firing set and the same
     /// open episodes (the insert's conflicts wait for, then respect, a concurrent transaction's rows). The firing set and
     /// the open episodes meet once, in a hashed full join; only their difference (new, changed, due a touch, gone) goes on
-    /// to the writes, so an evaluation that finds nothing new costs the two reads and the join. Public for the benchmark's EXPLAIN.
+    /// to the writes, so an evaluation that finds nothing new costs the two reads and the join. <paramref name="scoped"/>: the
+    /// open episodes compared are only those of the subjects in <c>@a_scope</c> (row ids, text), as the firing set is.
+    /// Public for the benchmark's EXPLAIN.
     /// </summary>
-    public static string Statement(string firingSql) => $"""
+    public static string Statement(string firingSql, bool scoped = false) => $"""
         WITH firing AS MATERIALIZED (
             SELECT DISTINCT ON (subject_key) subject_key, severity, left(title, 300) AS title, left(detail, 2000) AS detail, left(link, 500) AS link, tenant_id
             FROM ({firingSql}) f
@@ -142,7 +155,8 @@ public sealed class AlertEvaluator(
             SELECT o.id, f.subject_key, f.severity, f.title, f.detail, f.link, f.tenant_id
             FROM firing f
             FULL JOIN (SELECT a.id, a.subject_key::text AS subject_key, a.severity, a.title, a.detail, a.link, a.last_seen_at
-                       FROM alerts a WHERE a.rule = @a_rule AND a.resolved_at IS NULL) o ON o.subject_key = f.subject_key
+                       FROM alerts a WHERE a.rule = @a_rule AND a.resolved_at IS NULL
+                       {(scoped ? "AND split_part(a.subject_key::text, ':', 1) = ANY(@a_scope)" : "")}) o ON o.subject_key = f.subject_key
             WHERE o.id IS NULL OR f.subject_key IS NULL
                OR (o.severity, o.title, o.detail, o.link) IS DISTINCT FROM (f.severity, f.title, f.detail, f.link)
                OR o.last_seen_at < @a_touch_before),
@@ -212,8 +226,10 @@ public sealed class AlertEvaluationJob(AlertEvaluator evaluator, AlertDeliveries
 
 /// <summary>
 /// Re-evaluates the rules soon after a change of the tables they read, whoever made it (the change feed; a burst is one
-/// evaluation of the rules it concerns, after a window of <see cref="Window"/>). Every instance does it; the advisory
-/// locks make them take turns, the unique index keeps one episode. Off when <c>Alerts:EvaluateOnChange</c> is false.
+/// evaluation of the rules it concerns, after a window of <see cref="Window"/>). A change of a few IPs re-evaluates only
+/// those IPs' subjects (<see cref="ScopeOf"/>; the minute's job then evaluates the rule in full). Every instance does it;
+/// the advisory locks make them take turns, the unique index keeps one episode. Off when <c>Alerts:EvaluateOnChange</c>
+/// is false.
 /// </summary>
 public sealed class AlertChangeWatcher(ChangeFeed feed, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<AlertChangeWatcher> logger)
     : IHostedService
@@ -230,20 +246,45 @@ public sealed class AlertChangeWatcher(ChangeFeed feed, IServiceScopeFactory sco
         return Task.CompletedTask;
     }
 
+    /// <summary>Above this many changed rows a rule is evaluated for every subject (one statement either way).</summary>
+    public const int MaxScope = 200;
+
     private async Task OnChangeAsync(ChangeBatch batch)
     {
         await using var scope = scopes.CreateAsyncScope();
         var evaluator = scope.ServiceProvider.GetRequiredService<AlertEvaluator>();
-        var concerned = evaluator.Rules.Where(r => batch.Touches([.. r.Tables])).ToList();
-        if (concerned.Count == 0) return;
-        try
+        foreach (var rule in evaluator.Rules.Where(r => batch.Touches([.. r.Tables])))
         {
-            await evaluator.EvaluateAsync(concerned);
+            try
+            {
+                await evaluator.EvaluateAsync(rule, ScopeOf(rule, batch));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogWarning(ex, "Evaluating alert rule {Rule} after a change failed; the minute's evaluation will catch up", rule.Id);
+            }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+    }
+
+    /// <summary>
+    /// The rows whose subjects <paramref name="batch"/> may have changed for <paramref name="rule"/>, or null when the rule
+    /// must be evaluated for every subject: it has no scope table, the batch is a full refresh (or overflowed), one of its
+    /// other tables changed (a setting), or a change touched many rows or more than <see cref="MaxScope"/> in all.
+    /// </summary>
+    public static IReadOnlyList<Guid>? ScopeOf(IAlertRule rule, ChangeBatch batch)
+    {
+        if (rule.ScopeTable is not { } table || batch.FullRefresh) return null;
+        var ids = new HashSet<Guid>();
+        foreach (var change in batch.Changes.Where(c => rule.Tables.Contains(c.Table!)))
         {
-            logger.LogWarning(ex, "Evaluating alerts after a change failed; the minute's evaluation will catch up");
+            if (change.Table != table || change.Keys is null) return null;
+            foreach (var key in change.Keys)
+            {
+                if (!Guid.TryParse(key, out var id)) return null;
+                ids.Add(id);
+            }
         }
+        return ids.Count is > 0 and <= MaxScope ? ids.ToList() : null;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -32,8 +32,21 @@ public sealed record FiringQuery(string Sql, IReadOnlyList<NpgsqlParameter> Para
     public string? StableUntilSql { get; init; }
 }
 
-/// <summary>What an evaluation knows: the time and the typed settings it may need.</summary>
-public sealed record AlertRuleContext(DateTime Now, SystemSettings Settings, NpgsqlConnection Connection, CancellationToken Ct);
+/// <summary>
+/// What an evaluation knows: the time and the typed settings it may need, and <see cref="Scope"/>: null for every subject,
+/// else only the subjects of these rows of the rule's <see cref="IAlertRule.ScopeTable"/> (a keyed change of a few rows).
+/// </summary>
+public sealed record AlertRuleContext(DateTime Now, SystemSettings Settings, NpgsqlConnection Connection, CancellationToken Ct,
+    IReadOnlyList<Guid>? Scope = null)
+{
+    /// <summary>
+    /// The rule's filter for <see cref="Scope"/>: "<c>AND column = ANY(@scope)</c>" with its parameter, or nothing for every
+    /// subject. <paramref name="column"/> is a constant of the rule's SQL, never input.
+    /// </summary>
+    public (string Sql, NpgsqlParameter[] Parameters) ScopeFilter(string column) => Scope is null
+        ? ("", [])
+        : ($"AND {column} = ANY(@scope)", [new NpgsqlParameter("scope", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = Scope.ToArray() }]);
+}
 
 /// <summary>
 /// An alert rule (issue 16): code decides what fires, typed settings (<see cref="SettingCatalog"/>) hold its thresholds.
@@ -50,6 +63,13 @@ public interface IAlertRule
     string Permission { get; }
     /// <summary>The tables whose changes may change what fires (<see cref="LiveTables"/>): a change re-evaluates the rule soon.</summary>
     IReadOnlyList<string> Tables { get; }
+
+    /// <summary>
+    /// The table whose row keys name the rule's subjects (a subject key is the row's id, or the id, ':' and more), or null.
+    /// A change of only a few of its rows re-evaluates only their subjects (<see cref="AlertRuleContext.Scope"/>): the
+    /// rule's query must then apply <see cref="AlertRuleContext.ScopeFilter"/> to that id.
+    /// </summary>
+    string? ScopeTable => null;
     Task<FiringQuery> FiringAsync(AlertRuleContext context);
 }
 
@@ -61,14 +81,16 @@ public sealed class IpListedRule(IOptions<IpReputationOptions> providers) : IAle
     public string Label => "IP listed on a blacklist";
     public string Permission => Permissions.Ip.View;
     public IReadOnlyList<string> Tables => [LiveTables.IpAddresses, LiveTables.SystemConfig];
+    public string ScopeTable => LiveTables.IpAddresses;
 
     public async Task<FiringQuery> FiringAsync(AlertRuleContext c)
     {
+        var (scope, scopeParameters) = c.ScopeFilter("i.id");
         var critical = await c.Settings.GetAsync(SettingCatalog.AlertsListingCriticalWeight, c.Ct);
         var warning = await c.Settings.GetAsync(SettingCatalog.AlertsListingWarningWeight, c.Ct);
         var list = providers.Value.BlacklistProviders;
         // A listing on a provider no longer configured is still a listing: a warning under its own name.
-        return new FiringQuery("""
+        return new FiringQuery($"""
             SELECT i.id::text || ':' || l.provider AS subject_key,
                    coalesce(p.severity, 'warning') AS severity,
                    i.ip_address || ' listed on ' || coalesce(p.label, l.provider) AS title,
@@ -79,9 +101,10 @@ public sealed class IpListedRule(IOptions<IpReputationOptions> providers) : IAle
             FROM smtp_ip_listings l
             JOIN smtp_ip_addresses i ON i.id = l.smtp_ip_address_id
             LEFT JOIN unnest(@names, @labels, @weights, @severities) AS p(name, label, weight, severity) ON p.name = l.provider
-            WHERE i.status IS DISTINCT FROM 'burned'
+            WHERE i.status IS DISTINCT FROM 'burned' {scope}
             """,
         [
+            .. scopeParameters,
             new("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = list.Select(p => p.Name).ToArray() },
             new("labels", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = list.Select(p => p.Label).ToArray() },
             new("weights", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = list.Select(p => p.Weight).ToArray() },
@@ -101,8 +124,12 @@ public sealed class IpReputationRule : IAlertRule
     public string Label => "IP reputation poor or critical";
     public string Permission => Permissions.Ip.View;
     public IReadOnlyList<string> Tables => [LiveTables.IpAddresses];
+    public string ScopeTable => LiveTables.IpAddresses;
 
-    public Task<FiringQuery> FiringAsync(AlertRuleContext c) => Task.FromResult(new FiringQuery("""
+    public Task<FiringQuery> FiringAsync(AlertRuleContext c)
+    {
+        var (scope, scopeParameters) = c.ScopeFilter("i.id");
+        return Task.FromResult(new FiringQuery($"""
         SELECT i.id::text AS subject_key,
                CASE i.reputation_state WHEN 'critical' THEN 'critical' ELSE 'warning' END AS severity,
                i.ip_address || ' reputation is ' || i.reputation_state AS title,
@@ -110,8 +137,9 @@ public sealed class IpReputationRule : IAlertRule
                'ip-reputation/' || i.id AS link,
                NULL::uuid AS tenant_id
         FROM smtp_ip_addresses i
-        WHERE i.reputation_state IN ('poor', 'critical') AND i.status IS DISTINCT FROM 'burned'
-        """, []));
+        WHERE i.reputation_state IN ('poor', 'critical') AND i.status IS DISTINCT FROM 'burned' {scope}
+        """, scopeParameters));
+    }
 }
 
 /// <summary>
@@ -125,11 +153,13 @@ public sealed class IpStaleRule : IAlertRule
     public string Label => "IP checks stale";
     public string Permission => Permissions.Ip.View;
     public IReadOnlyList<string> Tables => [LiveTables.IpAddresses, LiveTables.SystemConfig];
+    public string ScopeTable => LiveTables.IpAddresses;
 
     public async Task<FiringQuery> FiringAsync(AlertRuleContext c)
     {
+        var (scope, scopeParameters) = c.ScopeFilter("i.id");
         var hours = await c.Settings.GetAsync(SettingCatalog.IpReputationStaleHours, c.Ct);
-        return new FiringQuery("""
+        return new FiringQuery($"""
             SELECT i.id::text AS subject_key, 'warning' AS severity,
                    i.ip_address || ' not checked for over ' || @hours || ' h' AS title,
                    CASE WHEN i.last_reputation_check IS NULL THEN 'Never checked.'
@@ -138,9 +168,10 @@ public sealed class IpStaleRule : IAlertRule
                    NULL::uuid AS tenant_id
             FROM smtp_ip_addresses i
             WHERE i.status IN ('available', 'warming', 'warmed', 'assigned', 'degraded')
-              AND (i.last_reputation_check IS NULL OR i.last_reputation_check < @now - make_interval(hours => @hours))
+              AND (i.last_reputation_check IS NULL OR i.last_reputation_check < @now - make_interval(hours => @hours)) {scope}
             """,
         [
+            .. scopeParameters,
             new("hours", NpgsqlDbType.Integer) { Value = hours },
             new("now", NpgsqlDbType.TimestampTz) { Value = c.Now },
         ])
