@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Features.Alerts;
 using InfraAdmin.Infrastructure.Live;
 using InfraAdmin.Tests.Integration.IpReputation;
 using InfraAdmin.Tests.Integration.Vps;
 using InfraAdmin.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static InfraAdmin.Tests.Integration.Alerts.AlertTestData;
@@ -22,14 +20,7 @@ public sealed class AlertMinuteEvaluationTests(IntegrationTest.AppFixture fixtur
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        for (var watch = Stopwatch.StartNew(); !condition(); await Task.Delay(20, Ct))
-            if (watch.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail($"Waited 30 s for {what}.");
-    }
-
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Quiet() =>
-        App.WithWebHostBuilder(b => b.UseSetting("Alerts:EvaluateOnChange", "false"));
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Quiet() => App.WithoutChangeWatcher();
 
     [Fact]
     public async Task A_rule_is_left_out_until_the_feed_hears_a_change_of_its_tables()

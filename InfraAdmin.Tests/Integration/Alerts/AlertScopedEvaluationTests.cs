@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Features.Alerts;
 using InfraAdmin.Infrastructure.Live;
 using InfraAdmin.Tests.Integration.IpReputation;
 using InfraAdmin.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using static InfraAdmin.Tests.Integration.Alerts.AlertTestData;
 
@@ -19,8 +17,7 @@ public sealed class AlertScopedEvaluationTests(IntegrationTest.AppFixture fixtur
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Quiet() =>
-        App.WithWebHostBuilder(b => b.UseSetting("Alerts:EvaluateOnChange", "false"));
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Quiet() => App.WithoutChangeWatcher();
 
     private static async Task<bool> OpenAsync(TestDatabase db, string rule, string subject) =>
         (await EpisodesAsync(db, rule, subject)).Any(e => e.ResolvedAt is null);
@@ -70,16 +67,14 @@ public sealed class AlertScopedEvaluationTests(IntegrationTest.AppFixture fixtur
     {
         await using var app = Quiet();
         var feed = app.Services.GetRequiredService<ChangeFeed>();
-        for (var watch = Stopwatch.StartNew(); !feed.Listening; await Task.Delay(20, Ct))
-            if (watch.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail("Waited 30 s for the change feed to listen.");
+        await WaitForAsync(() => feed.Listening, "the change feed to listen");
         await using var scope = app.Services.CreateAsyncScope();
         var evaluator = scope.ServiceProvider.GetRequiredService<AlertEvaluator>();
         await evaluator.EvaluateAllAsync(Ct);
 
         var version = feed.Version;
         var ip = await IpTestData.NewIpAsync(Db, IpStatus.Assigned, ReputationState.Critical);
-        for (var watch = Stopwatch.StartNew(); !feed.ChangedSince(version, [LiveTables.IpAddresses]); await Task.Delay(20, Ct))
-            if (watch.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail("Waited 30 s for the feed to hear the new IP.");
+        await WaitForAsync(() => feed.ChangedSince(version, [LiveTables.IpAddresses]), "the feed to hear the new IP");
         await evaluator.EvaluateAsync(evaluator.Rules.Single(r => r.Id == IpReputationRule.RuleId), [ip.Id], Ct);
 
         var minute = await evaluator.EvaluateChangedAsync(Ct);

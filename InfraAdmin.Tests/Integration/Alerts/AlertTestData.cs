@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Features.Alerts;
 using InfraAdmin.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -10,6 +12,17 @@ namespace InfraAdmin.Tests.Integration.Alerts;
 /// <summary>Evaluates rules through the app's services and reads the alerts table back.</summary>
 internal static class AlertTestData
 {
+    /// <summary>The app with its change watcher off, so only the test evaluates (and the minute's memory is the test's).</summary>
+    public static Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> WithoutChangeWatcher(this InfraAdminFactory app) =>
+        app.WithWebHostBuilder(b => b.UseSetting("Alerts:EvaluateOnChange", "false"));
+
+    /// <summary>Waits for <paramref name="condition"/> (the feed listening, a change heard), failing after 30 s.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        for (var watch = Stopwatch.StartNew(); !condition(); await Task.Delay(20, Xunit.TestContext.Current.CancellationToken))
+            if (watch.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail($"Waited 30 s for {what}.");
+    }
+
     public static async Task<RuleOutcome> EvaluateAsync(InfraAdminFactory app, string ruleId, CancellationToken ct)
     {
         await using var scope = app.Services.CreateAsyncScope();
