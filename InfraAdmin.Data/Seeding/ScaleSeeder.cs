@@ -38,7 +38,7 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
     private static readonly string[] LoadedTables =
     [
         "tenants", "vps_instances", "smtp_ip_addresses", "smtp_ip_history", "domains", "domain_ip_assignments",
-        "campaigns", "campaign_sequence_steps", "leads", "audit_log",
+        "campaigns", "campaign_sequence_steps", "leads", "audit_log", "smtp_ip_listings",
     ];
 
     public async Task SeedAsync(int tenants, TimeProvider? clock = null, CancellationToken ct = default)

@@ -17,7 +17,7 @@ public sealed class ScaleSeederTests : IAsyncLifetime
         SELECT string_agg(d, E'\n' ORDER BY d) FROM (
             SELECT indexdef AS d FROM pg_indexes
             WHERE tablename IN ('tenants', 'vps_instances', 'smtp_ip_addresses', 'smtp_ip_history', 'domains', 'domain_ip_assignments',
-                                'campaigns', 'campaign_sequence_steps', 'leads', 'audit_log')
+                                'campaigns', 'campaign_sequence_steps', 'leads', 'audit_log', 'smtp_ip_listings')
             UNION ALL
             SELECT c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)
             FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid WHERE NOT r.relispartition) x
