@@ -45,25 +45,31 @@ public static class DbReads
     public static async Task<GridTotal> CountOrEstimateAsync<T>(
         this IQueryable<T> query, DbContext db, long exactUpTo, CancellationToken ct, double maxExactCost = MaxExactCountCost)
     {
-        var plan = await PlanAsync(query, db, ct);
-        return plan.Rows <= exactUpTo && plan.Cost <= maxExactCost ? new GridTotal(await query.CountAsync(ct), false) : new GridTotal(plan.Rows, true);
+        // Without a row limit only the count's cost decides: one plan, not two, before a count that is usually exact.
+        var plan = await PlanAsync(query, db, rows: exactUpTo < long.MaxValue, cost: true, ct);
+        if (plan.Rows <= exactUpTo && plan.Cost <= maxExactCost) return new GridTotal(await query.CountAsync(ct), false);
+        return new GridTotal(plan.Rows >= 0 ? plan.Rows : await EstimateAsync(query, db, ct), true);
     }
 
     /// <summary>The planner's estimate of the rows <paramref name="query"/> returns (its statement, with its parameters, under EXPLAIN).</summary>
-    public static async Task<long> EstimateAsync<T>(IQueryable<T> query, DbContext db, CancellationToken ct) => (await PlanAsync(query, db, ct)).Rows;
+    public static async Task<long> EstimateAsync<T>(IQueryable<T> query, DbContext db, CancellationToken ct) =>
+        (await PlanAsync(query, db, rows: true, cost: false, ct)).Rows;
 
     /// <summary>
-    /// The planner's rows for <paramref name="query"/> and its cost for counting them (the statement, with its parameters,
-    /// under EXPLAIN, and again inside <c>count(*)</c>, where the planner may read an index alone), in one round trip.
+    /// The planner's rows for <paramref name="query"/> (its statement, with its parameters, under EXPLAIN) and its cost for
+    /// counting them (the statement inside <c>count(*)</c>, where the planner may read an index alone), in one round
+    /// trip; -1 for what was not asked.
     /// </summary>
-    public static async Task<(long Rows, double Cost)> PlanAsync<T>(IQueryable<T> query, DbContext db, CancellationToken ct)
+    public static async Task<(long Rows, double Cost)> PlanAsync<T>(IQueryable<T> query, DbContext db, bool rows, bool cost, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = query.CreateDbCommand();
             var sql = command.CommandText;
-            command.CommandText = $"EXPLAIN (FORMAT JSON) {sql};\nEXPLAIN (FORMAT JSON) SELECT count(*) FROM (\n{sql}\n) AS counted";
+            command.CommandText = string.Join(";\n",
+                new[] { rows ? $"EXPLAIN (FORMAT JSON) {sql}" : null, cost ? $"EXPLAIN (FORMAT JSON) SELECT count(*) FROM (\n{sql}\n) AS counted" : null }
+                    .OfType<string>());
             await using var reader = await command.ExecuteReaderAsync(ct);
             var plans = new List<JsonElement>();
             do
@@ -74,7 +80,7 @@ public static class DbReads
                     plans.Add(plan.RootElement[0].GetProperty("Plan").Clone());
                 }
             } while (await reader.NextResultAsync(ct));
-            return ((long)plans[0].GetProperty("Plan Rows").GetDouble(), plans[1].GetProperty("Total Cost").GetDouble());
+            return (rows ? (long)plans[0].GetProperty("Plan Rows").GetDouble() : -1, cost ? plans[^1].GetProperty("Total Cost").GetDouble() : -1);
         }
         finally
         {
