@@ -34,7 +34,7 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
     private static readonly string[] Plans = ["starter", "growth", "scale", "enterprise"];
     private static readonly string[] Providers = ["spamhaus", "barracuda", "spamcop", "sorbs"];
 
-    /// <summary>The tables the seed writes in bulk: their secondary indexes and foreign keys are built after the load.</summary>
+    /// <summary>The tables the seed writes in bulk (the listings through the IPs' trigger): their secondary indexes and foreign keys are built after the load.</summary>
     private static readonly string[] LoadedTables =
     [
         "tenants", "vps_instances", "smtp_ip_addresses", "smtp_ip_history", "domains", "domain_ip_assignments",
