@@ -85,7 +85,9 @@ public static class DashboardCases
             $"FROM tenants t LEFT JOIN tenant_cost_monthly m ON m.tenant_id = t.id AND m.month = '{MonthStart:yyyy-MM-dd}' " +
             $"CROSS JOIN (SELECT days FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL) m_idle " +
             $"WHERE m.tenant_id IS NOT NULL OR t.created < '{MonthStart.AddMonths(1):yyyy-MM-dd}'; " +
-            $"SELECT * FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL; " +
+            // The idle row's kept figures as the app reads them (its exact sums reach 30 significant digits at 100,000
+            // tenants, more than a decimal holds; nothing shows them).
+            $"SELECT days, last_day, ip_rounded, vps_rounded, total_rounded FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL; " +
             $"SELECT month, max(last_day), sum(total_rounded), sum(total_rounded) FILTER (WHERE tenant_id IS NULL) FROM tenant_cost_monthly " +
             $"WHERE month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
             $"SELECT dm.tenant_id, count(DISTINCT a.domain_id), count(DISTINCT a.smtp_ip_address_id) FROM domain_ip_assignments a JOIN domains dm ON dm.id = a.domain_id " +

@@ -14,7 +14,10 @@ namespace InfraAdmin.Data.Seeding;
 /// At 10,000 tenants: 200,000 domains, 5,000 VPS, 50,000 IPs, 1,000,000 assignments, 20,000 campaigns, 1,000,000 leads,
 /// and the history the dashboards read beside them: 4 status/reputation changes per IP (200,000) and 50 audit rows per
 /// tenant over the year (500,000 sign-ins, IP actions and settings changes).
-/// Consistency rules (active assignments only on IPs that may carry them, assigned_count) are applied set-based afterwards.
+/// The consistency rules (running assignments only on IPs that may carry them, assigned_count, an assigned IP without
+/// domains is available) are applied while the rows are generated: the IPs are generated first and written last, once
+/// their assignments are known. The whole load is one transaction, with the tables' secondary indexes and foreign keys
+/// built once after the COPYs (<see cref="BulkLoad"/>).
 /// </summary>
 public sealed class ScaleSeeder(string connectionString, Action<string> progress)
 {
@@ -31,10 +34,18 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
     private static readonly string[] Plans = ["starter", "growth", "scale", "enterprise"];
     private static readonly string[] Providers = ["spamhaus", "barracuda", "spamcop", "sorbs"];
 
+    /// <summary>The tables the seed writes in bulk (the listings through the IPs' trigger): their secondary indexes and foreign keys are built after the load.</summary>
+    private static readonly string[] LoadedTables =
+    [
+        "tenants", "vps_instances", "smtp_ip_addresses", "smtp_ip_history", "domains", "domain_ip_assignments",
+        "campaigns", "campaign_sequence_steps", "leads", "audit_log", "smtp_ip_listings",
+    ];
+
     public async Task SeedAsync(int tenants, TimeProvider? clock = null, CancellationToken ct = default)
     {
         if (tenants < 2) throw new ArgumentOutOfRangeException(nameof(tenants), "At least 2 tenants.");
-        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime.Date;
+        var wallClock = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var now = wallClock.Date;
         var start = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-12);
         var random = new Random(20261125);
         var total = Stopwatch.StartNew();
@@ -51,6 +62,12 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         var vpsCount = Math.Max(1, tenants / 2);
         var ipCount = vpsCount * IpsPerVps;
         var domainCount = tenants * DomainsPerTenant;
+
+        // One transaction: a failed load leaves nothing behind, the dropped indexes and keys included.
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var watch = Stopwatch.StartNew();
+        await ExecAsync(conn, BulkLoad.Suspend(LoadedTables), ct);
+        progress($"Secondary indexes and foreign keys of {LoadedTables.Length} tables set aside in {watch.Elapsed.TotalSeconds:N1} s");
 
         await CopyAsync(conn, "tenants (id, name, slug, status, plan, monthly_revenue, created, updated)", tenants, (w, i) =>
         {
@@ -98,10 +115,13 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             w.Write(created, NpgsqlDbType.TimestampTz);
         }, ct);
 
+        // The IPs are generated here (the random sequence stays as it was) and written after their assignments, with
+        // assigned_count and status already consistent.
         var ipCreated = new DateTime[ipCount];
         var ipStatus = new string[ipCount];
         var ipReputation = new string[ipCount];
-        await CopyAsync(conn, "smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, approximate_cost, last_reputation_check, assigned_count, provider_blacklist_status, created, updated)", ipCount, (w, i) =>
+        var ipChecked = new DateTime?[ipCount];
+        for (var i = 0; i < ipCount; i++)
         {
             var vps = i / IpsPerVps;
             var created = vpsCreated[vps].AddDays(random.Next(0, 10));
@@ -117,25 +137,9 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
                 IpStatus.Degraded => ReputationState.Poor,
                 _ => random.Next(10) == 0 ? ReputationState.Fair : ReputationState.Good,
             };
-            var checkedAt = random.Next(12) == 0 ? (DateTime?)null : now.AddHours(-random.Next(1, random.Next(8) == 0 ? 96 : 20));
-            var blacklist = Providers.ToDictionary(p => p, p =>
-            {
-                var listed = reputation == ReputationState.Critical ? p != "sorbs" : reputation == ReputationState.Poor && p == "barracuda";
-                return new { listed, checked_at = (checkedAt ?? now.AddDays(-5)).ToString("yyyy-MM-ddTHH:mm:ssZ"), detail = listed ? $"Listed by {p}" : null };
-            });
+            ipChecked[i] = random.Next(12) == 0 ? (DateTime?)null : now.AddHours(-random.Next(1, random.Next(8) == 0 ? 96 : 20));
             (ipStatus[i], ipReputation[i]) = (status, reputation);
-            w.Write(Id(3, i), NpgsqlDbType.Uuid);
-            w.Write(Id(2, vps), NpgsqlDbType.Uuid);
-            w.Write($"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}", NpgsqlDbType.Varchar);
-            w.Write(status, NpgsqlDbType.Varchar);
-            w.Write(reputation, NpgsqlDbType.Varchar);
-            w.Write(3m + i % 4 * 0.5m, NpgsqlDbType.Numeric);
-            WriteNullable(w, checkedAt, NpgsqlDbType.TimestampTz);
-            w.Write(0, NpgsqlDbType.Integer);
-            w.Write(JsonSerializer.Serialize(blacklist), NpgsqlDbType.Jsonb);
-            w.Write(created, NpgsqlDbType.TimestampTz);
-            w.Write(created, NpgsqlDbType.TimestampTz);
-        }, ct);
+        }
 
         // Each IP's path to where it is now: warming, warmed, then its reputation and status changes, the last of them
         // recent for a few of the IPs in trouble (the overview's "degraded or burned in the last 7 days").
@@ -180,7 +184,11 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         }, ct);
 
         // Five intervals per domain, one after another; the last one is still running for most domains.
+        // Only the last interval of a domain may still run, so a domain never runs twice on one IP (the unique index
+        // ux_domain_ip_assignments_one_active agrees when it is built). A running one on an IP that may not carry domains
+        // is expired two days ago (or an hour after it began), as if the IP had been taken out of service then.
         var cursor = new DateTime[domainCount];
+        var assignedCount = new int[ipCount];
         await CopyAsync(conn, "domain_ip_assignments (id, domain_id, smtp_ip_address_id, status, assigned, expires, warmup_state, last_sent, created, updated)", domainCount * AssignmentsPerDomain, (w, i) =>
         {
             var domain = i / AssignmentsPerDomain;
@@ -193,16 +201,50 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             if (expires < assigned) expires = assigned.AddHours(1);
             cursor[domain] = expires ?? now;
             var status = open ? (random.Next(10) == 0 ? AssignmentStatus.Warming : AssignmentStatus.Active) : AssignmentStatus.Expired;
+            var ip = random.Next(ipCount);
+            var warmup = status == AssignmentStatus.Warming ? WarmupState.Warming : WarmupState.Warmed;
+            var lastSent = open ? now.AddHours(-random.Next(1, 72)) : (expires ?? now).AddHours(-2);
+            var updated = assigned;
+            if (open && !CarriesDomains(ipStatus[ip]))
+            {
+                status = AssignmentStatus.Expired;
+                expires = Max(assigned.AddHours(1), wallClock.AddDays(-2));
+                updated = wallClock;
+            }
+            else if (open) assignedCount[ip]++;
             w.Write(Id(5, i), NpgsqlDbType.Uuid);
             w.Write(Id(4, domain), NpgsqlDbType.Uuid);
-            w.Write(Id(3, random.Next(ipCount)), NpgsqlDbType.Uuid);
+            w.Write(Id(3, ip), NpgsqlDbType.Uuid);
             w.Write(status, NpgsqlDbType.Varchar);
             w.Write(assigned, NpgsqlDbType.TimestampTz);
             WriteNullable(w, expires, NpgsqlDbType.TimestampTz);
-            w.Write(status == AssignmentStatus.Warming ? WarmupState.Warming : WarmupState.Warmed, NpgsqlDbType.Varchar);
-            w.Write(open ? now.AddHours(-random.Next(1, 72)) : (expires ?? now).AddHours(-2), NpgsqlDbType.TimestampTz);
+            w.Write(warmup, NpgsqlDbType.Varchar);
+            w.Write(lastSent, NpgsqlDbType.TimestampTz);
             w.Write(assigned, NpgsqlDbType.TimestampTz);
-            w.Write(assigned, NpgsqlDbType.TimestampTz);
+            w.Write(updated, NpgsqlDbType.TimestampTz);
+        }, ct);
+
+        // The IPs, now that their running assignments are known: an assigned IP left without any is available.
+        await CopyAsync(conn, "smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, approximate_cost, last_reputation_check, assigned_count, provider_blacklist_status, created, updated)", ipCount, (w, i) =>
+        {
+            var status = ipStatus[i] == IpStatus.Assigned && assignedCount[i] == 0 ? IpStatus.Available : ipStatus[i];
+            var (reputation, checkedAt) = (ipReputation[i], ipChecked[i]);
+            var blacklist = Providers.ToDictionary(p => p, p =>
+            {
+                var listed = reputation == ReputationState.Critical ? p != "sorbs" : reputation == ReputationState.Poor && p == "barracuda";
+                return new { listed, checked_at = (checkedAt ?? now.AddDays(-5)).ToString("yyyy-MM-ddTHH:mm:ssZ"), detail = listed ? $"Listed by {p}" : null };
+            });
+            w.Write(Id(3, i), NpgsqlDbType.Uuid);
+            w.Write(Id(2, i / IpsPerVps), NpgsqlDbType.Uuid);
+            w.Write($"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}", NpgsqlDbType.Varchar);
+            w.Write(status, NpgsqlDbType.Varchar);
+            w.Write(reputation, NpgsqlDbType.Varchar);
+            w.Write(3m + i % 4 * 0.5m, NpgsqlDbType.Numeric);
+            WriteNullable(w, checkedAt, NpgsqlDbType.TimestampTz);
+            w.Write(assignedCount[i], NpgsqlDbType.Integer);
+            w.Write(JsonSerializer.Serialize(blacklist), NpgsqlDbType.Jsonb);
+            w.Write(ipCreated[i], NpgsqlDbType.TimestampTz);
+            w.Write(assignedCount[i] > 0 || status != ipStatus[i] ? wallClock : ipCreated[i], NpgsqlDbType.TimestampTz);
         }, ct);
 
         var campaignCount = tenants * CampaignsPerTenant;
@@ -270,25 +312,17 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
             w.Write(start.AddMinutes(random.Next(0, (int)(now - start).TotalMinutes)), NpgsqlDbType.TimestampTz);
         }, ct);
 
-        progress("Applying the consistency rules (set-based)…");
+        watch.Restart();
+        await ExecAsync(conn, BulkLoad.Restore, ct);
+        progress($"Secondary indexes and foreign keys built in {watch.Elapsed.TotalSeconds:N1} s");
+        watch.Restart();
         await ExecAsync(conn, $"""
             INSERT INTO tenant_policies (tenant_id) SELECT id FROM tenants WHERE slug LIKE '{SlugPrefix}%' ON CONFLICT DO NOTHING;
             INSERT INTO tenant_config (tenant_id, billing_email) SELECT id, 'billing@' || slug || '.example' FROM tenants WHERE slug LIKE '{SlugPrefix}%' ON CONFLICT DO NOTHING;
-            -- Only IPs that may carry domains keep running assignments.
-            UPDATE domain_ip_assignments a SET status = 'expired', expires = greatest(a.assigned + interval '1 hour', now() - interval '2 days')
-            FROM smtp_ip_addresses i
-            WHERE i.id = a.smtp_ip_address_id AND a.status IN ('active', 'warming') AND i.status NOT IN ('assigned', 'warming', 'degraded');
-            -- A domain keeps at most one running assignment per IP.
-            UPDATE domain_ip_assignments a SET status = 'expired', expires = now() - interval '1 day'
-            FROM (SELECT id, row_number() OVER (PARTITION BY domain_id, smtp_ip_address_id ORDER BY assigned DESC) AS n
-                  FROM domain_ip_assignments WHERE status IN ('active', 'warming')) d
-            WHERE d.id = a.id AND d.n > 1;
-            UPDATE smtp_ip_addresses i SET assigned_count = c.n
-            FROM (SELECT smtp_ip_address_id, count(*)::int AS n FROM domain_ip_assignments WHERE status IN ('active', 'warming') GROUP BY 1) c
-            WHERE c.smtp_ip_address_id = i.id;
-            UPDATE smtp_ip_addresses SET status = 'available' WHERE status = 'assigned' AND assigned_count = 0;
             ANALYZE;
             """, ct);
+        await tx.CommitAsync(ct);
+        progress($"Tenant policies and settings, ANALYZE and commit in {watch.Elapsed.TotalSeconds:N1} s");
         progress($"Scale data set for {tenants:N0} tenants loaded in {total.Elapsed.TotalSeconds:N0} s.");
     }
 
@@ -299,6 +333,10 @@ public sealed class ScaleSeeder(string connectionString, Action<string> progress
         if (BitConverter.IsLittleEndian) Array.Reverse(tail);
         return new Guid(0x5CA1E000 | kind, 0, 0x4000, tail);
     }
+
+    private static bool CarriesDomains(string ipStatus) => ipStatus is IpStatus.Assigned or IpStatus.Warming or IpStatus.Degraded;
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
     private async Task CopyAsync(NpgsqlConnection conn, string target, int count, Action<NpgsqlBinaryImporter, int> write, CancellationToken ct)
     {

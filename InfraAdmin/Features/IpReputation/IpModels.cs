@@ -42,7 +42,8 @@ public sealed record IpRow(
     public static readonly IEqualityComparer<IpRow> ById = EqualityComparer<IpRow>.Create((a, b) => a?.Id == b?.Id, r => r.Id.GetHashCode());
 }
 
-public sealed record IpPage(int Total, IReadOnlyList<IpRow> Rows);
+/// <summary>A page of the IP grid; <paramref name="TotalEstimated"/> when the total is the planner's estimate (a broad filter whose exact count would cost more than the page).</summary>
+public sealed record IpPage(int Total, IReadOnlyList<IpRow> Rows, bool TotalEstimated = false);
 
 public sealed record CountBy(string Key, int Count);
 

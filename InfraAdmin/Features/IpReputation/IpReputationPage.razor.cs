@@ -136,6 +136,7 @@ public partial class IpReputationPage
         return await _view.LoadAsync(state, Navigation, async n =>
         {
             var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, n, state.PageSize, _readNow ? Freshness.Current : Freshness.Shared, ct);
+            _totalEstimated = page.TotalEstimated;
             return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
         });
     }
@@ -210,4 +211,7 @@ public partial class IpReputationPage
 
     /// <summary>The grid's next load follows this user's own change: its total is read now, not shared.</summary>
     private bool _readNow;
+
+    /// <summary>The grid's total is the planner's estimate (a broad filter at scale): the pager says "about".</summary>
+    private bool _totalEstimated;
 }

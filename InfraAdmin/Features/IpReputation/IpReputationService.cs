@@ -34,7 +34,8 @@ public sealed partial class IpReputationService(
 
     /// <summary>
     /// One page of the IPs matching the filter. Its rows are read each time; the number matching (a count over up to
-    /// 500,000 IPs, the costlier read) is the same for every viewer of the filter, so <see cref="Freshness.Shared"/> shares it.
+    /// 500,000 IPs, the costlier read; the planner's estimate when counting would cost more than the page) is the same for
+    /// every viewer of the filter, so <see cref="Freshness.Shared"/> shares it.
     /// </summary>
     public async Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, Freshness freshness,
         CancellationToken ct = default)
@@ -42,12 +43,14 @@ public sealed partial class IpReputationService(
         await currentUser.RequireForReadAsync(Permissions.Ip.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var staleBefore = await StaleBeforeAsync(ct);
+        // Exact unless counting would read far more than the page (a broad filter at 100,000 tenants): then the estimate.
         var total = summaries.GetAsync($"ip.count:{filter}", OverviewTables, freshness,
-            c => dbFactory.ReadAsync(db => Apply(db, filter, staleBefore).CountAsync(c), c), ct);
+            c => dbFactory.ReadAsync(db => Apply(db, filter, staleBefore).CountOrEstimateAsync(db, long.MaxValue, c), c), ct);
         var rows = dbFactory.ReadAsync(db =>
             Project(Sort(Apply(db, filter, staleBefore), sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct), ct);
         await Task.WhenAll(total, rows);
-        return new IpPage(await total, await rows);
+        var count = await total;
+        return new IpPage(count.ForPaging, await rows, count.Estimated);
     }
 
     public async Task<IReadOnlyList<IpRow>> ExportAsync(IpFilter filter, CancellationToken ct = default)
