@@ -29,6 +29,8 @@ public static class BurstBenchmark
         var seconds = PageBenchmark.IntArg(args, "--seconds", 5);
         var ipCount = PageBenchmark.IntArg(args, "--ips", 5000);
         var niceBrowser = args.Contains("--nice-browser"); // Chromium at nice 19: the browsers are the users', not the server's
+        // --browser-cpus 1: Chromium on CPU 1 only (start the benchmark and PostgreSQL's postmaster with taskset -c 0; see README).
+        var browserCpus = args.SkipWhile(a => a != "--browser-cpus").Skip(1).FirstOrDefault();
 
         var ids = await ChangedIpsAsync(connectionString, ipCount);
         // A quarter each: IP grid, IP detail (of IPs in the change), VPS grid, overview.
@@ -55,9 +57,9 @@ public static class BurstBenchmark
         Console.WriteLine($"InfraAdmin burst benchmark: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {pageCount} open pages " +
                           $"({string.Join(", ", paths.Select(Kind).GroupBy(k => k).Select(g => $"{g.Count()} {g.Key}"))}), one UPDATE of {ids.Count} IPs; " +
                           $"page loads with {concurrency} concurrent clients over {string.Join(" ", loadPaths.Select(Kind).Distinct())}" +
-                          (niceBrowser ? "; Chromium at nice 19" : ""));
+                          (niceBrowser ? "; Chromium at nice 19" : "") + (browserCpus is null ? "" : $"; Chromium on CPU {browserCpus} only"));
 
-        await using var browser = await PageBenchmark.Browser.StartAsync(baseUrl, cookies, niceBrowser);
+        await using var browser = await PageBenchmark.Browser.StartAsync(baseUrl, cookies, niceBrowser, browserCpus);
         var open = new List<IPage>();
         var watch = Stopwatch.StartNew();
         foreach (var path in paths) open.Add(await browser.OpenAsync(path));

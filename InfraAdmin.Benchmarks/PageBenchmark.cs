@@ -206,12 +206,16 @@ public static class PageBenchmark
         /// Chromium at the lowest CPU priority (nice 19): the app and its load clients come first, as they would with the
         /// users' browsers on their own machines, and Chromium gets what is left of the 2 cores.
         /// </param>
-        public static async Task<Browser> StartAsync(string baseUrl, CookieContainer cookies, bool lowPriority = false)
+        /// <param name="cpus">
+        /// Chromium on these CPUs only (<c>taskset -c</c>, e.g. "1"): with the benchmark itself and PostgreSQL started on
+        /// the others, the nearest one machine gets to a server and its users' browsers on separate machines.
+        /// </param>
+        public static async Task<Browser> StartAsync(string baseUrl, CookieContainer cookies, bool lowPriority = false, string? cpus = null)
         {
             var b = new Browser { _playwright = await Playwright.CreateAsync() };
             b._browser = await b._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = lowPriority ? NiceChromium() : "/usr/bin/chromium",
+                ExecutablePath = lowPriority || cpus is not null ? WrappedChromium(lowPriority, cpus) : "/usr/bin/chromium",
                 Headless = true,
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
             });
@@ -224,11 +228,13 @@ public static class PageBenchmark
             return b;
         }
 
-        /// <summary>A script that starts the system Chromium under <c>nice -n 19</c> (its renderers inherit the priority).</summary>
-        private static string NiceChromium()
+        /// <summary>A script that starts the system Chromium under <c>nice -n 19</c> and/or <c>taskset -c</c> (its renderers inherit both).</summary>
+        private static string WrappedChromium(bool lowPriority, string? cpus)
         {
-            var path = Path.Combine(Path.GetTempPath(), "infraadmin-nice-chromium.sh");
-            File.WriteAllText(path, "#!/bin/sh\nexec nice -n 19 /usr/bin/chromium \"$@\"\n");
+            if (cpus is not null && !System.Text.RegularExpressions.Regex.IsMatch(cpus, "^[0-9,-]+$"))
+                throw new ArgumentException($"--browser-cpus takes a CPU list such as 1 or 2-3, not '{cpus}'.");
+            var path = Path.Combine(Path.GetTempPath(), $"infraadmin-chromium-{(lowPriority ? "nice" : "normal")}-{cpus ?? "all"}.sh");
+            File.WriteAllText(path, "#!/bin/sh\nexec " + (cpus is null ? "" : $"taskset -c {cpus} ") + (lowPriority ? "nice -n 19 " : "") + "/usr/bin/chromium \"$@\"\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return path;
         }

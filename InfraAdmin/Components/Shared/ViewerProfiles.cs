@@ -51,7 +51,7 @@ public sealed class ViewerProfiles(IDbContextFactory<InfraAdminDbContext> dbFact
                     FaviconUrl = c == null ? null : c.ThemeFaviconUrl,
                     SidebarCollapsed = c == null ? null : c.UiSidebarDefaultCollapsed,
                 })
-            .FirstOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(ct); // one row at most: each join is on a key
         if (row is null) return ViewerProfile.None;
         var tenant = row.HasConfig
             ? new ViewerTenant(row.TenantName!, row.UiTimezone, row.UiDateFormat, row.PrimaryColor, row.LogoUrl, row.FaviconUrl, row.SidebarCollapsed)
