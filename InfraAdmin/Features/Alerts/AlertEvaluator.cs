@@ -54,14 +54,19 @@ public sealed class AlertEvaluator(
         return Rules.Select(r => outcomes.GetValueOrDefault(r.Id) ?? new RuleOutcome(r.Id, 0, 0, 0, Evaluated: due.Contains(r))).ToList();
     }
 
-    public async Task<IReadOnlyList<RuleOutcome>> EvaluateAsync(IEnumerable<IAlertRule> which, CancellationToken ct = default)
+    public Task<IReadOnlyList<RuleOutcome>> EvaluateAsync(IEnumerable<IAlertRule> which, CancellationToken ct = default) =>
+        EvaluateAsync(which, _ => null, ct);
+
+    /// <summary>The rules <paramref name="which"/>, each for the subjects <paramref name="scopeOf"/> gives it (null: every subject).</summary>
+    public async Task<IReadOnlyList<RuleOutcome>> EvaluateAsync(IEnumerable<IAlertRule> which, Func<IAlertRule, IReadOnlyList<Guid>?> scopeOf,
+        CancellationToken ct = default)
     {
         var outcomes = new List<RuleOutcome>();
         foreach (var rule in which)
         {
             try
             {
-                outcomes.Add(await EvaluateAsync(rule, ct));
+                outcomes.Add(await EvaluateAsync(rule, scopeOf(rule), ct));
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
             {
@@ -253,16 +258,15 @@ public sealed class AlertChangeWatcher(ChangeFeed feed, IServiceScopeFactory sco
     {
         await using var scope = scopes.CreateAsyncScope();
         var evaluator = scope.ServiceProvider.GetRequiredService<AlertEvaluator>();
-        foreach (var rule in evaluator.Rules.Where(r => batch.Touches([.. r.Tables])))
+        var concerned = evaluator.Rules.Where(r => batch.Touches([.. r.Tables])).ToList();
+        if (concerned.Count == 0) return;
+        try
         {
-            try
-            {
-                await evaluator.EvaluateAsync(rule, ScopeOf(rule, batch));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                logger.LogWarning(ex, "Evaluating alert rule {Rule} after a change failed; the minute's evaluation will catch up", rule.Id);
-            }
+            await evaluator.EvaluateAsync(concerned, rule => ScopeOf(rule, batch));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Evaluating alerts after a change failed; the minute's evaluation will catch up");
         }
     }
 
