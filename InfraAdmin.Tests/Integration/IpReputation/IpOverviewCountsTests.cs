@@ -18,8 +18,8 @@ public sealed class IpOverviewCountsTests(IntegrationTest.AppFixture fixture) : 
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The kept rows against a recount from the IPs (listed: the IP has listing rows), as the differing rows.</summary>
-    private static readonly string KeptVersusRecount = $"""
+    /// <summary>The kept rows against a recount from the IPs (listed: the IP has listing rows): the differing rows, one a line ('' when none).</summary>
+    internal static readonly string KeptVersusRecount = $"""
         WITH recount AS (
             SELECT coalesce(i.vps_instance_id, '{IpOverviewCounts.NoVps}') AS vps_key, count(*)::int AS total,
                    count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int,
