@@ -5,6 +5,7 @@ using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.Audit;
 using InfraAdmin.Features.Costs;
 using InfraAdmin.Features.IpReputation;
+using InfraAdmin.Features.Tenants;
 using InfraAdmin.Features.Vps;
 
 namespace InfraAdmin.Benchmarks;
@@ -26,6 +27,11 @@ public static class DashboardCases
         $"CROSS JOIN LATERAL generate_series(greatest(a.assigned::date, i.created::date, '{MonthStart.AddMonths(-11):yyyy-MM-dd}'), " +
         $"least(coalesce(a.expires::date, '{MonthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}'), '{MonthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}'), interval '1 day') g(day) " +
         $"WHERE dm.tenant_id = '{BigTenant}' GROUP BY {columns} ORDER BY 4 DESC; ";
+
+    /// <summary>The tenants list's first page: each tenant with its numbers of users and domains.</summary>
+    private static string TenantRowsSql(string where, string orderBy) =>
+        "SELECT t.id, t.name, t.slug, t.plan, t.status, t.monthly_revenue, (SELECT count(*) FROM users u WHERE u.tenant_id = t.id) AS users, " +
+        $"(SELECT count(*) FROM domains d WHERE d.tenant_id = t.id) AS domains FROM tenants t {where} ORDER BY {orderBy} LIMIT 25";
 
     public static IReadOnlyList<(string User, Case Case)> All =>
     [
@@ -118,6 +124,16 @@ public static class DashboardCases
         (Admin, new Case("Audit page (action filter)",
             sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Action: "ip.quarantine"), 0, 25),
             "SELECT count(*) FROM audit_log WHERE action = 'ip.quarantine'; SELECT * FROM audit_log WHERE action = 'ip.quarantine' ORDER BY created DESC, id DESC LIMIT 25", 100)),
+        (Admin, new Case("Tenants (first 25, no filter)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery()),
+            "SELECT count(*) FROM tenants; " + TenantRowsSql("", "t.name, t.id"), 100)),
+        (Admin, new Case("Tenants (name search)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery(Search: "Tenant 04242")),
+            "SELECT count(*) FROM tenants t WHERE t.name ILIKE '%Tenant 04242%' OR t.slug ILIKE '%Tenant 04242%'; " +
+            TenantRowsSql("WHERE t.name ILIKE '%Tenant 04242%' OR t.slug ILIKE '%Tenant 04242%'", "t.name, t.id"), 100)),
+        (Admin, new Case("Tenants (sorted by domains)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery(SortBy: nameof(TenantListRow.Domains), Descending: true)),
+            "SELECT count(*) FROM tenants; " + TenantRowsSql("", "domains DESC, t.id"), 100)),
         (Admin, new Case("Permission check (cached)",
             async sp =>
             {
