@@ -59,6 +59,31 @@ public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : Integr
     }
 
     [Fact]
+    public async Task The_ip_grids_page_is_shared_by_the_viewers_of_one_view_and_follows_a_direct_sql_write()
+    {
+        await WaitForListenerAsync();
+        await using var scope = await App.ScopeAsAsync(Demo.Ops);
+        var ips = scope.ServiceProvider.GetRequiredService<IpReputationService>();
+        var view = new IpFilter(Status: "available");
+        var before = await ips.SearchAsync(view, IpSort.IpAddress, false, 0, 10, Freshness.Shared, Ct);
+        Assert.NotEmpty(before.Rows);
+        Assert.Same(before.Rows, (await ips.SearchAsync(view, IpSort.IpAddress, false, 0, 10, Freshness.Shared, Ct)).Rows); // one read for every open page
+        Assert.NotSame(before.Rows, (await ips.SearchAsync(view, IpSort.IpAddress, false, 1, 10, Freshness.Shared, Ct)).Rows); // another page is another view
+        Assert.NotSame(before.Rows, (await ips.SearchAsync(view, IpSort.IpAddress, true, 0, 10, Freshness.Shared, Ct)).Rows); // and another sort
+        Assert.NotSame(before.Rows, (await ips.SearchAsync(view, IpSort.IpAddress, false, 0, 10, Freshness.Current, Ct)).Rows); // one's own change: read now
+
+        using var recorder = new Recorder(Feed, [LiveTables.IpAddresses]);
+        var first = before.Rows[0];
+        await ExecAsync($"UPDATE smtp_ip_addresses SET status = 'quarantined' WHERE id = '{first.Id}'");
+        await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == LiveTables.IpAddresses));
+
+        var after = await ips.SearchAsync(view, IpSort.IpAddress, false, 0, 10, Freshness.Shared, Ct);
+        Assert.DoesNotContain(after.Rows, r => r.Id == first.Id);
+        Assert.Equal(before.Total - 1, after.Total);
+        Assert.Same(after.Rows, (await ips.SearchAsync(view, IpSort.IpAddress, false, 0, 10, Freshness.Shared, Ct)).Rows);
+    }
+
+    [Fact]
     public async Task The_bells_shared_count_follows_a_direct_sql_write_of_an_alert()
     {
         await WaitForListenerAsync();

@@ -34,9 +34,10 @@ public sealed partial class IpReputationService(
         SearchAsync(filter, sort, descending, page, pageSize, Freshness.Current, ct);
 
     /// <summary>
-    /// One page of the IPs matching the filter. Its rows are read each time; the number matching (a count over up to
-    /// 500,000 IPs, the costlier read; the planner's estimate when counting would cost more than the page) is the same for
-    /// every viewer of the filter, so <see cref="Freshness.Shared"/> shares it.
+    /// One page of the IPs matching the filter, and the number matching (a count over up to 500,000 IPs; the planner's
+    /// estimate when counting would cost more than the page). Both are the same for every viewer of the view, so
+    /// <see cref="Freshness.Shared"/> shares them: a hundred open pages of one view refreshing after a bulk change read
+    /// the page once, not a hundred times (issue 16).
     /// </summary>
     public async Task<IpPage> SearchAsync(IpFilter filter, IpSort sort, bool descending, int page, int pageSize, Freshness freshness,
         CancellationToken ct = default)
@@ -47,8 +48,9 @@ public sealed partial class IpReputationService(
         // Exact unless counting would read far more than the page (a broad filter at 100,000 tenants): then the estimate.
         var total = summaries.GetAsync($"ip.count:{filter}", OverviewTables, freshness,
             c => dbFactory.ReadAsync(db => Apply(db, filter, staleBefore).CountOrEstimateAsync(db, long.MaxValue, c), c), ct);
-        var rows = dbFactory.ReadAsync(db =>
-            Project(Sort(Apply(db, filter, staleBefore), sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, ct), ct);
+        var rows = summaries.GetAsync($"ip.rows:{filter}:{sort}:{descending}:{page}:{pageSize}", OverviewTables, freshness,
+            c => dbFactory.ReadAsync(db =>
+                Project(Sort(Apply(db, filter, staleBefore), sort, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize), staleBefore, c), c), ct);
         await Task.WhenAll(total, rows);
         var count = await total;
         return new IpPage(count.ForPaging, await rows, count.Estimated);
