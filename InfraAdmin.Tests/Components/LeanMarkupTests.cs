@@ -63,4 +63,13 @@ public sealed class LeanMarkupTests : BunitTest
         on.Find("input").Change(false);
         Assert.False(changed);
     }
+
+    [Fact]
+    public void The_small_button_classes_are_mudbuttons_own()
+    {
+        var outlined = Render<MudBlazor.MudButton>(p => p.Add(b => b.Size, MudBlazor.Size.Small).Add(b => b.Variant, MudBlazor.Variant.Outlined));
+        Assert.Equal(LeanMarkup.SmallOutlinedButton, outlined.Find("button").ClassName);
+        var link = Render<MudBlazor.MudButton>(p => p.Add(b => b.Size, MudBlazor.Size.Small).Add(b => b.Variant, MudBlazor.Variant.Text).Add(b => b.Href, "x"));
+        Assert.Equal(LeanMarkup.SmallTextButton, link.Find("a").ClassName);
+    }
 }

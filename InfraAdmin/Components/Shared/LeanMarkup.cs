@@ -16,6 +16,15 @@ public static class LeanMarkup
     /// <summary>The classes of a <c>MudLink</c> with its defaults (primary colour, underlined on hover): <c>&lt;a class="@LeanMarkup.Link"&gt;</c>.</summary>
     public const string Link = "mud-typography mud-link mud-primary-text mud-link-underline-hover";
 
+    /// <summary>
+    /// The classes of a small outlined <c>MudButton</c> in the default colour, for a row's action written as
+    /// <c>&lt;button type="button" class="@LeanMarkup.SmallOutlinedButton" @onclick="…"&gt;&lt;span class="mud-button-label"&gt;Edit&lt;/span&gt;&lt;/button&gt;</c>.
+    /// </summary>
+    public const string SmallOutlinedButton = "mud-button-root mud-button mud-button-outlined mud-button-outlined-default mud-button-outlined-size-small mud-ripple";
+
+    /// <summary>The classes of a small text <c>MudButton</c> in the default colour (on an <c>&lt;a href&gt;</c> for a link that looks like a button).</summary>
+    public const string SmallTextButton = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";
+
     /// <summary>A small outlined <c>MudChip</c> with a coloured icon (an SVG from <c>Icons.Material</c>) and neutral text, as MudChip renders it.</summary>
     public static RenderFragment Chip(string text, string icon, MudBlazor.Color iconColor) =>
         b => WriteChip(b, text, "mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-default", icon, iconColor, testId: null);
