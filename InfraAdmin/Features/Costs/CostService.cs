@@ -10,7 +10,8 @@ namespace InfraAdmin.Features.Costs;
 
 /// <summary>
 /// Cost per tenant (costs.view; CSV costs.export). Reads only the kept allocation, summed per month
-/// (<c>tenant_cost_monthly</c>, kept with <c>tenant_cost_daily</c> by <see cref="CostAllocationSql"/>), and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
+/// (<c>tenant_cost_monthly</c>, kept with <c>tenant_cost_daily</c> by <see cref="CostAllocationSql"/>) and per month in all
+/// (<c>tenant_cost_month_totals</c>, written with the month's rows), and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
 /// </summary>
 public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock,
     SharedSummaries summaries)
@@ -229,7 +230,7 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
 
     /// <summary>
     /// The same tenants as <see cref="MonthRowsSql"/>, as a condition on <c>tenants t</c> alone: those that existed by the
-    /// month's end, and any other with kept figures (looked up by index, only for tenants created later).
+    /// month's end, and any other with kept figures (asked only for tenants created after the month).
     /// </summary>
     private const string ShownSql = """
         (t.created < @next::timestamp AT TIME ZONE 'UTC'
