@@ -193,22 +193,19 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct,
         int highest = CostMonthSummary.HighestCount)
     {
+        // The month's kept totals and its tenants' count and revenue on another connection, while this one reads the idle
+        // row and the highest-cost tenants.
+        var sumsTask = dbFactory.ReadAsync(other => other.Database.SqlQueryRaw<TotalsRow>(SumsSql, ShownParameters(month)).ToListAsync(ct), ct);
         var idle = await db.TenantCostMonthly.AsNoTracking().TagWith(QueryTags.CostMonthSummary).Where(m => m.Month == month.Start && m.TenantId == null)
             .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
-        if (idle is null) return null;
-        // The tenants' sums and the highest-cost tenants: independent reads, at the same time on their own connections.
-        // The cost sums are the month's kept totals (written with its rows by the roll-up); the tenants shown and their
-        // revenue are read live (revenue is not kept, and tenants come and go).
-        var sumsSql = $"""
-            SELECT s.tenants, s.revenue, k.ip_rounded AS ip_cost, k.vps_rounded AS vps_cost, k.total_rounded AS total
-            FROM (SELECT count(*)::int AS tenants, coalesce(sum({RevenueSql(month, idle.Days)}), 0) AS revenue
-                  FROM tenants t WHERE {ShownSql}) s
-            CROSS JOIN tenant_cost_month_totals k
-            WHERE k.month = @month
-            """;
-        var sumsTask = dbFactory.ReadAsync(other => other.Database.SqlQueryRaw<TotalsRow>(sumsSql, MonthParameters(month, idle.Days)).SingleAsync(ct), ct);
+        if (idle is null)
+        {
+            await sumsTask;
+            return null;
+        }
         var top = highest == 0 ? [] : await TenantRowsAsync(db, month, idle.Days, null, nameof(TenantCostRow.Total), descending: true, 0, highest, ct);
-        var sums = await sumsTask;
+        var sums = (await sumsTask).SingleOrDefault()
+            ?? throw new InvalidOperationException($"The kept totals of {month} are missing although its rows are kept: run `costs rebuild`.");
         return new CostMonthSummary(month, idle.LastDay, idle.Days, sums.Tenants,
             new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded),
             new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded),
@@ -238,12 +235,22 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         """;
 
     /// <summary>
-    /// A tenant's revenue as <see cref="MonthRowsSql"/> has it (pro rata to the days counted, to the cent); for a whole
-    /// month that is <c>monthly_revenue</c> itself (numeric(10,2)), which sums 100,000 tenants without a division each.
+    /// The month's kept totals (one row, written with the month's rows by the roll-up) and the tenants shown with their
+    /// revenue, read live (revenue is not kept, and tenants come and go), as <see cref="MonthRowsSql"/> has it: pro rata
+    /// to the days counted (the totals row's days, the idle row's), to the cent; for a whole month that is
+    /// <c>monthly_revenue</c> itself (numeric(10,2)), summed without a division per tenant. No row for a month without
+    /// totals. Parameters: @month, @next, @dim.
     /// </summary>
-    private static string RevenueSql(CostMonth month, int daysCounted) => daysCounted == month.DaysInMonth
-        ? "coalesce(t.monthly_revenue, 0)"
-        : "round(coalesce(t.monthly_revenue, 0) * @days / @dim, 2)";
+    private const string SumsSql = $"""
+        SELECT s.tenants, s.revenue, k.ip_rounded AS ip_cost, k.vps_rounded AS vps_cost, k.total_rounded AS total
+        FROM tenant_cost_month_totals k
+        CROSS JOIN LATERAL (
+            SELECT count(*)::int AS tenants,
+                   coalesce(sum(CASE WHEN k.days = @dim THEN coalesce(t.monthly_revenue, 0)
+                                     ELSE round(coalesce(t.monthly_revenue, 0) * k.days / @dim, 2) END), 0) AS revenue
+            FROM tenants t WHERE {ShownSql}) s
+        WHERE k.month = @month
+        """;
 
     /// <summary>The kept figure a sort orders by, for the sorts an index on the month's rounded figures serves (null for the others).</summary>
     private static (string Column, Func<TenantCostRow, decimal> Figure)? KeptFigure(string? sortBy) => sortBy switch
@@ -327,10 +334,13 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
             """, [.. MonthParameters(month, daysCounted), Search(search)]).SingleAsync(ct);
 
     private static NpgsqlParameter[] MonthParameters(CostMonth month, int daysCounted) =>
+        [.. ShownParameters(month), new("days", NpgsqlTypes.NpgsqlDbType.Integer) { Value = daysCounted }];
+
+    /// <summary>@month, @next (the next month's start) and @dim (its days).</summary>
+    private static NpgsqlParameter[] ShownParameters(CostMonth month) =>
     [
         new("month", NpgsqlTypes.NpgsqlDbType.Date) { Value = month.Start },
         new("next", NpgsqlTypes.NpgsqlDbType.Date) { Value = month.AddMonths(1).Start },
-        new("days", NpgsqlTypes.NpgsqlDbType.Integer) { Value = daysCounted },
         new("dim", NpgsqlTypes.NpgsqlDbType.Integer) { Value = month.DaysInMonth },
     ];
 
