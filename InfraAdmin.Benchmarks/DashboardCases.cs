@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using InfraAdmin.Authorization;
+using InfraAdmin.Data.Migrations;
 using InfraAdmin.Data.Seeding;
 using InfraAdmin.Features.Audit;
 using InfraAdmin.Features.Costs;
 using InfraAdmin.Features.IpReputation;
+using InfraAdmin.Features.Tenants;
 using InfraAdmin.Features.Vps;
 
 namespace InfraAdmin.Benchmarks;
@@ -25,6 +27,11 @@ public static class DashboardCases
         $"least(coalesce(a.expires::date, '{MonthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}'), '{MonthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}'), interval '1 day') g(day) " +
         $"WHERE dm.tenant_id = '{BigTenant}' GROUP BY {columns} ORDER BY 4 DESC; ";
 
+    /// <summary>The tenants list's first page: each tenant with its numbers of users and domains.</summary>
+    private static string TenantRowsSql(string where, string orderBy) =>
+        "SELECT t.id, t.name, t.slug, t.plan, t.status, t.monthly_revenue, (SELECT count(*) FROM users u WHERE u.tenant_id = t.id) AS users, " +
+        $"(SELECT count(*) FROM domains d WHERE d.tenant_id = t.id) AS domains FROM tenants t {where} ORDER BY {orderBy} LIMIT 25";
+
     public static IReadOnlyList<(string User, Case Case)> All =>
     [
         (Admin, new Case("IP grid (first 25, no filter)",
@@ -43,14 +50,22 @@ public static class DashboardCases
             "AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours') ORDER BY i.ip_address LIMIT 25", 100)),
         (Admin, new Case("IP overview figures",
             sp => sp.GetRequiredService<IpReputationService>().OverviewAsync(),
-            "SELECT status, count(*) FROM smtp_ip_addresses GROUP BY 1; SELECT reputation_state, count(*) FROM smtp_ip_addresses GROUP BY 1; " +
-            "SELECT provider, count(*) FROM smtp_ip_listings GROUP BY 1; " +
-            "SELECT v.region, v.id, v.hostwinds_instance_id, count(*), " +
-            "count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical'))), " +
-            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_listings l WHERE l.smtp_ip_address_id = i.id)), " +
-            "count(*) FILTER (WHERE i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours'), " +
-            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status' AND h.to_status IN ('degraded', 'burned') AND h.changed >= now() - interval '7 days')) " +
-            "FROM smtp_ip_addresses i LEFT JOIN vps_instances v ON v.id = i.vps_instance_id GROUP BY 1, 2, 3 ORDER BY 1, 3", 100)),
+            // The same figures from the same tables: the kept per-VPS counts summed, stale and went-bad counted from the IPs
+            // and their history, the listings per provider, and the top VPS from the kept ranking (ties on the last one's
+            // in-trouble and listed counts included) with stale and went-bad counted for those.
+            $"SELECT count(*), {string.Join(", ", IpOverviewCounts.Columns.Select(c => $"sum({c.Column})"))} FROM ip_overview_vps; " +
+            "SELECT count(*) FROM smtp_ip_addresses WHERE status IS DISTINCT FROM 'burned' AND last_reputation_check IS NULL; " +
+            "SELECT count(*) FROM smtp_ip_addresses WHERE status IS DISTINCT FROM 'burned' AND last_reputation_check < now() - interval '24 hours'; " +
+            "SELECT count(DISTINCT smtp_ip_address_id) FROM smtp_ip_history WHERE kind = 'status' AND to_status IN ('degraded', 'burned') AND changed >= now() - interval '7 days'; " +
+            "SELECT provider, count(*) FROM smtp_ip_listings GROUP BY 1 ORDER BY 1; " +
+            "SELECT * FROM (SELECT k.vps_key, v.region, v.hostwinds_instance_id, k.total, k.in_trouble, k.listed, " +
+            "(SELECT count(*) FROM smtp_ip_addresses i WHERE (i.vps_instance_id = k.vps_key OR (k.vps_key = '00000000-0000-0000-0000-000000000000' AND i.vps_instance_id IS NULL)) " +
+            "AND i.status IS DISTINCT FROM 'burned' AND (i.last_reputation_check IS NULL OR i.last_reputation_check < now() - interval '24 hours')) AS stale " +
+            "FROM (SELECT * FROM ip_overview_vps ORDER BY in_trouble DESC, listed DESC FETCH FIRST 10 ROWS WITH TIES) k LEFT JOIN vps_instances v ON v.id = k.vps_key " +
+            "ORDER BY k.in_trouble DESC, k.listed DESC, stale DESC, v.region, v.hostwinds_instance_id LIMIT 10) t, " +
+            "LATERAL (SELECT count(*) FROM smtp_ip_addresses i WHERE (i.vps_instance_id = t.vps_key OR (t.vps_key = '00000000-0000-0000-0000-000000000000' AND i.vps_instance_id IS NULL)) " +
+            "AND EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status' AND h.to_status IN ('degraded', 'burned') " +
+            "AND h.changed >= now() - interval '7 days')) b", 100)),
         (Admin, new Case("IP detail",
             sp => sp.GetRequiredService<IpReputationService>().DetailAsync(ScaleSeeder.Id(3, 1234)),
             $"SELECT i.*, v.*, (SELECT count(*) FROM smtp_ip_addresses x WHERE x.vps_instance_id = i.vps_instance_id) FROM smtp_ip_addresses i " +
@@ -111,6 +126,16 @@ public static class DashboardCases
         (Admin, new Case("Audit page (action filter)",
             sp => sp.GetRequiredService<AuditService>().SearchAsync(new AuditFilter(Action: "ip.quarantine"), 0, 25),
             "SELECT count(*) FROM audit_log WHERE action = 'ip.quarantine'; SELECT * FROM audit_log WHERE action = 'ip.quarantine' ORDER BY created DESC, id DESC LIMIT 25", 100)),
+        (Admin, new Case("Tenants (first 25, no filter)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery()),
+            "SELECT count(*) FROM tenants; " + TenantRowsSql("", "t.name, t.id"), 100)),
+        (Admin, new Case("Tenants (name search)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery(Search: "Tenant 04242")),
+            "SELECT count(*) FROM tenants t WHERE t.name ILIKE '%Tenant 04242%' OR t.slug ILIKE '%Tenant 04242%'; " +
+            TenantRowsSql("WHERE t.name ILIKE '%Tenant 04242%' OR t.slug ILIKE '%Tenant 04242%'", "t.name, t.id"), 100)),
+        (Admin, new Case("Tenants (sorted by domains)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery(SortBy: nameof(TenantListRow.Domains), Descending: true)),
+            "SELECT count(*) FROM tenants; " + TenantRowsSql("", "domains DESC, t.id"), 100)),
         (Admin, new Case("Permission check (cached)",
             async sp =>
             {

@@ -31,6 +31,8 @@ public static class PageBenchmark
         var save = args.SkipWhile(a => a != "--save").Skip(1).FirstOrDefault(); // a folder for each page's HTML
         // A folder for a heap snapshot (dotnet-gcdump) taken while each page's circuits are open: what holds the memory.
         var gcdump = args.SkipWhile(a => a != "--gcdump").Skip(1).FirstOrDefault();
+        var showComponents = args.Contains("--components"); // each page's components by type
+
         var pages = Pages.Where(p => only is null || p.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
 
         var port = FreePort();
@@ -59,13 +61,15 @@ public static class PageBenchmark
             }
             var load = await LoadAsync(http, path, concurrency, TimeSpan.FromSeconds(seconds));
             var memory = await browser.MemoryPerPageAsync(path, circuits, counter, gcdump);
-            var row = $"| `{path}` | {bytes / 1024.0:F1} | {single:F0} | {load.PerSecond:F0} | {load.P50:F0} | {load.P95:F0} | {load.Errors} | {memory.PerPageMb:F2} | {memory.RssPerPageMb:F1} |";
+            var row = $"| `{path}` | {bytes / 1024.0:F1} | {single:F0} | {load.PerSecond:F0} | {load.P50:F0} | {load.P95:F0} | {load.Errors} | {load.CpuMsPerLoad:F1} | {memory.ComponentCount} | {memory.PerPageMb:F2} | {memory.RssPerPageMb:F1} |";
             Console.WriteLine(row);
+            if (showComponents && memory.Components is { } parts)
+                Console.WriteLine("    " + string.Join(", ", parts.Take(25).Select(c => $"{c.Count} {c.Type}")));
             rows.Add(row);
         }
         Console.WriteLine();
-        Console.WriteLine("| page | HTML KB | one load ms | loads/s | p50 ms | p95 ms | errors | managed MB per open page | RSS MB per open page |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| page | HTML KB | one load ms | loads/s | p50 ms | p95 ms | errors | CPU ms per load | components per open page | managed MB per open page | RSS MB per open page |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows) Console.WriteLine(row);
     }
 
@@ -85,13 +89,16 @@ public static class PageBenchmark
         return (bytes, Percentile(times, 0.5));
     }
 
-    private sealed record Load(double PerSecond, double P50, double P95, int Errors);
+    /// <summary>Loads per second and their latency; also the process's CPU time per load (the client's share included),
+    /// which holds steadier on a busy machine than loads per second do: on 2 cores, 10 ms a load is at most 200 loads/s.</summary>
+    private sealed record Load(double PerSecond, double P50, double P95, int Errors, double CpuMsPerLoad);
 
     /// <summary>Clients that each load the page again as soon as the last load finished, for the given time.</summary>
     private static async Task<Load> LoadAsync(HttpClient http, string path, int clients, TimeSpan duration)
     {
         var times = new List<double>();
         var errors = 0;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var until = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, clients).Select(async _ =>
         {
@@ -110,7 +117,9 @@ public static class PageBenchmark
             }
         });
         await Task.WhenAll(workers);
-        return new Load(times.Count / until.Elapsed.TotalSeconds, Percentile(times, 0.5), Percentile(times, 0.95), errors);
+        var loads = Math.Max(1, times.Count);
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+        return new Load(times.Count / until.Elapsed.TotalSeconds, Percentile(times, 0.5), Percentile(times, 0.95), errors, cpuMs / loads);
     }
 
     internal static async Task<string> GetPageAsync(HttpClient http, string path)
@@ -177,23 +186,48 @@ public static class PageBenchmark
     /// <summary>How many circuits (open interactive pages) the server holds.</summary>
     public sealed class CircuitCounter : CircuitHandler
     {
-        private int _open;
-        public int Open => Volatile.Read(ref _open);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Circuit> _circuits = new();
+        public int Open => _circuits.Count;
 
         public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken ct)
         {
-            Interlocked.Increment(ref _open);
+            _circuits[circuit.Id] = circuit;
             return Task.CompletedTask;
         }
 
         public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken ct)
         {
-            Interlocked.Decrement(ref _open);
+            _circuits.TryRemove(circuit.Id, out _);
             return Task.CompletedTask;
+        }
+
+        /// <summary>
+        /// What one open page is made of: its components by type, most first. A diagnostic that reads the framework's
+        /// private fields (Circuit → CircuitHost → its renderer's component states); null if a new version moved them.
+        /// </summary>
+        public IReadOnlyList<(string Type, int Count)>? ComponentsOfOnePage()
+        {
+            const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance;
+            var circuit = _circuits.Values.FirstOrDefault();
+            var host = circuit?.GetType().GetField("_circuitHost", Private)?.GetValue(circuit);
+            var renderer = host?.GetType().GetProperty("Renderer", Private)?.GetValue(host);
+            System.Reflection.FieldInfo? states = null;
+            for (var type = renderer?.GetType(); type is not null && states is null; type = type.BaseType)
+                states = type.GetField("_componentStateById", Private);
+            if (states?.GetValue(renderer) is not System.Collections.IDictionary byId) return null;
+            lock (byId.SyncRoot)
+            {
+                return byId.Values.Cast<object>()
+                    .Select(state => state.GetType().GetProperty("Component", Private)?.GetValue(state)?.GetType().Name ?? "?")
+                    .GroupBy(name => name).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
+            }
         }
     }
 
-    internal sealed record Memory(double PerPageMb, double RssPerPageMb);
+    internal sealed record Memory(double PerPageMb, double RssPerPageMb, IReadOnlyList<(string Type, int Count)>? Components)
+    {
+        public string ComponentCount => Components is null ? "?" : Components.Sum(c => c.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The system Chromium, signed in with the benchmark's cookies.</summary>
     internal sealed class Browser : IAsyncDisposable
@@ -254,10 +288,11 @@ public static class PageBenchmark
             for (var i = 0; i < count; i++) pages.Add(await OpenAsync(path));
             await WaitForAsync(() => counter.Open == count);
             var (after, rssAfter) = Measure();
+            var components = counter.ComponentsOfOnePage();
             if (gcdumpFolder is not null) await HeapSnapshotAsync(gcdumpFolder, path);
             foreach (var p in pages) await p.CloseAsync(new() { RunBeforeUnload = true });
             await WaitForAsync(() => counter.Open == 0);
-            return new Memory((after - before) / 1048576.0 / count, (rssAfter - rssBefore) / 1048576.0 / count);
+            return new Memory((after - before) / 1048576.0 / count, (rssAfter - rssBefore) / 1048576.0 / count, components);
         }
 
         public async Task<IPage> OpenAsync(string path)

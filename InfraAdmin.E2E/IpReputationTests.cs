@@ -106,8 +106,7 @@ public sealed class IpReputationTests(E2EFixture fixture) : E2ETest(fixture)
         await rows.Nth(0).ClickAsync();
         await rows.Nth(1).ClickAsync();
         await Assertions.Expect(ips.BulkBar).ToContainTextAsync("2 selected");
-        await ips.BulkBar.Locator(".mud-select").First.ClickAsync();
-        await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^quarantined$") }).ClickAsync();
+        await ips.BulkBar.GetByLabel("Move selected to").SelectOptionAsync("quarantined");
         await Page.GetByTestId("bulk-change").ClickAsync();
         await Assertions.Expect(ips.BlastRadius).ToContainTextAsync("2 IPs: ends 0 active assignments");
         await Page.GetByLabel("Reason (kept in the IP's history)").FillAsync("E2E bulk: provider listing wave");

@@ -39,8 +39,10 @@ public partial class CostsPage
     private GridLoadingBar? _loading;
 
     /// <summary>The current month and the 24 before it.</summary>
-    private IEnumerable<CostMonth> MonthChoices =>
-        Enumerable.Range(0, 25).Select(i => Service.CurrentMonth.AddMonths(-i)).Append(_month).Distinct().OrderDescending();
+    private IEnumerable<string> MonthChoices =>
+        Enumerable.Range(0, 25).Select(i => Service.CurrentMonth.AddMonths(-i)).Append(_month).Distinct().OrderDescending().Select(m => m.ToString());
+
+    private string MonthLabel(string month) => CostMonth.TryParse(month, out var m) ? m.Label(Clock.Culture) : month;
 
     private string ExportUrl => $"costs/export.csv?month={Summary?.Month}";
 
@@ -114,7 +116,7 @@ public partial class CostsPage
 
     private CostMonth MonthFromQuery() => CostMonth.TryParse(Month, out var m) ? m : Service.CurrentMonth;
 
-    private void OnMonthPicked(string month) => GoToMonth(CostMonth.TryParse(month, out var m) ? m : _month);
+    private void OnMonthPicked(string? month) => GoToMonth(CostMonth.TryParse(month, out var m) ? m : _month);
 
     // Another month or search starts on its first page; the sort and page size stay.
     private void GoToMonth(CostMonth month) =>

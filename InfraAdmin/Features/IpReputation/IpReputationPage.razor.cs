@@ -69,6 +69,9 @@ public partial class IpReputationPage
     [PersistentState] public IpOverview? Overview { get; set; }
     [PersistentState] public IReadOnlyList<string>? Regions { get; set; }
     [PersistentState] public IReadOnlyList<string>? Providers { get; set; }
+
+    /// <summary>The "Listed on" filter's choices: any provider first, then each provider.</summary>
+    private IEnumerable<string> ListedChoices => Providers is null ? [IpFilter.AnyProvider] : [IpFilter.AnyProvider, .. Providers];
     private IReadOnlyList<ChangeOutcome>? _outcomes;
     private string? _bulkTarget;
     private bool _canManage;

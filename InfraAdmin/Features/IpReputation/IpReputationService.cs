@@ -2,6 +2,7 @@ using System.Text.Json;
 using InfraAdmin.Authorization;
 using InfraAdmin.Data.Entities;
 using InfraAdmin.Data;
+using InfraAdmin.Data.Migrations;
 using InfraAdmin.Features.Platform;
 using InfraAdmin.Infrastructure;
 using InfraAdmin.Infrastructure.Live;
@@ -103,54 +104,81 @@ public sealed partial class IpReputationService(
         return await summaries.GetAsync("ip.overview", OverviewTables, freshness, ReadOverviewAsync, ct);
     }
 
+    /// <summary>
+    /// The fleet's figures without reading every IP: the counts that do not depend on the clock are kept per VPS by
+    /// triggers (<see cref="IpOverviewCounts"/>, summed over one row per VPS); stale and went bad lately are counted live
+    /// from their partial indexes. The top VPS are ranked by in trouble and listed (kept, indexed), and stale (live) only
+    /// for the VPS that tie with the last of them on the first two.
+    /// </summary>
     private async Task<IpOverview> ReadOverviewAsync(CancellationToken ct)
     {
         var staleHours = await settings.GetAsync(SettingCatalog.IpReputationStaleHours, ct);
         var staleBefore = Now.AddHours(-staleHours);
         var since = Now.AddDays(-IpOverview.RecentDays);
-        // Four independent reads: each on its own connection, at the same time.
-        var byStatusTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().TagWith(QueryTags.IpOverview).GroupBy(i => i.Status)
-            .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
-        var byReputationTask = dbFactory.ReadAsync(db => db.SmtpIpAddresses.AsNoTracking().GroupBy(i => i.ReputationState)
-            .Select(g => new KeyCount { Key = g.Key ?? "", Count = g.Count() }).ToListAsync(ct), ct);
+        // Three independent reads: each on its own connection, at the same time.
+        var figuresTask = dbFactory.ReadAsync(db => db.Database.SqlQueryRaw<KeyCount>(FiguresSql, staleBefore, since)
+            .TagWith(QueryTags.IpOverview).ToListAsync(ct), ct);
         var byProviderTask = dbFactory.ReadAsync(db => db.SmtpIpListings.AsNoTracking().GroupBy(l => l.Provider)
             .Select(g => new KeyCount { Key = g.Key, Count = g.Count() }).OrderBy(k => k.Key).ToListAsync(ct), ct);
-        // Counted per VPS first (one pass over the IPs, listings and recent history hashed beside it), then named.
-        // Only the top VPS (most in trouble, then listed, then stale) leave the database, whatever the fleet's size;
-        // the headline figures and the number of VPS are window sums over every VPS, taken before the limit.
-        var byVpsTask = dbFactory.ReadAsync(db => db.Database.SqlQuery<BreakdownRow>($"""
-            SELECT v.region AS region, p.vps_id AS vps_id, v.hostwinds_instance_id AS vps_name,
-                   p.total, p.in_trouble, p.listed, p.stale, p.recently_bad,
-                   count(*) OVER ()::int AS groups, (sum(p.total) OVER ())::int AS all_total,
-                   (sum(p.in_trouble) OVER ())::int AS all_in_trouble, (sum(p.listed) OVER ())::int AS all_listed,
-                   (sum(p.stale) OVER ())::int AS all_stale, (sum(p.recently_bad) OVER ())::int AS all_recently_bad
-            FROM (
-                SELECT i.vps_instance_id AS vps_id, count(*)::int AS total,
-                       count(*) FILTER (WHERE i.status <> 'burned' AND (i.status IN ('degraded', 'quarantined') OR i.reputation_state IN ('poor', 'critical')))::int AS in_trouble,
-                       count(l.id)::int AS listed,
-                       count(*) FILTER (WHERE i.status IS DISTINCT FROM 'burned'
-                                        AND (i.last_reputation_check IS NULL OR i.last_reputation_check < {staleBefore}))::int AS stale,
-                       count(b.id)::int AS recently_bad
-                FROM smtp_ip_addresses i
-                LEFT JOIN (SELECT DISTINCT smtp_ip_address_id AS id FROM smtp_ip_listings) l ON l.id = i.id
-                LEFT JOIN (SELECT DISTINCT smtp_ip_address_id AS id FROM smtp_ip_history
-                           WHERE kind = 'status' AND to_status IN ('degraded', 'burned') AND changed >= {since}) b ON b.id = i.id
-                GROUP BY i.vps_instance_id) p
-            LEFT JOIN vps_instances v ON v.id = p.vps_id
-            ORDER BY p.in_trouble DESC, p.listed DESC, p.stale DESC, v.region, v.hostwinds_instance_id
-            LIMIT {IpOverview.TopVps}
-            """).ToListAsync(ct), ct);
-        await Task.WhenAll(byStatusTask, byReputationTask, byProviderTask, byVpsTask);
-        var (byStatus, byReputation, byProvider, byVps) = (byStatusTask.Result, byReputationTask.Result, byProviderTask.Result, byVpsTask.Result);
-        var breakdown = byVps.Select(b => new IpBreakdown(b.Region, b.VpsId, b.VpsName, b.Total, b.InTrouble, b.Listed, b.Stale, b.RecentlyBad)).ToList();
-        var all = byVps.FirstOrDefault() ?? new BreakdownRow();
+        var byVpsTask = dbFactory.ReadAsync(db => db.Database.SqlQueryRaw<BreakdownRow>(TopVpsSql, staleBefore, since).ToListAsync(ct), ct);
+        await Task.WhenAll(figuresTask, byProviderTask, byVpsTask);
+        var figures = figuresTask.Result.ToDictionary(f => f.Key, f => f.Count);
+        var breakdown = byVpsTask.Result
+            .Select(b => new IpBreakdown(b.Region, b.VpsId, b.VpsName, b.Total, b.InTrouble, b.Listed, b.Stale, b.RecentlyBad)).ToList();
         return new IpOverview(
-            all.AllTotal, all.AllInTrouble, all.AllListed, all.AllStale, all.AllRecentlyBad, staleHours,
-            IpStatus.All.Select(s => new CountBy(s, byStatus.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
-            ReputationState.All.Select(s => new CountBy(s, byReputation.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
-            byProvider.Select(p => new CountBy(p.Key, p.Count)).ToList(),
-            breakdown, all.Groups);
+            figures["total"], figures["in_trouble"], figures["listed"], figures["stale"], figures["recently_bad"], staleHours,
+            IpStatus.All.Select(s => new CountBy(s, figures[IpOverviewCounts.StatusColumn(s)])).ToList(),
+            ReputationState.All.Select(s => new CountBy(s, figures[IpOverviewCounts.ReputationColumn(s)])).ToList(),
+            byProviderTask.Result.Select(p => new CountBy(p.Key, p.Count)).ToList(),
+            breakdown, figures["vps"]);
     }
+
+    /// <summary>A stale IP: not burned, and never checked or checked before {0} (the same as <see cref="IsStale"/>).</summary>
+    private const string StaleIp = "i.status IS DISTINCT FROM 'burned' AND (i.last_reputation_check IS NULL OR i.last_reputation_check < {0})";
+
+    /// <summary>
+    /// The headline figures, the counts by status and reputation and the number of VPS, as (key, count) rows: sums of the
+    /// kept rows, the stale IPs (two ranges of the index of unburned IPs by check time) and the IPs whose status went to
+    /// degraded or burned since {1} (the partial history index).
+    /// </summary>
+    private static readonly string FiguresSql = $"""
+        SELECT x.key, x.count
+        FROM (SELECT count(*)::int AS vps, {string.Join(", ", IpOverviewCounts.Columns.Select(c => $"coalesce(sum(k.{c.Column}), 0)::int AS {c.Column}"))}
+              FROM {IpOverviewCounts.Table} k) k
+        CROSS JOIN LATERAL (VALUES ('vps', k.vps), {string.Join(", ", IpOverviewCounts.Columns.Select(c => $"('{c.Column}', k.{c.Column})"))},
+            ('stale', (SELECT count(*) FROM smtp_ip_addresses i WHERE i.status IS DISTINCT FROM 'burned' AND i.last_reputation_check IS NULL)::int
+                    + (SELECT count(*) FROM smtp_ip_addresses i WHERE i.status IS DISTINCT FROM 'burned' AND i.last_reputation_check < {"{0}"})::int),
+            ('recently_bad', (SELECT count(DISTINCT h.smtp_ip_address_id) FROM smtp_ip_history h
+                              WHERE h.kind = 'status' AND h.to_status IN ('degraded', 'burned') AND h.changed >= {"{1}"})::int)) x(key, count)
+        """;
+
+    /// <summary>
+    /// The top VPS: the kept rows ranked by in trouble and listed (their index), with every VPS tying with the last of
+    /// them; stale counted from the IPs of those only; then the same order as ever (in trouble, listed, stale, region,
+    /// name) and the IPs that went bad lately for the ones shown.
+    /// </summary>
+    private static readonly string TopVpsSql = $"""
+        WITH ranked AS (
+            SELECT k.vps_key, k.total, k.in_trouble, k.listed FROM {IpOverviewCounts.Table} k
+            ORDER BY k.in_trouble DESC, k.listed DESC FETCH FIRST {IpOverview.TopVps} ROWS WITH TIES),
+        top AS (
+            SELECT v.region, nullif(r.vps_key, '{IpOverviewCounts.NoVps}') AS vps_id, v.hostwinds_instance_id AS vps_name,
+                   r.total, r.in_trouble, r.listed, s.stale
+            FROM ranked r LEFT JOIN vps_instances v ON v.id = r.vps_key
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS stale FROM smtp_ip_addresses i
+                WHERE (i.vps_instance_id = r.vps_key OR (r.vps_key = '{IpOverviewCounts.NoVps}' AND i.vps_instance_id IS NULL))
+                  AND {StaleIp}) s
+            ORDER BY r.in_trouble DESC, r.listed DESC, s.stale DESC, v.region, v.hostwinds_instance_id
+            LIMIT {IpOverview.TopVps})
+        SELECT t.*, b.recently_bad FROM top t
+        CROSS JOIN LATERAL (
+            SELECT count(*)::int AS recently_bad FROM smtp_ip_addresses i
+            WHERE (i.vps_instance_id = t.vps_id OR (t.vps_id IS NULL AND i.vps_instance_id IS NULL))
+              AND EXISTS (SELECT 1 FROM smtp_ip_history h WHERE h.smtp_ip_address_id = i.id AND h.kind = 'status'
+                          AND h.to_status IN ('degraded', 'burned') AND h.changed >= {"{1}"})) b
+        ORDER BY t.in_trouble DESC, t.listed DESC, t.stale DESC, t.region, t.vps_name
+        """;
 
     public async Task<IpDetail?> DetailAsync(Guid id, CancellationToken ct = default)
     {
@@ -345,11 +373,5 @@ public sealed partial class IpReputationService(
         public int Listed { get; set; }
         public int Stale { get; set; }
         public int RecentlyBad { get; set; }
-        public int Groups { get; set; }
-        public int AllTotal { get; set; }
-        public int AllInTrouble { get; set; }
-        public int AllListed { get; set; }
-        public int AllStale { get; set; }
-        public int AllRecentlyBad { get; set; }
     }
 }
