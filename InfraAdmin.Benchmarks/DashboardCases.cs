@@ -18,7 +18,6 @@ public static class DashboardCases
     private static readonly DateTime MonthStart = new DateTime(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-1);
     private static readonly string Month = MonthStart.ToString("yyyy-MM");
     private static readonly Guid BigTenant = ScaleSeeder.Id(1, 42);
-    private static readonly int DaysInMonth = DateTime.DaysInMonth(MonthStart.Year, MonthStart.Month);
 
     /// <summary>Days on which the tenant's domains were on each IP (or VPS) over the 12 months, the plain way.</summary>
     private static string UsedSql(string columns) =>
@@ -95,16 +94,19 @@ public static class DashboardCases
                 await costs.TrendAsync(month.Value!.Month);
                 await costs.PageAsync(month.Value!, null, "Total", true, 0, 25);
             },
-            // Every tenant's kept month (the client sums, sorts and pages), the 12-month trend, then the first page's usage.
-            $"SELECT t.id, t.name, round(coalesce(t.monthly_revenue, 0) * m_idle.days / {DaysInMonth}, 2), m.ip_rounded, m.vps_rounded, m.total_rounded " +
-            $"FROM tenants t LEFT JOIN tenant_cost_monthly m ON m.tenant_id = t.id AND m.month = '{MonthStart:yyyy-MM-dd}' " +
-            $"CROSS JOIN (SELECT days FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL) m_idle " +
-            $"WHERE m.tenant_id IS NOT NULL OR t.created < '{MonthStart.AddMonths(1):yyyy-MM-dd}'; " +
+            // The month's kept totals, and the tenants shown with their revenue (a whole month: monthly_revenue itself).
+            $"SELECT k.ip_rounded, k.vps_rounded, k.total_rounded, s.* FROM tenant_cost_month_totals k, (SELECT count(*), sum(t.monthly_revenue) FROM tenants t " +
+            $"WHERE t.created < '{MonthStart.AddMonths(1):yyyy-MM-dd}' OR EXISTS (SELECT 1 FROM tenant_cost_monthly m WHERE m.month = '{MonthStart:yyyy-MM-dd}' AND m.tenant_id = t.id)) s " +
+            $"WHERE k.month = '{MonthStart:yyyy-MM-dd}'; " +
             // The idle row's kept figures as the app reads them (its exact sums reach 30 significant digits at 100,000
             // tenants, more than a decimal holds; nothing shows them).
             $"SELECT days, last_day, ip_rounded, vps_rounded, total_rounded FROM tenant_cost_monthly WHERE month = '{MonthStart:yyyy-MM-dd}' AND tenant_id IS NULL; " +
-            $"SELECT month, max(last_day), sum(total_rounded), sum(total_rounded) FILTER (WHERE tenant_id IS NULL) FROM tenant_cost_monthly " +
-            $"WHERE month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' GROUP BY 1 ORDER BY 1; " +
+            // The 12-month trend from the kept month totals.
+            $"SELECT month, last_day, total_rounded + idle_total_rounded, idle_total_rounded, days FROM tenant_cost_month_totals " +
+            $"WHERE month BETWEEN '{MonthStart.AddMonths(-11):yyyy-MM-dd}' AND '{MonthStart:yyyy-MM-dd}' ORDER BY 1; " +
+            // The first page by total (its ties by name), the chart's top 8 being its first rows, then the page's usage.
+            $"SELECT t.id, t.name, t.monthly_revenue, m.ip_rounded, m.vps_rounded, m.total_rounded FROM tenant_cost_monthly m JOIN tenants t ON t.id = m.tenant_id " +
+            $"WHERE m.month = '{MonthStart:yyyy-MM-dd}' AND m.tenant_id IS NOT NULL ORDER BY m.total_rounded DESC, lower(t.name) COLLATE \"C\", t.id LIMIT 25; " +
             $"SELECT dm.tenant_id, count(DISTINCT a.domain_id), count(DISTINCT a.smtp_ip_address_id) FROM domain_ip_assignments a JOIN domains dm ON dm.id = a.domain_id " +
             $"WHERE dm.tenant_id IN (SELECT m.tenant_id FROM tenant_cost_monthly m WHERE m.month = '{MonthStart:yyyy-MM-dd}' AND m.tenant_id IS NOT NULL ORDER BY m.total_rounded DESC LIMIT 25) " +
             $"AND a.assigned < '{MonthStart.AddMonths(1):yyyy-MM-dd}' AND (a.expires IS NULL OR a.expires > '{MonthStart:yyyy-MM-dd}') GROUP BY 1", 500)),

@@ -73,7 +73,7 @@ namespace InfraAdmin.Data.Migrations
 
             migrationBuilder.Sql(IpListingsTrigger.Create);
             // The months already kept, summed once; from now on CostAllocationSql keeps both tables together.
-            migrationBuilder.Sql(Costs.MonthlyCostRollUp.Sql("(SELECT min(day) FROM tenant_cost_daily)", "(SELECT max(day) FROM tenant_cost_daily)"));
+            migrationBuilder.Sql(Costs.MonthlyCostRollUp.Months("(SELECT min(day) FROM tenant_cost_daily)", "(SELECT max(day) FROM tenant_cost_daily)"));
         }
 
         /// <inheritdoc />

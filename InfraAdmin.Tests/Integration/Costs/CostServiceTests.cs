@@ -2,6 +2,7 @@ using System.Net;
 using InfraAdmin.Authorization;
 using InfraAdmin.Features.Costs;
 using InfraAdmin.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InfraAdmin.Tests.Integration.Costs;
@@ -195,5 +196,44 @@ public sealed class CostServiceTests(IntegrationTest.AppFixture fixture) : Integ
         var overview = await exec.GetStringAsync("/", Ct);
         Assert.Contains("data-testid=\"overview-comparison\"", overview);
         Assert.Contains("Tenants with a negative margin", overview);
+    }
+
+    [Fact]
+    public async Task Pages_by_a_kept_figure_are_the_months_full_order_with_tenants_without_costs_among_the_zeros()
+    {
+        // A tenant without domains: no kept rows, shown at zero this month.
+        var idle = Guid.CreateVersion7();
+        await using (var db = Db.CreateContext())
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO tenants (id, name, slug, status, plan, monthly_revenue) VALUES ({idle}, 'Aaa No Costs', {"no-costs-" + idle.ToString("N")}, 'active', 'starter', 10)", Ct);
+        await using var scope = await App.ScopeAsAsync(Demo.Exec);
+        var costs = scope.ServiceProvider.GetRequiredService<CostService>();
+        var month = (await costs.GetMonthAsync(null, Ct)).Value!;
+        var all = await costs.AllRowsAsync(month, Ct);
+        Assert.Contains(all, r => r.TenantId == idle && r.Total == 0);
+        Assert.True(all.Count(r => r.Total > 0) > 3, "enough tenants with costs for a first page read from the index");
+
+        foreach (var (sort, figure) in new (string, Func<TenantCostRow, decimal>)[]
+                 { (nameof(TenantCostRow.Total), r => r.Total), (nameof(TenantCostRow.IpCost), r => r.IpCost), (nameof(TenantCostRow.VpsCost), r => r.VpsCost) })
+        {
+            foreach (var descending in new[] { true, false })
+            {
+                // The page's order: the figure, then the name (lower case, byte order), then the id.
+                var expected = (descending ? all.OrderByDescending(figure) : all.OrderBy(figure))
+                    .ThenBy(r => r.Name.ToLowerInvariant(), StringComparer.Ordinal).ThenBy(r => r.TenantId.ToString(), StringComparer.Ordinal)
+                    .Select(r => r.TenantId).ToList();
+                var paged = new List<TenantCostRow>();
+                for (var page = 0; paged.Count < all.Count; page++)
+                {
+                    var next = await costs.PageAsync(month, null, sort, descending, page, 3, Ct);
+                    Assert.Equal(all.Count, next.Total);
+                    Assert.NotEmpty(next.Rows);
+                    paged.AddRange(next.Rows);
+                }
+                Assert.Equal(expected, paged.Select(r => r.TenantId).ToList());
+                Assert.Equal(all.OrderBy(r => r.TenantId).Select(r => (r.Revenue, r.IpCost, r.VpsCost, r.Total)),
+                    paged.OrderBy(r => r.TenantId).Select(r => (r.Revenue, r.IpCost, r.VpsCost, r.Total)));
+            }
+        }
     }
 }

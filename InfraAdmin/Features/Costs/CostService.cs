@@ -10,7 +10,8 @@ namespace InfraAdmin.Features.Costs;
 
 /// <summary>
 /// Cost per tenant (costs.view; CSV costs.export). Reads only the kept allocation, summed per month
-/// (<c>tenant_cost_monthly</c>, kept with <c>tenant_cost_daily</c> by <see cref="CostAllocationSql"/>), and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
+/// (<c>tenant_cost_monthly</c>, kept with <c>tenant_cost_daily</c> by <see cref="CostAllocationSql"/>) and per month in all
+/// (<c>tenant_cost_month_totals</c>, written with the month's rows), and tenants; the counts of domains and IPs used come from the assignments of the tenants being shown.
 /// </summary>
 public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock,
     SharedSummaries summaries)
@@ -54,10 +55,14 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     {
         await currentUser.RequireForReadAsync(Permissions.Costs.View);
         pageSize = Math.Clamp(pageSize, 1, 200);
-        var (total, rows) = await dbFactory.CountAndPageAsync(
-            db => CountTenantsAsync(db, summary.Month, summary.DaysCounted, search, ct),
-            db => TenantRowsAsync(db, summary.Month, summary.DaysCounted, search, sortBy, descending, Math.Max(0, page) * pageSize, pageSize, ct),
-            ct);
+        var skip = Math.Max(0, page) * pageSize;
+        // Unsearched, the total is the month's tenants as its summary counted them (the same rule, read with its figures).
+        var (total, rows) = string.IsNullOrWhiteSpace(search)
+            ? (summary.TenantCount, await dbFactory.ReadAsync(db => TenantRowsAsync(db, summary.Month, summary.DaysCounted, null, sortBy, descending, skip, pageSize, ct), ct))
+            : await dbFactory.CountAndPageAsync(
+                db => CountTenantsAsync(db, summary.Month, summary.DaysCounted, search, ct),
+                db => TenantRowsAsync(db, summary.Month, summary.DaysCounted, search, sortBy, descending, skip, pageSize, ct),
+                ct);
         return new CostPage(total, await dbFactory.ReadAsync(db => WithUsageAsync(db, summary, rows, ct), ct));
     }
 
@@ -74,13 +79,12 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var first = last.AddMonths(-(TrendMonths - 1));
-        // The kept rounded figures, so each point is exactly the month page's total and idle.
+        // The kept month totals (one row a month, summed from the rounded rows by the roll-up), so each point is exactly
+        // the month page's total and idle.
         var rows = await db.Database.SqlQueryRaw<TrendRow>("""
-            SELECT month, max(last_day) AS last_day, sum(total_rounded) AS total,
-                   coalesce(sum(total_rounded) FILTER (WHERE tenant_id IS NULL), 0) AS idle,
-                   coalesce(max(days) FILTER (WHERE tenant_id IS NULL), max(days))::int AS days
-            FROM tenant_cost_monthly WHERE month BETWEEN @from AND @to
-            GROUP BY month ORDER BY month
+            SELECT month, last_day, total_rounded + idle_total_rounded AS total, idle_total_rounded AS idle, days
+            FROM tenant_cost_month_totals WHERE month BETWEEN @from AND @to
+            ORDER BY month
             """, Range(first.Start, last.Start)).ToListAsync(ct);
         return rows.Select(r => new CostTrendPoint(CostMonth.Of(r.Month), r.Total, r.Idle, r.LastDay < CostMonth.Of(r.Month).End, r.Days)).ToList();
     }
@@ -189,17 +193,19 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private async Task<CostMonthSummary?> SummaryAsync(InfraAdminDbContext db, CostMonth month, CancellationToken ct,
         int highest = CostMonthSummary.HighestCount)
     {
+        // The month's kept totals and its tenants' count and revenue on another connection, while this one reads the idle
+        // row and the highest-cost tenants.
+        var sumsTask = dbFactory.ReadAsync(other => other.Database.SqlQueryRaw<TotalsRow>(SumsSql, ShownParameters(month)).ToListAsync(ct), ct);
         var idle = await db.TenantCostMonthly.AsNoTracking().TagWith(QueryTags.CostMonthSummary).Where(m => m.Month == month.Start && m.TenantId == null)
             .Select(m => new { m.Days, m.LastDay, m.IpRounded, m.VpsRounded, m.TotalRounded }).FirstOrDefaultAsync(ct);
-        if (idle is null) return null;
-        // The tenants' sums and the highest-cost tenants: independent reads, at the same time on their own connections.
-        var sumsTask = dbFactory.ReadAsync(other => other.Database.SqlQueryRaw<TotalsRow>($"""
-            SELECT count(*)::int AS tenants, coalesce(sum(revenue), 0) AS revenue, coalesce(sum(ip_cost), 0) AS ip_cost,
-                   coalesce(sum(vps_cost), 0) AS vps_cost, coalesce(sum(total), 0) AS total
-            FROM ({MonthRowsSql}) r
-            """, MonthParameters(month, idle.Days)).SingleAsync(ct), ct);
+        if (idle is null)
+        {
+            await sumsTask;
+            return null;
+        }
         var top = highest == 0 ? [] : await TenantRowsAsync(db, month, idle.Days, null, nameof(TenantCostRow.Total), descending: true, 0, highest, ct);
-        var sums = await sumsTask;
+        var sums = (await sumsTask).SingleOrDefault()
+            ?? throw new InvalidOperationException($"The kept totals of {month} are missing although its rows are kept: run `costs rebuild`.");
         return new CostMonthSummary(month, idle.LastDay, idle.Days, sums.Tenants,
             new CostLine(0, idle.IpRounded, idle.VpsRounded, idle.TotalRounded),
             new CostLine(sums.Revenue, sums.IpCost + idle.IpRounded, sums.VpsCost + idle.VpsRounded, sums.Total + idle.TotalRounded),
@@ -218,6 +224,45 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
         LEFT JOIN tenant_cost_monthly m ON m.tenant_id = t.id AND m.month = @month
         WHERE m.tenant_id IS NOT NULL OR t.created < @next::timestamp AT TIME ZONE 'UTC'
         """;
+
+    /// <summary>
+    /// The same tenants as <see cref="MonthRowsSql"/>, as a condition on <c>tenants t</c> alone: those that existed by the
+    /// month's end, and any other with kept figures (asked only for tenants created after the month).
+    /// </summary>
+    private const string ShownSql = """
+        (t.created < @next::timestamp AT TIME ZONE 'UTC'
+         OR EXISTS (SELECT 1 FROM tenant_cost_monthly m WHERE m.month = @month AND m.tenant_id = t.id))
+        """;
+
+    /// <summary>
+    /// The month's kept totals (one row, written with the month's rows by the roll-up) and the tenants shown with their
+    /// revenue, read live (revenue is not kept, and tenants come and go), as <see cref="MonthRowsSql"/> has it: pro rata
+    /// to the days counted (the totals row's days, the idle row's), to the cent; for a whole month that is
+    /// <c>monthly_revenue</c> itself (numeric(10,2)), summed without a division per tenant. No row for a month without
+    /// totals. Parameters: @month, @next, @dim.
+    /// </summary>
+    private const string SumsSql = $"""
+        SELECT s.tenants, s.revenue, k.ip_rounded AS ip_cost, k.vps_rounded AS vps_cost, k.total_rounded AS total
+        FROM tenant_cost_month_totals k
+        CROSS JOIN LATERAL (
+            SELECT count(*)::int AS tenants,
+                   coalesce(sum(CASE WHEN k.days = @dim THEN coalesce(t.monthly_revenue, 0)
+                                     ELSE round(coalesce(t.monthly_revenue, 0) * k.days / @dim, 2) END), 0) AS revenue
+            FROM tenants t WHERE {ShownSql}) s
+        WHERE k.month = @month
+        """;
+
+    /// <summary>The kept figure a sort orders by, for the sorts an index on the month's rounded figures serves (null for the others).</summary>
+    private static (string Column, Func<TenantCostRow, decimal> Figure)? KeptFigure(string? sortBy) => sortBy switch
+    {
+        nameof(TenantCostRow.IpCost) => ("ip_rounded", r => r.IpCost),
+        nameof(TenantCostRow.VpsCost) => ("vps_rounded", r => r.VpsCost),
+        nameof(TenantCostRow.Total) => ("total_rounded", r => r.Total),
+        _ => null,
+    };
+
+    /// <summary>How deep a page may reach and still be read by <see cref="KeptOrderRowsAsync"/> (the CSV export reads every row the plain way).</summary>
+    private const int KeptOrderReach = 10_000;
 
     /// <summary>The SQL sort for each sortable column (whitelisted), then name and id so pages never overlap.</summary>
     private static string OrderBy(string? sortBy, bool descending)
@@ -240,6 +285,9 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
     private static async Task<List<TenantCostRow>> TenantRowsAsync(InfraAdminDbContext db, CostMonth month, int daysCounted, string? search,
         string? sortBy, bool descending, int skip, int take, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(search) && KeptFigure(sortBy) is { } figure && (long)skip + take <= KeptOrderReach
+            && await KeptOrderRowsAsync(db, month, daysCounted, figure, descending, skip, take, ct) is { } rows)
+            return rows;
         // Only constants and the whitelisted sort are spliced in; every value is a parameter.
         var sql = $"""
             SELECT * FROM ({MonthRowsSql}) r
@@ -247,21 +295,52 @@ public sealed class CostService(IDbContextFactory<InfraAdminDbContext> dbFactory
             ORDER BY {OrderBy(sortBy, descending)}
             LIMIT @take OFFSET @skip
             """;
-        var rows = await db.Database.SqlQueryRaw<MonthRow>(sql, [.. MonthParameters(month, daysCounted), Search(search), new NpgsqlParameter("take", take), new NpgsqlParameter("skip", skip)])
-            .ToListAsync(ct);
-        return rows.Select(r => new TenantCostRow(r.TenantId, r.Name ?? "", r.Revenue, r.IpCost, r.VpsCost, r.Total)).ToList();
+        return ToRows(await db.Database.SqlQueryRaw<MonthRow>(sql,
+            [.. MonthParameters(month, daysCounted), Search(search), new NpgsqlParameter("take", take), new NpgsqlParameter("skip", skip)]).ToListAsync(ct));
     }
+
+    /// <summary>
+    /// A page sorted by a kept figure (IP, VPS or total), read in that figure's order from its index on the month's tenant
+    /// rows (then by name and id, as <see cref="OrderBy"/> sorts; the figures are never null) instead of joining every
+    /// tenant to its month. Tenants shown without kept figures count as 0 and sort among the other zeros by name, so these
+    /// rows are the page only when the last row it reaches is a kept one beyond 0 (above it, descending; below it,
+    /// ascending): every tenant before it then has kept figures too. Otherwise (a page among the zeros, or fewer kept rows
+    /// than the page reaches) null, and the caller reads the page the plain way.
+    /// </summary>
+    private static async Task<List<TenantCostRow>?> KeptOrderRowsAsync(InfraAdminDbContext db, CostMonth month, int daysCounted,
+        (string Column, Func<TenantCostRow, decimal> Figure) kept, bool descending, int skip, int take, CancellationToken ct)
+    {
+        // The figure's own order (no NULLS clause), so that the index gives it and only ties are sorted by name.
+        var sql = $"""
+            SELECT t.id AS tenant_id, t.name AS name,
+                   round(coalesce(t.monthly_revenue, 0) * @days / @dim, 2) AS revenue,
+                   m.ip_rounded AS ip_cost, m.vps_rounded AS vps_cost, m.total_rounded AS total
+            FROM tenant_cost_monthly m JOIN tenants t ON t.id = m.tenant_id
+            WHERE m.month = @month AND m.tenant_id IS NOT NULL
+            ORDER BY m.{kept.Column} {(descending ? "DESC" : "ASC")}, lower(t.name) COLLATE "C", t.id
+            LIMIT @take OFFSET @skip
+            """;
+        var rows = ToRows(await db.Database.SqlQueryRaw<MonthRow>(sql,
+            [.. MonthParameters(month, daysCounted), new NpgsqlParameter("take", take), new NpgsqlParameter("skip", skip)]).ToListAsync(ct));
+        return rows.Count == take && (descending ? kept.Figure(rows[^1]) > 0 : kept.Figure(rows[^1]) < 0) ? rows : null;
+    }
+
+    private static List<TenantCostRow> ToRows(List<MonthRow> rows) =>
+        rows.Select(r => new TenantCostRow(r.TenantId, r.Name ?? "", r.Revenue, r.IpCost, r.VpsCost, r.Total)).ToList();
 
     private static Task<int> CountTenantsAsync(InfraAdminDbContext db, CostMonth month, int daysCounted, string? search, CancellationToken ct) =>
         db.Database.SqlQueryRaw<int>($"""
-            SELECT count(*)::int AS "Value" FROM ({MonthRowsSql}) r WHERE @search::text IS NULL OR name ILIKE @search
+            SELECT count(*)::int AS "Value" FROM tenants t WHERE {ShownSql} AND (@search::text IS NULL OR t.name ILIKE @search)
             """, [.. MonthParameters(month, daysCounted), Search(search)]).SingleAsync(ct);
 
     private static NpgsqlParameter[] MonthParameters(CostMonth month, int daysCounted) =>
+        [.. ShownParameters(month), new("days", NpgsqlTypes.NpgsqlDbType.Integer) { Value = daysCounted }];
+
+    /// <summary>@month, @next (the next month's start) and @dim (its days).</summary>
+    private static NpgsqlParameter[] ShownParameters(CostMonth month) =>
     [
         new("month", NpgsqlTypes.NpgsqlDbType.Date) { Value = month.Start },
         new("next", NpgsqlTypes.NpgsqlDbType.Date) { Value = month.AddMonths(1).Start },
-        new("days", NpgsqlTypes.NpgsqlDbType.Integer) { Value = daysCounted },
         new("dim", NpgsqlTypes.NpgsqlDbType.Integer) { Value = month.DaysInMonth },
     ];
 
