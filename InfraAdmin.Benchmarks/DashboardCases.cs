@@ -134,6 +134,9 @@ public static class DashboardCases
         (Admin, new Case("Tenants (sorted by domains)",
             sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery(SortBy: nameof(TenantListRow.Domains), Descending: true)),
             "SELECT count(*) FROM tenants; " + TenantRowsSql("", "domains DESC, t.id"), 100)),
+        (Admin, new Case("Tenants (sorted by users)",
+            sp => sp.GetRequiredService<TenantService>().ListAsync(new TenantListQuery(SortBy: nameof(TenantListRow.Users), Descending: true)),
+            "SELECT count(*) FROM tenants; " + TenantRowsSql("", "users DESC, t.id"), 100)),
         (Admin, new Case("Permission check (cached)",
             async sp =>
             {
