@@ -106,6 +106,9 @@ public sealed class ScaleSeederTests : IAsyncLifetime
         // The COPY went through the overview's statement triggers too: the per-VPS counts equal a recount, one row per VPS.
         Assert.Equal("", await TextAsync(IpReputation.IpOverviewCountsTests.KeptVersusRecount));
         Assert.Equal(await ScalarAsync("SELECT count(DISTINCT vps_instance_id) FROM smtp_ip_addresses"), await ScalarAsync("SELECT count(*) FROM ip_overview_vps"));
+        // And through the tenants list's: one kept row per tenant, its users and domains equal to a recount.
+        Assert.Equal("", await TextAsync(Integration.Tenants.TenantCountsTests.KeptVersusRecount));
+        Assert.True(await ScalarAsync($"SELECT count(*) FROM tenant_counts WHERE domains = {ScaleSeeder.DomainsPerTenant}") >= Tenants);
         // A few IPs in trouble went bad within the last week, as the overview's figure expects.
         Assert.True(await ScalarAsync("SELECT count(*) FROM smtp_ip_history WHERE changed >= now() - interval '7 days' AND to_status IN ('degraded', 'burned')") > 0);
     }
