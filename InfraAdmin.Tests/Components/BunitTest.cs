@@ -27,6 +27,12 @@ public abstract class BunitTest : BunitContext
         Services.AddSingleton(sp => new ViewerProfiles(sp.GetRequiredService<IDbContextFactory<InfraAdminDbContext>>(), Feed, TimeProvider.System));
     }
 
+    /// <summary>
+    /// Renders as a circuit does (interactive server), for components that draw some parts only once live. Call after the
+    /// test's services are registered (it builds the service provider).
+    /// </summary>
+    protected void RenderInteractively() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
     /// <summary>The change feed pages here subscribe to; a test publishes on it to play a change by someone else.</summary>
     protected ChangeFeed Feed { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeFeed>.Instance);
 

@@ -47,6 +47,7 @@ public sealed class IpReputationComponentTests : BunitTest, IClassFixture<Integr
         auth.SetAuthorized(email);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, SeedIds.For("user:" + email).ToString()));
         auth.SetPolicies(permissions.Select(Policies.For).ToArray());
+        RenderInteractively();
     }
 
     private IRenderedComponent<IpDetailPage> RenderDetail()

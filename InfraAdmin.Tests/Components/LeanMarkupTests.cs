@@ -72,4 +72,18 @@ public sealed class LeanMarkupTests : BunitTest
         var link = Render<MudBlazor.MudButton>(p => p.Add(b => b.Size, MudBlazor.Size.Small).Add(b => b.Variant, MudBlazor.Variant.Text).Add(b => b.Href, "x"));
         Assert.Equal(LeanMarkup.SmallTextButton, link.Find("a").ClassName);
     }
+
+    [Fact]
+    public void The_ip_overviews_donut_is_drawn_by_the_live_page_only_with_its_place_kept_before()
+    {
+        var overview = new IpOverview(3, 1, 0, 0, 0, 24, [new CountBy("available", 2), new CountBy("burned", 1)], [], [], [], 0);
+        RenderInteractively();
+        var live = Render<IpOverviewPanel>(p => p.Add(x => x.Overview, overview));
+        Assert.NotNull(live.Find(".status-donut").QuerySelector(".mud-chart"));
+
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false)); // prerendering
+        var first = Render<IpOverviewPanel>(p => p.Add(x => x.Overview, overview));
+        Assert.Null(first.Find(".status-donut").QuerySelector(".mud-chart"));
+        Assert.Equal(["available", "burned"], first.FindAll("[data-testid=by-status] a").Select(a => a.TextContent)); // the counts say it meanwhile
+    }
 }
