@@ -84,6 +84,30 @@ public sealed class ChangeFeedTests(IntegrationTest.AppFixture fixture) : Integr
     }
 
     [Fact]
+    public async Task The_vps_grids_page_is_shared_by_the_viewers_of_one_view_and_follows_an_ip_moving_in()
+    {
+        await WaitForListenerAsync();
+        await using var scope = await App.ScopeAsAsync(Demo.Ops);
+        var fleet = scope.ServiceProvider.GetRequiredService<Features.Vps.VpsService>();
+        var view = new Features.Vps.VpsFilter();
+        var before = await fleet.SearchAsync(view, 0, 10, null, false, Freshness.Shared, Ct);
+        Assert.Same(before, await fleet.SearchAsync(view, 0, 10, null, false, Freshness.Shared, Ct));
+        Assert.NotSame(before, await fleet.SearchAsync(view, 1, 10, null, false, Freshness.Shared, Ct));
+        Assert.NotSame(before, await fleet.SearchAsync(view, 0, 10, null, false, Freshness.Current, Ct));
+
+        using var recorder = new Recorder(Feed, [LiveTables.IpAddresses]);
+        var vps = before.Rows[0];
+        await ExecAsync($"""
+            INSERT INTO smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, created, updated)
+            VALUES (gen_random_uuid(), '{vps.Id}', '100.65.0.1', 'available', 'good', now(), now())
+            """);
+        await recorder.WaitForAsync(b => b.Changes.Any(c => c.Table == LiveTables.IpAddresses));
+
+        var after = await fleet.SearchAsync(view, 0, 10, null, false, Freshness.Shared, Ct);
+        Assert.Equal(vps.IpCount + 1, after.Rows.Single(r => r.Id == vps.Id).IpCount);
+    }
+
+    [Fact]
     public async Task The_bells_shared_count_follows_a_direct_sql_write_of_an_alert()
     {
         await WaitForListenerAsync();

@@ -94,7 +94,7 @@ public partial class VpsPage
         var sort = state.SortDefinitions.FirstOrDefault();
         return await _view.LoadAsync(state, Navigation, async n =>
         {
-            var page = await Service.SearchAsync(Current, n, state.PageSize, sort?.SortBy, sort?.Descending ?? false, ct);
+            var page = await Service.SearchAsync(Current, n, state.PageSize, sort?.SortBy, sort?.Descending ?? false, Freshness.Shared, ct);
             return new GridData<VpsRow> { TotalItems = page.Total, Items = page.Rows };
         });
     }

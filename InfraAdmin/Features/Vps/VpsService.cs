@@ -27,17 +27,29 @@ public sealed class VpsService(IDbContextFactory<InfraAdminDbContext> dbFactory,
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
+    public Task<VpsResults> SearchAsync(
+        VpsFilter filter, int page, int pageSize, string? sortBy = null, bool descending = false, CancellationToken ct = default) =>
+        SearchAsync(filter, page, pageSize, sortBy, descending, Freshness.Current, ct);
+
+    /// <summary>
+    /// One page of the fleet and the number matching. Both are the same for every viewer of the view, so
+    /// <see cref="Freshness.Shared"/> shares them until a VPS or an IP changes: the open grids refreshing after a bulk change
+    /// of IPs (their IP counts move) read each view once (issue 16).
+    /// </summary>
     public async Task<VpsResults> SearchAsync(
-        VpsFilter filter, int page, int pageSize, string? sortBy = null, bool descending = false, CancellationToken ct = default)
+        VpsFilter filter, int page, int pageSize, string? sortBy, bool descending, Freshness freshness, CancellationToken ct = default)
     {
         await currentUser.RequireForReadAsync(Permissions.Vps.View);
         RefuseOutOfRange(filter);
         pageSize = Math.Clamp(pageSize, 1, 200);
-        var (total, rows) = await dbFactory.CountAndPageAsync(
-            db => Filter(db.VpsInstances.AsNoTracking(), filter).CountAsync(ct),
-            db => Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), sortBy, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize)).ToListAsync(ct),
-            ct);
-        return new VpsResults(total, rows);
+        return await summaries.GetAsync($"vps.page:{filter}:{sortBy}:{descending}:{page}:{pageSize}", OverviewTables, freshness, async c =>
+        {
+            var (total, rows) = await dbFactory.CountAndPageAsync(
+                db => Filter(db.VpsInstances.AsNoTracking(), filter).CountAsync(c),
+                db => Project(Sort(Filter(db.VpsInstances.AsNoTracking(), filter), sortBy, descending).Skip(Math.Max(0, page) * pageSize).Take(pageSize)).ToListAsync(c),
+                c);
+            return new VpsResults(total, rows);
+        }, ct);
     }
 
     public async Task<IReadOnlyList<VpsRow>> ExportAsync(VpsFilter filter, CancellationToken ct = default)
