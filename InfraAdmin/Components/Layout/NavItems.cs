@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using InfraAdmin.Authorization;
+using Microsoft.AspNetCore.Authorization;
 using MudBlazor;
 
 namespace InfraAdmin.Components.Layout;
@@ -32,4 +34,13 @@ public static class NavItems
         new("Members", "tenant/members", Icons.Material.Filled.Group, Policies.TenantAdmin, "Your tenant's users", MyTenant),
         new("Invite", "tenant/invite", Icons.Material.Filled.PersonAdd, Policies.TenantInvite, "Invite someone to your tenant", MyTenant),
     ];
+
+    /// <summary>The areas <paramref name="user"/> may open, in order: the nav's links and the overview's cards.</summary>
+    public static async Task<List<NavItem>> VisibleToAsync(IAuthorizationService authorization, ClaimsPrincipal user)
+    {
+        var visible = new List<NavItem>();
+        foreach (var item in All)
+            if ((await authorization.AuthorizeAsync(user, item.Policy)).Succeeded) visible.Add(item);
+        return visible;
+    }
 }
