@@ -61,15 +61,17 @@ public static class PageBenchmark
             }
             var load = await LoadAsync(http, path, concurrency, TimeSpan.FromSeconds(seconds));
             var memory = await browser.MemoryPerPageAsync(path, circuits, counter, gcdump);
-            var row = $"| `{path}` | {bytes / 1024.0:F1} | {single:F0} | {load.PerSecond:F0} | {load.P50:F0} | {load.P95:F0} | {load.Errors} | {load.CpuMsPerLoad:F1} | {memory.ComponentCount} | {memory.PerPageMb:F2} | {memory.RssPerPageMb:F1} |";
+            var row = $"| `{path}` | {bytes / 1024.0:F1} | {single:F0} | {load.PerSecond:F0} | {load.P50:F0} | {load.P95:F0} | {load.Errors} | {load.CpuMsPerLoad:F1} | {memory.ComponentCount} | {memory.FramesHeld} | {memory.PerPageMb:F2} | {memory.RssPerPageMb:F1} |";
             Console.WriteLine(row);
             if (showComponents && memory.Components is { } parts)
-                Console.WriteLine("    " + string.Join(", ", parts.Take(25).Select(c => $"{c.Count} {c.Type}")));
+            {
+                Console.WriteLine("    components (render tree frames they hold): " + string.Join(", ", parts.Select(c => $"{c.Count} {c.Type} ({c.Frames})")));
+            }
             rows.Add(row);
         }
         Console.WriteLine();
-        Console.WriteLine("| page | HTML KB | one load ms | loads/s | p50 ms | p95 ms | errors | CPU ms per load | components per open page | managed MB per open page | RSS MB per open page |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| page | HTML KB | one load ms | loads/s | p50 ms | p95 ms | errors | CPU ms per load | components per open page | render tree frames held | managed MB per open page | RSS MB per open page |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows) Console.WriteLine(row);
     }
 
@@ -205,9 +207,8 @@ public static class PageBenchmark
         /// What one open page is made of: its components by type, most first. A diagnostic that reads the framework's
         /// private fields (Circuit → CircuitHost → its renderer's component states); null if a new version moved them.
         /// </summary>
-        public IReadOnlyList<(string Type, int Count)>? ComponentsOfOnePage()
+        public IReadOnlyList<ComponentShare>? ComponentsOfOnePage()
         {
-            const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance;
             var circuit = _circuits.Values.FirstOrDefault();
             var host = circuit?.GetType().GetField("_circuitHost", Private)?.GetValue(circuit);
             var renderer = host?.GetType().GetProperty("Renderer", Private)?.GetValue(host);
@@ -218,15 +219,47 @@ public static class PageBenchmark
             lock (byId.SyncRoot)
             {
                 return byId.Values.Cast<object>()
-                    .Select(state => state.GetType().GetProperty("Component", Private)?.GetValue(state)?.GetType().Name ?? "?")
-                    .GroupBy(name => name).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
+                    .Select(state => (Type: state.GetType().GetProperty("Component", Private)?.GetValue(state)?.GetType().Name ?? "?",
+                        Frames: FramesHeld(state)))
+                    .GroupBy(c => c.Type)
+                    .Select(g => new ComponentShare(g.Key, g.Count(), g.Sum(c => c.Frames)))
+                    .OrderByDescending(g => g.Count).ToList();
+            }
+        }
+
+        private const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance;
+
+        /// <summary>
+        /// The render tree frames a component's state holds between renders: the capacity of its current and its next
+        /// render tree (each an array that grows by doubling and is kept for the next render), the bulk of a circuit's memory.
+        /// </summary>
+        private static int FramesHeld(object state)
+        {
+            var frames = 0;
+            for (var type = state.GetType(); type is not null; type = type.BaseType)
+                foreach (var field in type.GetFields(Private | System.Reflection.BindingFlags.DeclaredOnly))
+                    if (field.FieldType == typeof(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder))
+                        frames += Capacity(field.GetValue(state));
+            return frames;
+
+            static int Capacity(object? builder)
+            {
+                var entries = builder?.GetType().GetField("_entries", Private)?.GetValue(builder);
+                System.Reflection.FieldInfo? items = null;
+                for (var type = entries?.GetType(); type is not null && items is null; type = type.BaseType)
+                    items = type.GetField("_items", Private);
+                return (items?.GetValue(entries) as Array)?.Length ?? 0;
             }
         }
     }
 
-    internal sealed record Memory(double PerPageMb, double RssPerPageMb, IReadOnlyList<(string Type, int Count)>? Components)
+    /// <summary>Components of one type on a page: how many, and the render tree frames their states hold.</summary>
+    public sealed record ComponentShare(string Type, int Count, int Frames);
+
+    internal sealed record Memory(double PerPageMb, double RssPerPageMb, IReadOnlyList<ComponentShare>? Components)
     {
         public string ComponentCount => Components is null ? "?" : Components.Sum(c => c.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public string FramesHeld => Components is null ? "?" : Components.Sum(c => c.Frames).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The system Chromium, signed in with the benchmark's cookies.</summary>

@@ -31,6 +31,25 @@ public sealed class LeanMarkupTests : BunitTest
     }
 
     [Fact]
+    public void A_chip_is_one_markup_frame_shared_by_every_row_that_shows_it()
+    {
+#pragma warning disable BL0006 // reads the render tree to show what a row keeps
+        static Microsoft.AspNetCore.Components.RenderTree.RenderTreeFrame[] Frames(Microsoft.AspNetCore.Components.RenderFragment chip)
+        {
+            var builder = new Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder();
+            chip(builder);
+            return builder.GetFrames().Array.Take(builder.GetFrames().Count).ToArray();
+        }
+
+        var first = Assert.Single(Frames(IpChips.Status("burned")));
+        var second = Assert.Single(Frames(IpChips.Status("burned")));
+        Assert.Equal(Microsoft.AspNetCore.Components.RenderTree.RenderTreeFrameType.Markup, first.FrameType);
+        Assert.Same(first.MarkupContent, second.MarkupContent);
+        Assert.NotSame(first.MarkupContent, Assert.Single(Frames(IpChips.Status("warmed"))).MarkupContent);
+#pragma warning restore BL0006
+    }
+
+    [Fact]
     public void A_filled_chip_has_its_colour_its_test_id_and_no_icon()
     {
         var chip = Render(LeanMarkup.FilledChip("critical", MudBlazor.Color.Error, "sev")).Find(".mud-chip");
