@@ -73,4 +73,23 @@ public sealed class AlertWebhookRetryTests
         Assert.Equal([1, 1, 1, 1, 1], retry.DelaysInSeconds);
         Assert.Equal(AttemptsExceededAction.Fail, retry.OnAttemptsExceeded);
     }
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    [InlineData("ten")]
+    [InlineData("3601")]
+    [InlineData("1\0")]
+    public void A_malformed_test_delay_stops_the_start_with_what_is_wrong(string testDelay)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => RetryOfSend("Testing", testDelay));
+        Assert.Contains(JobsRegistration.TestRetryDelaySetting, error.Message);
+        Assert.Contains("0 to 3600", error.Message);
+    }
+
+    [Fact]
+    public void A_zero_test_delay_retries_at_once()
+    {
+        Assert.Equal([0, 0, 0, 0, 0], RetryOfSend("Testing", "0").DelaysInSeconds);
+    }
 }

@@ -13,7 +13,8 @@ public static class NumberText
     {
         value = 0;
         if (string.IsNullOrWhiteSpace(text)) return "Required";
-        if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+        // .NET's parser skips trailing NULs ("5\0" reads as 5): a NUL makes the text not a number.
+        if (text.Contains('\0') || !int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
             return $"A whole number between {min} and {max}";
         return value < min || value > max ? $"Between {min} and {max}" : null;
     }
@@ -36,6 +37,7 @@ public static class NumberText
     {
         value = null;
         if (string.IsNullOrWhiteSpace(text)) return required ? "Required" : null;
+        if (text.Contains('\0')) return "Not a valid number";
         if (!decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
                 CultureInfo.CurrentCulture, out var amount)
             && !decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))

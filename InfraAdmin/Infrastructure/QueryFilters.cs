@@ -35,25 +35,31 @@ public sealed class QueryFilters
         : Ignore(name, value, $"must be one of {string.Join(", ", allowed)}");
 
     public Guid? Guid(string name, string? value) =>
-        string.IsNullOrEmpty(value) ? null : System.Guid.TryParse(value, out var id) ? id : IgnoreStruct<Guid>(name, value, "is not a valid id");
+        string.IsNullOrEmpty(value) ? null : Plain(value) && System.Guid.TryParse(value, out var id) ? id : IgnoreStruct<Guid>(name, value, "is not a valid id");
 
     public bool? Bool(string name, string? value) =>
-        string.IsNullOrEmpty(value) ? null : bool.TryParse(value, out var b) ? b : IgnoreStruct<bool>(name, value, "must be true or false");
+        string.IsNullOrEmpty(value) ? null : Plain(value) && bool.TryParse(value, out var b) ? b : IgnoreStruct<bool>(name, value, "must be true or false");
 
     public int? Int(string name, string? value, int min, int max) =>
         string.IsNullOrEmpty(value) ? null
-        : int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : Plain(value) && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
         : IgnoreStruct<int>(name, value, $"must be a whole number from {min} to {max}");
 
     /// <summary>A date or date and time (ISO 8601) taken as UTC.</summary>
     public DateTime? Date(string name, string? value) =>
         string.IsNullOrEmpty(value) ? null
-        : DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d)
+        : Plain(value) && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d)
             ? DateTime.SpecifyKind(d, DateTimeKind.Utc)
             : IgnoreStruct<DateTime>(name, value, "is not a date (use yyyy-mm-dd)");
 
     /// <summary>Records <paramref name="value"/> of <paramref name="name"/> as ignored for the reason given; null.</summary>
     public string? Reject(string name, string value, string why) => Ignore(name, value, why);
+
+    /// <summary>
+    /// No NUL character: .NET's parsers skip trailing NULs ("1\0" reads as 1, "true\0" as true), which would take a
+    /// malformed value silently.
+    /// </summary>
+    private static bool Plain(string value) => !value.Contains('\0');
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

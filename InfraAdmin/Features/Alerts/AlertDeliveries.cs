@@ -141,7 +141,7 @@ public sealed class AlertWebhookSender(
             && Uri.TryCreate(test, UriKind.Absolute, out var testUri) && (testUri.Scheme == Uri.UriSchemeHttps || testUri.IsLoopback))
             return testUri;
         var url = await settings.GetAsync(SettingCatalog.AlertsWebhookUrl, ct);
-        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri : null;
+        return HttpsUrl.Parse(url);
     }
 
     public static string Sign(string secret, byte[] body) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Platform;
 
@@ -46,11 +47,14 @@ public sealed record BoolSetting(string Key, string Label, string Description, b
 public sealed record TextSetting(string Key, string Label, string Description, Regex Pattern, string PatternRule, string Example, string? Default = null)
     : SettingDefinition(Key, Label, Description)
 {
+    /// <summary>A rule the text must also pass, beyond its pattern (e.g. <see cref="HttpsUrl.IsValid"/>: what the reader can use).</summary>
+    public Func<string, bool>? Accepts { get; init; }
+
     public override string TypeName => "Text";
     public override string Rule => Default is null ? $"A JSON string: {PatternRule}" : $"A JSON string: {PatternRule} (default \"{Default}\")";
 
     public override string? Error(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String && Pattern.IsMatch(value.GetString()!)
+        value.ValueKind == JsonValueKind.String && Pattern.IsMatch(value.GetString()!) && (Accepts?.Invoke(value.GetString()!) ?? true)
             ? null
             : $"{Label} is {PatternRule}, for example {Example}.";
 }
@@ -95,7 +99,8 @@ public static partial class SettingCatalog
         "A listing on a provider of at least this weight (and below the critical weight) raises a warning; lighter ones an info alert", 1, 100, 30);
     public static readonly TextSetting AlertsWebhookUrl = new(SettingKeys.AlertsWebhookUrl, "The alert webhook URL",
         "Every new alert is posted here as JSON, signed with alerts.webhook_secret (X-InfraAdmin-Signature: sha256=<hex HMAC of the body>); unset: no webhook",
-        HttpsUrlPattern(), "an https:// address", "https://hooks.example.com/infraadmin");
+        HttpsUrlPattern(), $"an https:// address of at most {HttpsUrl.MaxLength} characters", "https://hooks.example.com/infraadmin")
+        { Accepts = HttpsUrl.IsValid };
     public static readonly TextSetting AlertsWebhookSecret = new(SettingKeys.AlertsWebhookSecret, "The alert webhook secret",
         "The HMAC-SHA256 key of the webhook's signature; save it as a sensitive key", WebhookSecretPattern(),
         "16 to 200 printable ASCII characters without spaces", "a long random string") { Sensitive = true };

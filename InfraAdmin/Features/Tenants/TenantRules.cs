@@ -1,7 +1,7 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
-using InfraAdmin.Infrastructure;
 using InfraAdmin.Components.Shared;
+using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Tenants;
 
@@ -24,10 +24,8 @@ public static partial class TenantRules
 
     public static bool IsColour(string? value) => value is not null && HexColour().IsMatch(value);
 
-    /// <summary>An absolute https URL (javascript:, data:, http: and relative URLs are refused).</summary>
-    public static bool IsHttpsUrl(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(uri.Host)
-        && value!.Length <= 500;
+    /// <summary>An absolute https URL (javascript:, data:, http: and relative URLs are refused): <see cref="HttpsUrl"/>.</summary>
+    public static bool IsHttpsUrl(string? value) => HttpsUrl.IsValid(value);
 
     public static bool IsEmail(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 255 && MailAddress.TryCreate(value, out var m) && m.Address == value;

@@ -50,7 +50,7 @@ public static class JobsRegistration
     {
         // The job filters (retries among them) of this host's servers and clients. Hangfire's default is its global list;
         // tests may shorten the retry delays (never in Production: the attributes' backoff stands there).
-        if (!environment.IsProduction() && configuration.GetValue<int?>(TestRetryDelaySetting) is { } delay)
+        if (!environment.IsProduction() && TestRetryDelay(configuration) is { } delay)
             services.AddSingleton<IJobFilterProvider>(new ShortenedRetryDelays(JobFilterProviders.Providers, delay));
         var connectionString = configuration.GetConnectionString("InfraAdmin") ?? "";
         services.AddHangfire(config => config
@@ -65,6 +65,20 @@ public static class JobsRegistration
             services.AddHangfireServer(o => o.WorkerCount = 2);
         services.AddSingleton<JobRunner>();
         return services;
+    }
+
+    /// <summary>
+    /// <see cref="TestRetryDelaySetting"/>: null when unset, else whole seconds from 0 to 3600. Anything else stops the
+    /// start with what is wrong, rather than being read as some other delay.
+    /// </summary>
+    public static int? TestRetryDelay(IConfiguration configuration)
+    {
+        var text = configuration[TestRetryDelaySetting];
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        // Digits only: int.Parse would also take a trailing NUL ("1\0").
+        return text.Length <= 4 && text.All(char.IsAsciiDigit) && int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) is var seconds && seconds <= 3600
+            ? seconds
+            : throw new InvalidOperationException($"{TestRetryDelaySetting} must be a whole number of seconds from 0 to 3600, not “{text}”.");
     }
 
     /// <summary>Declares every registered job as a Hangfire recurring job (idempotent; any instance may do it).</summary>
