@@ -19,7 +19,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         IServiceScopeFactory scopeFactory,
         PermissionStore permissions,
         SessionStore sessions,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IHostApplicationLifetime lifetime)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
@@ -30,6 +31,21 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        // The host is stopping (a deploy, a restart) and the open page goes with it: reading the user now would only fail
+        // on disposed services and log an error for every open page.
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return true;
+        try
+        {
+            return await ValidateAsync(authenticationState, cancellationToken);
+        }
+        catch (ObjectDisposedException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    private async Task<bool> ValidateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
