@@ -21,6 +21,8 @@ public sealed class BadExportParameterTests(IntegrationTest.AppFixture fixture) 
     [InlineData("/ip-reputation/export.csv?stale=maybe", "stale=“maybe” must be true or false")]
     [InlineData("/ip-reputation/export.csv?degraded_within=-1", "degraded_within=“-1” must be a whole number")]
     [InlineData("/ip-reputation/export.csv?q=a%00b", "“q” contains a NUL character")]
+    [InlineData("/ip-reputation/export.csv?stale=true%00", "stale=“true␀” must be true or false")] // .NET alone reads it as true
+    [InlineData("/vps/export.csv?billing_day=5%00", "billing_day=“5␀” must be a whole number from 1 to 31")]
     [InlineData("/tenants/export.csv?status=sleeping", "status=“sleeping” must be one of active, trial, suspended")]
     [InlineData("/tenants/export.csv?q=a%00b", "“q” contains a NUL character")]
     [InlineData("/costs/export.csv?month=abc", "is not a month")]
