@@ -289,7 +289,7 @@ public static class CostAllocationSql
         catch
         {
             await stop.CancelAsync();
-            try { await laterPart; } catch (OperationCanceledException) { } catch (PostgresException) { }
+            try { await laterPart; } catch (OperationCanceledException) { } catch (NpgsqlException) { } // the first failure is the one to report
             throw;
         }
         await laterPart;
