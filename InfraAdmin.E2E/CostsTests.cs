@@ -17,7 +17,7 @@ public sealed class CostsTests(E2EFixture fixture) : E2ETest(fixture)
     {
         await base.InitializeAsync();
         await using var db = Fixture.Database.CreateContext();
-        await CostAllocationSql.RebuildAsync(db, LastMonth.Previous.Start, Today, Xunit.TestContext.Current.CancellationToken);
+        await CostAllocationSql.RebuildAsync(db, helper: null, LastMonth.Previous.Start, Today, Xunit.TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class GridViewTests(E2EFixture fixture) : E2ETest(fixture)
         await using (var db = Fixture.Database.CreateContext()) // this month's cost figures, for /costs
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            await Features.Costs.CostAllocationSql.RebuildAsync(db, Features.Costs.CostMonth.Of(today).Start, today, TestContext.Current.CancellationToken);
+            await Features.Costs.CostAllocationSql.RebuildAsync(db, helper: null, Features.Costs.CostMonth.Of(today).Start, today, TestContext.Current.CancellationToken);
         }
         var email = await TestUsers.CreateStaffAsync(Fixture.Database, "grid", Password, roleId: 1);
         await SignInAsync(email, Password);

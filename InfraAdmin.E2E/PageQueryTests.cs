@@ -25,7 +25,7 @@ public sealed class PageQueryTests : IAsyncLifetime
         await using (var db = _database.CreateContext()) // this month's cost figures, for /costs and the overview's cost card
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            await Features.Costs.CostAllocationSql.RebuildAsync(db, Features.Costs.CostMonth.Of(today).Start, today, TestContext.Current.CancellationToken);
+            await Features.Costs.CostAllocationSql.RebuildAsync(db, helper: null, Features.Costs.CostMonth.Of(today).Start, today, TestContext.Current.CancellationToken);
         }
         _server = await AppServer.StartAsync(_database, new Dictionary<string, string>
         {

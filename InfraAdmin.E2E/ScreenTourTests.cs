@@ -25,7 +25,7 @@ public sealed class ScreenTourTests(E2EFixture fixture) : E2ETest(fixture)
         // Cost figures for the kept months, so the cost pages and the overview show numbers, not their empty state.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         await using var db = Fixture.Database.CreateContext();
-        await InfraAdmin.Features.Costs.CostAllocationSql.RebuildAsync(db, today.AddMonths(-14), today, Xunit.TestContext.Current.CancellationToken);
+        await InfraAdmin.Features.Costs.CostAllocationSql.RebuildAsync(db, helper: null, today.AddMonths(-14), today, Xunit.TestContext.Current.CancellationToken);
     }
 
     /// <summary>The columns people come to a grid for: at 1440 px each is in view without scrolling sideways.</summary>

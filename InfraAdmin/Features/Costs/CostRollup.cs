@@ -25,7 +25,9 @@ public sealed class CostRollup(IDbContextFactory<InfraAdminDbContext> dbFactory,
         if (to > Today) to = Today;
         var watch = Stopwatch.StartNew();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await CostAllocationSql.RebuildAsync(db, from, to, ct);
+        // A second context for the later half of a long range (it opens a connection only when the range is split).
+        await using var helper = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await CostAllocationSql.RebuildAsync(db, helper, from, to, ct);
         logger.LogInformation("Cost allocation {From}..{To}: {Rows} rows in {Ms} ms", from, to, rows, watch.ElapsedMilliseconds);
         return rows;
     }
