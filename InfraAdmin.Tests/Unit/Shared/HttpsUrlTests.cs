@@ -10,6 +10,10 @@ public sealed class HttpsUrlTests
     [Theory]
     [InlineData("https://hooks.example.com/infraadmin", true)]
     [InlineData("https://hooks.example.com:8443/x?y=1", true)]
+    [InlineData("https://cdn.example.com/logo.png", true)]
+    [InlineData("http://cdn.example.com/logo.png", false)]
+    [InlineData("data:image/png;base64,AAAA", false)]
+    [InlineData("/assets/logo.png", false)]
     [InlineData("http://hooks.example.com/infraadmin", false)]
     [InlineData("https://hooks.example.com:99999/x", false)] // the old webhook pattern took it; Uri cannot
     [InlineData("https://", false)]
@@ -24,12 +28,13 @@ public sealed class HttpsUrlTests
         Assert.Equal(valid, HttpsUrl.Parse(value) is not null);
     }
 
-    [Fact]
-    public void A_url_has_at_most_500_characters()
+    [Theory]
+    [InlineData("https://hooks.example.com/")]
+    [InlineData("https://cdn.example.com/")]
+    public void A_url_has_at_most_500_characters(string start)
     {
-        const string start = "https://hooks.example.com/";
-        Assert.True(HttpsUrl.IsValid(start + new string('a', HttpsUrl.MaxLength - start.Length)));
-        Assert.False(HttpsUrl.IsValid(start + new string('a', HttpsUrl.MaxLength + 1 - start.Length)));
+        Assert.True(HttpsUrl.IsValid(start + new string('a', 500 - start.Length)));
+        Assert.False(HttpsUrl.IsValid(start + new string('a', 501 - start.Length)));
     }
 
     [Theory]

@@ -24,9 +24,6 @@ public static partial class TenantRules
 
     public static bool IsColour(string? value) => value is not null && HexColour().IsMatch(value);
 
-    /// <summary>An absolute https URL (javascript:, data:, http: and relative URLs are refused): <see cref="HttpsUrl"/>.</summary>
-    public static bool IsHttpsUrl(string? value) => HttpsUrl.IsValid(value);
-
     public static bool IsEmail(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 255 && MailAddress.TryCreate(value, out var m) && m.Address == value;
 
@@ -37,9 +34,9 @@ public static partial class TenantRules
             errors[nameof(f.BillingEmail)] = "Enter a valid email address.";
         if (!string.IsNullOrWhiteSpace(f.PrimaryColor) && !IsColour(f.PrimaryColor.Trim()))
             errors[nameof(f.PrimaryColor)] = "Use a colour like #1565C0 (# and six hex digits).";
-        if (!string.IsNullOrWhiteSpace(f.LogoUrl) && !IsHttpsUrl(f.LogoUrl.Trim()))
+        if (!string.IsNullOrWhiteSpace(f.LogoUrl) && !HttpsUrl.IsValid(f.LogoUrl.Trim()))
             errors[nameof(f.LogoUrl)] = "The logo must be an https:// address.";
-        if (!string.IsNullOrWhiteSpace(f.FaviconUrl) && !IsHttpsUrl(f.FaviconUrl.Trim()))
+        if (!string.IsNullOrWhiteSpace(f.FaviconUrl) && !HttpsUrl.IsValid(f.FaviconUrl.Trim()))
             errors[nameof(f.FaviconUrl)] = "The favicon must be an https:// address.";
         if (!string.IsNullOrWhiteSpace(f.DateFormat) && !DateFormats.Contains(f.DateFormat))
             errors[nameof(f.DateFormat)] = "Pick one of the listed date formats.";

@@ -1,6 +1,7 @@
 using InfraAdmin.Authorization;
 using InfraAdmin.Components.Layout;
 using InfraAdmin.Components.Shared;
+using InfraAdmin.Infrastructure;
 
 namespace InfraAdmin.Features.Tenants;
 
@@ -12,10 +13,10 @@ public sealed class TenantThemeSource(ViewerProfiles profiles, CurrentUser curre
     public async Task<ThemeLook?> GetAsync()
     {
         var t = await GetTenantAsync();
-        return t is null ? null : new ThemeLook(null, Safe(t.PrimaryColor, TenantRules.IsColour), Safe(t.LogoUrl, TenantRules.IsHttpsUrl), t.SidebarCollapsed, t.Name);
+        return t is null ? null : new ThemeLook(null, Safe(t.PrimaryColor, TenantRules.IsColour), Safe(t.LogoUrl, HttpsUrl.IsValid), t.SidebarCollapsed, t.Name);
     }
 
-    public async Task<string?> GetFaviconAsync() => Safe((await GetTenantAsync())?.FaviconUrl, TenantRules.IsHttpsUrl);
+    public async Task<string?> GetFaviconAsync() => Safe((await GetTenantAsync())?.FaviconUrl, HttpsUrl.IsValid);
 
     // One read per circuit, shared by the layout's theme and the favicon even while it is still running.
     private Task<ViewerTenant?> GetTenantAsync() => _tenant ??= LoadAsync();
