@@ -209,13 +209,9 @@ public static class PageBenchmark
         /// </summary>
         public IReadOnlyList<ComponentShare>? ComponentsOfOnePage()
         {
-            var circuit = _circuits.Values.FirstOrDefault();
-            var host = circuit?.GetType().GetField("_circuitHost", Private)?.GetValue(circuit);
+            var host = FieldValue(_circuits.Values.FirstOrDefault(), "_circuitHost");
             var renderer = host?.GetType().GetProperty("Renderer", Private)?.GetValue(host);
-            System.Reflection.FieldInfo? states = null;
-            for (var type = renderer?.GetType(); type is not null && states is null; type = type.BaseType)
-                states = type.GetField("_componentStateById", Private);
-            if (states?.GetValue(renderer) is not System.Collections.IDictionary byId) return null;
+            if (FieldValue(renderer, "_componentStateById") is not System.Collections.IDictionary byId) return null;
             lock (byId.SyncRoot)
             {
                 return byId.Values.Cast<object>()
@@ -242,14 +238,16 @@ public static class PageBenchmark
                         frames += Capacity(field.GetValue(state));
             return frames;
 
-            static int Capacity(object? builder)
-            {
-                var entries = builder?.GetType().GetField("_entries", Private)?.GetValue(builder);
-                System.Reflection.FieldInfo? items = null;
-                for (var type = entries?.GetType(); type is not null && items is null; type = type.BaseType)
-                    items = type.GetField("_items", Private);
-                return (items?.GetValue(entries) as Array)?.Length ?? 0;
-            }
+            static int Capacity(object? builder) => (FieldValue(FieldValue(builder, "_entries"), "_items") as Array)?.Length ?? 0;
+        }
+
+        /// <summary>The value of <paramref name="target"/>'s private field <paramref name="name"/>, declared by its type or a base type.</summary>
+        private static object? FieldValue(object? target, string name)
+        {
+            for (var type = target?.GetType(); type is not null; type = type.BaseType)
+                if (type.GetField(name, Private | System.Reflection.BindingFlags.DeclaredOnly) is { } field)
+                    return field.GetValue(target);
+            return null;
         }
     }
 
