@@ -5,7 +5,7 @@ namespace InfraAdmin.Tests.Unit;
 /// <summary>
 /// Every loading indicator the app renders has an accessible name (axe: aria-progressbar-name). MudTable's built-in
 /// bar takes no name, so tables show a named MudProgressLinear of their own instead of <c>Loading=</c>; MudDataGrid's
-/// bar (shown while ServerData loads) takes none either, so every grid stands after a GridLoadingBar that names it.
+/// bar (shown while ServerData loads) takes none either, so grids are LeanGrids, whose bar is named by its LoadingLabel.
 /// </summary>
 public sealed partial class LoadingIndicatorTests
 {
@@ -18,8 +18,8 @@ public sealed partial class LoadingIndicatorTests
     [GeneratedRegex(@"<MudDataGrid\b", RegexOptions.Singleline)]
     private static partial Regex DataGrid();
 
-    [GeneratedRegex(@"<GridLoadingBar\b[^>]*/>\s*<MudDataGrid\b", RegexOptions.Singleline)]
-    private static partial Regex NamedDataGrid();
+    [GeneratedRegex(@"<LeanGrid\b[^>]*>", RegexOptions.Singleline)]
+    private static partial Regex LeanGridTag();
 
     private static IEnumerable<(string Path, string Text)> RazorFiles()
     {
@@ -47,23 +47,14 @@ public sealed partial class LoadingIndicatorTests
     }
 
     [Fact]
-    public void Every_data_grid_has_a_named_loading_bar_its_loader_drives()
+    public void Every_grid_names_its_loading_bar()
     {
-        var missing = RazorFiles()
-            .Where(f => DataGrid().Matches(f.Text).Count != NamedDataGrid().Matches(f.Text).Count
-                        || (DataGrid().IsMatch(f.Text) && !LoaderText(f.Path, f.Text).Contains("GridLoadingBar.Track(")))
-            .Select(f => f.Path).ToList();
-        Assert.True(missing.Count == 0,
-            "MudDataGrid's built-in loading bar has no name; put <GridLoadingBar> directly before the grid and wrap ServerData in GridLoadingBar.Track in: "
-            + string.Join(", ", missing));
-    }
-
-    /// <summary>The page's markup plus its code-behind, where the ServerData loader may live.</summary>
-    private static string LoaderText(string path, string text)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfraAdmin.sln"))) root = Path.GetDirectoryName(root)!;
-        var codeBehind = Path.Combine(root, path + ".cs");
-        return File.Exists(codeBehind) ? text + File.ReadAllText(codeBehind) : text;
+        var files = RazorFiles().ToList();
+        var mudGrids = files.Where(f => DataGrid().IsMatch(f.Text)).Select(f => f.Path).ToList();
+        Assert.True(mudGrids.Count == 0, "MudDataGrid's built-in loading bar has no name; use LeanGrid in: " + string.Join(", ", mudGrids));
+        var grids = files.SelectMany(f => LeanGridTag().Matches(f.Text).Select(m => (f.Path, m.Value))).ToList();
+        Assert.True(grids.Count >= 9, $"Expected every grid page's LeanGrid, found {grids.Count}");
+        var unnamed = grids.Where(g => !System.Text.RegularExpressions.Regex.IsMatch(g.Value, @"LoadingLabel=""Loading \w")).Select(g => g.Path).ToList();
+        Assert.True(unnamed.Count == 0, "A LeanGrid without a LoadingLabel (\"Loading …\") in: " + string.Join(", ", unnamed));
     }
 }

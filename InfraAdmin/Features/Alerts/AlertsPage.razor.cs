@@ -42,9 +42,8 @@ public partial class AlertsPage
     }
 
     private readonly FilterModel _filter = new();
-    private MudDataGrid<AlertRow>? _grid;
-    private MudDataGrid<AlertDeliveryRow>? _deliveries;
-    private GridLoadingBar? _loading, _deliveriesLoading;
+    private LeanGrid<AlertRow>? _grid;
+    private LeanGrid<AlertDeliveryRow>? _deliveries;
     private readonly UrlFilter<AlertFilter> _url = new();
     private readonly GridView _view = new(nameof(AlertRow.Severity), nameof(AlertRow.Title), nameof(AlertRow.Rule), nameof(AlertRow.RaisedAt), nameof(AlertRow.ResolvedAt));
     private HashSet<string> _mayAck = [];
@@ -80,23 +79,21 @@ public partial class AlertsPage
         (_filter.State, _filter.Severity, _filter.Rule, _filter.Q) = (Current.State, Current.Severity, Current.Rule, Current.Q);
     }
 
-    private Task<GridData<AlertRow>> LoadAsync(GridState<AlertRow> state, CancellationToken ct) =>
-        GridLoadingBar.Track(_loading, async () =>
+    private async Task<GridData<AlertRow>> LoadAsync(GridState<AlertRow> state, CancellationToken ct)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        return await _view.LoadAsync(state, Navigation, async n =>
         {
-            var sort = state.SortDefinitions.FirstOrDefault();
-            return await _view.LoadAsync(state, Navigation, async n =>
-            {
-                var page = await Service.SearchAsync(Current, n, state.PageSize, sort?.SortBy, sort?.Descending ?? true, ct);
-                return new GridData<AlertRow> { TotalItems = page.Total, Items = page.Rows };
-            });
+            var page = await Service.SearchAsync(Current, n, state.PageSize, sort?.SortBy, sort?.Descending ?? true, ct);
+            return new GridData<AlertRow> { TotalItems = page.Total, Items = page.Rows };
         });
+    }
 
-    private Task<GridData<AlertDeliveryRow>> LoadDeliveriesAsync(GridState<AlertDeliveryRow> state, CancellationToken ct) =>
-        GridLoadingBar.Track(_deliveriesLoading, async () =>
-        {
-            var page = await Service.DeliveriesAsync(state.Page, state.PageSize, ct);
-            return new GridData<AlertDeliveryRow> { TotalItems = page.Total, Items = page.Rows };
-        });
+    private async Task<GridData<AlertDeliveryRow>> LoadDeliveriesAsync(GridState<AlertDeliveryRow> state, CancellationToken ct)
+    {
+        var page = await Service.DeliveriesAsync(state.Page, state.PageSize, ct);
+        return new GridData<AlertDeliveryRow> { TotalItems = page.Total, Items = page.Rows };
+    }
 
     /// <summary>An alert was raised, acknowledged or resolved (by anyone, on any instance): the grid's page again, in place.</summary>
     private async Task LiveReloadAsync(ChangeBatch batch)

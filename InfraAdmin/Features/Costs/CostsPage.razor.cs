@@ -31,12 +31,11 @@ public partial class CostsPage
     [PersistentState] public string? Message { get; set; }
     [PersistentState] public bool SummaryLoaded { get; set; }
     [PersistentState] public string? SummaryFor { get; set; } // the month query the figures are for
-    private MudDataGrid<TenantCostRow>? _grid;
+    private LeanGrid<TenantCostRow>? _grid;
     private readonly UrlFilter<(CostMonth Month, string? Q)> _url = new(); // the grid's month and search
     // Unsorted, the list is by total cost, highest first.
     private readonly GridView _view = new(nameof(TenantCostRow.Name), nameof(TenantCostRow.Revenue), nameof(TenantCostRow.IpCost),
         nameof(TenantCostRow.VpsCost), nameof(TenantCostRow.Total), nameof(TenantCostRow.Margin), nameof(TenantCostRow.MarginPercent));
-    private GridLoadingBar? _loading;
 
     /// <summary>The current month and the 24 before it.</summary>
     private IEnumerable<string> MonthChoices =>
@@ -91,10 +90,7 @@ public partial class CostsPage
         if (_grid is not null) await _grid.ReloadServerData();
     }
 
-    private Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct) =>
-        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
-
-    private async Task<GridData<TenantCostRow>> LoadPageAsync(GridState<TenantCostRow> state, CancellationToken ct)
+    private async Task<GridData<TenantCostRow>> LoadAsync(GridState<TenantCostRow> state, CancellationToken ct)
     {
         if (Summary is not { } summary) return new GridData<TenantCostRow> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();

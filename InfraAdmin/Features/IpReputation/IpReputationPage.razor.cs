@@ -61,9 +61,8 @@ public partial class IpReputationPage
     }
 
     private readonly FilterModel _form = new();
-    private MudDataGrid<IpRow>? _grid;
-    private GridLoadingBar? _loading;
-    private HashSet<IpRow> _selected = [];
+    private LeanGrid<IpRow>? _grid;
+    private HashSet<IpRow> _selected = new(IpRow.ById);
     // Loaded while prerendering and carried into the interactive render (persistent component state), so a page load
     // queries them once, not once for the HTML and again for the circuit.
     [PersistentState] public IpOverview? Overview { get; set; }
@@ -109,7 +108,7 @@ public partial class IpReputationPage
         _form.Q = Q; _form.Status = Status; _form.Reputation = Reputation; _form.Region = Region;
         if (Vps != _form.Vps?.Id) _form.Vps = Vps is { } vps ? (await Service.VpsOptionsAsync(null, vps)).FirstOrDefault() : null;
         _form.Listed = Listed; _form.Stale = Stale; _form.Trouble = Trouble;
-        _selected = [];
+        _selected = new(IpRow.ById);
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -119,10 +118,7 @@ public partial class IpReputationPage
         StateHasChanged();
     }
 
-    private Task<GridData<IpRow>> LoadAsync(GridState<IpRow> state, CancellationToken ct) =>
-        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
-
-    private async Task<GridData<IpRow>> LoadPageAsync(GridState<IpRow> state, CancellationToken ct)
+    private async Task<GridData<IpRow>> LoadAsync(GridState<IpRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var by = sort?.SortBy switch
@@ -157,10 +153,6 @@ public partial class IpReputationPage
             (null, null, null, null, null, null, false, false);
         Navigation.NavigateTo("ip-reputation");
     }
-
-    /// <summary>A row's checkbox changed: the grid's own selection (the bulk bar's count follows @bind-SelectedItems).</summary>
-    private EventCallback<ChangeEventArgs> SelectRow(CellContext<IpRow> cell) =>
-        EventCallback.Factory.Create<ChangeEventArgs>(this, e => cell.Actions.SetSelectedItemAsync(e.Value is true));
 
     private void ClearRecent() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("degraded_within", (int?)null));
 
@@ -199,7 +191,7 @@ public partial class IpReputationPage
 
     private async Task RefreshAsync()
     {
-        _selected = [];
+        _selected = new(IpRow.ById);
         Overview = await Service.OverviewAsync(); // after this user's own change: read now, so they see it at once
         _readNow = true;
         try

@@ -48,11 +48,10 @@ public partial class StaffPage
         public string? Notes { get; set; }
     }
 
-    private MudDataGrid<StaffRow>? _grid;
+    private LeanGrid<StaffRow>? _grid;
     private readonly UrlFilter<StaffQuery> _url = new(); // filters only; sort and page are the grid's view
     private readonly GridView _view = new(nameof(StaffRow.Email), nameof(StaffRow.RoleName), nameof(StaffRow.Added), nameof(StaffRow.LastSignIn));
     private StaffQuery Filter => new(Search, RoleId);
-    private GridLoadingBar? _loading;
     private IReadOnlyList<RoleSummary> _roles = [];
     private bool _canManage;
     private readonly FilterModel _filter = new();
@@ -98,10 +97,7 @@ public partial class StaffPage
         StateHasChanged();
     }
 
-    private Task<GridData<StaffRow>> LoadAsync(GridState<StaffRow> state, CancellationToken ct) =>
-        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
-
-    private async Task<GridData<StaffRow>> LoadPageAsync(GridState<StaffRow> state, CancellationToken ct)
+    private async Task<GridData<StaffRow>> LoadAsync(GridState<StaffRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var sortBy = sort?.SortBy switch

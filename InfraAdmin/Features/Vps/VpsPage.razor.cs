@@ -46,8 +46,7 @@ public partial class VpsPage
     }
 
     private readonly FilterModel _filter = new();
-    private MudDataGrid<VpsRow>? _grid;
-    private GridLoadingBar? _loading;
+    private LeanGrid<VpsRow>? _grid;
     private readonly UrlFilter<VpsFilter> _url = new();
     private readonly GridView _view = new(nameof(VpsRow.ProviderId), nameof(VpsRow.IpAddress), nameof(VpsRow.Region), nameof(VpsRow.Status),
         nameof(VpsRow.MonthlyCost), nameof(VpsRow.ApproximateCost), nameof(VpsRow.BillingDay), nameof(VpsRow.PeriodEnd),
@@ -86,10 +85,7 @@ public partial class VpsPage
         _filter.Q = Q;
     }
 
-    private Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct) =>
-        GridLoadingBar.Track(_loading, () => LoadPageAsync(state, ct));
-
-    private async Task<GridData<VpsRow>> LoadPageAsync(GridState<VpsRow> state, CancellationToken ct)
+    private async Task<GridData<VpsRow>> LoadAsync(GridState<VpsRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         return await _view.LoadAsync(state, Navigation, async n =>
