@@ -84,6 +84,39 @@ public sealed class LeanMarkupTests : BunitTest
     }
 
     [Fact]
+    public void A_labeled_checkbox_looks_like_a_dense_mudcheckbox_with_a_label_is_named_by_it_and_reports_its_value()
+    {
+        var mud = Render<MudBlazor.MudCheckBox<bool>>(p => p.Add(c => c.Label, "Stale check").Add(c => c.Dense, true)).Find("label");
+        bool? changed = null;
+        var lean = Render(LeanMarkup.LabeledCheckBox(false, "Stale <check>",
+            Microsoft.AspNetCore.Components.EventCallback.Factory.Create<Microsoft.AspNetCore.Components.ChangeEventArgs>(this, e => changed = e.Value is true), "f")).Find("label");
+        Assert.Equal(mud.ClassName, lean.ClassName);
+        Assert.Equal(mud.QuerySelector("span")!.ClassName, lean.QuerySelector("span")!.ClassName);
+        Assert.Equal(mud.QuerySelector("span.mud-typography")!.ClassName, lean.QuerySelector("span.mud-typography")!.ClassName);
+        Assert.Equal(mud.QuerySelector("svg")!.InnerHtml, lean.QuerySelector("svg")!.InnerHtml);
+        Assert.Equal("Stale <check>", lean.QuerySelector("span.mud-typography")!.TextContent); // text, encoded; it names the input (a label around it)
+        Assert.Equal("f", lean.GetAttribute("data-testid"));
+        lean.QuerySelector("input")!.Change(true);
+        Assert.True(changed);
+        Assert.Contains("mud-checkbox-true", Render(LeanMarkup.LabeledCheckBox(true, "x", default)).Find("label span").ClassName);
+    }
+
+    [Fact]
+    public void An_outlined_link_is_mudbuttons_outlined_link_with_its_start_icon()
+    {
+        var mud = Render<MudBlazor.MudButton>(p => p.Add(b => b.Href, "x.csv?a=1&b=2").Add(b => b.Variant, MudBlazor.Variant.Outlined)
+            .Add(b => b.StartIcon, MudBlazor.Icons.Material.Filled.Download)).Find("a");
+        var lean = Render(LeanMarkup.OutlinedLink("x.csv?a=1&b=2", "Export <CSV>", MudBlazor.Icons.Material.Filled.Download, "export")).Find("a");
+        Assert.Equal(mud.ClassName, lean.ClassName);
+        Assert.Equal(mud.GetAttribute("href"), lean.GetAttribute("href"));
+        Assert.Equal(mud.QuerySelector(".mud-button-icon-start")!.ClassName, lean.QuerySelector(".mud-button-icon-start")!.ClassName);
+        Assert.Equal(mud.QuerySelector("svg")!.ClassName, lean.QuerySelector("svg")!.ClassName);
+        Assert.Equal(mud.QuerySelector("svg")!.InnerHtml, lean.QuerySelector("svg")!.InnerHtml);
+        Assert.Equal("Export <CSV>", lean.TextContent);
+        Assert.Equal("export", lean.GetAttribute("data-testid"));
+    }
+
+    [Fact]
     public void The_small_button_classes_are_mudbuttons_own()
     {
         var outlined = Render<MudBlazor.MudButton>(p => p.Add(b => b.Size, MudBlazor.Size.Small).Add(b => b.Variant, MudBlazor.Variant.Outlined));

@@ -10,7 +10,7 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
 {
     public static readonly string DefaultPrimary = "#3949AB";
 
-    public MudTheme Theme { get; private set; } = Build(DefaultPrimary);
+    public MudTheme Theme { get; private set; } = Shared(DefaultPrimary);
     public bool IsDarkMode { get; set; }
     public string? LogoUrl { get; private set; }
     /// <summary>Whose logo <see cref="LogoUrl"/> is (the tenant's name); null for the console's own.</summary>
@@ -26,7 +26,7 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
             var look = await source.GetAsync();
             if (look is null) continue;
             IsDarkMode = look.DarkMode ?? IsDarkMode;
-            if (look.PrimaryColor is { } color) Theme = Build(color);
+            if (look.PrimaryColor is { } color) Theme = Shared(color);
             if (look.LogoUrl is not null) (LogoUrl, LogoName) = (look.LogoUrl, look.LogoName);
             SidebarCollapsed = look.SidebarCollapsed ?? SidebarCollapsed;
         }
@@ -45,6 +45,17 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
         IsDarkMode = darkMode;
         Changed?.Invoke();
     }
+
+    // One theme per primary colour for every open page (MudBlazor only reads it): a theme is about 230 colour objects, which
+    // every page kept a copy of. Past MaxSharedThemes colours (tenants choose theirs) a page builds its own.
+    private const int MaxSharedThemes = 256;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MudTheme> Themes = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The theme for <paramref name="primary"/>, the same instance for every page that asks for that colour.</summary>
+    public static MudTheme Shared(string primary) =>
+        Themes.TryGetValue(primary, out var theme) ? theme
+        : Themes.Count < MaxSharedThemes ? Themes.GetOrAdd(primary, Build)
+        : Build(primary);
 
     private static MudTheme Build(string primary) => new()
     {

@@ -63,11 +63,65 @@ public static class LeanMarkup
         b.CloseElement();
     };
 
+    /// <summary>
+    /// A form's checkbox with its label beside it, as a dense <c>MudCheckBox</c> with a <c>Label</c> renders it: the label
+    /// text names it, Tab reaches it and Space toggles it. <paramref name="onChange"/> gets the new value (<c>e.Value is true</c>).
+    /// </summary>
+    public static RenderFragment LabeledCheckBox(bool isChecked, string label, EventCallback<ChangeEventArgs> onChange, string? testId = null) => b =>
+    {
+        b.OpenElement(0, "label");
+        b.AddAttribute(1, "class", "mud-checkbox mud-input-content-placement-end");
+        b.AddAttribute(2, "data-testid", testId);
+        b.OpenElement(3, "span");
+        b.AddAttribute(4, "class", isChecked ? DenseCheckedClasses : DenseUncheckedClasses);
+        b.OpenElement(5, "input");
+        b.AddAttribute(6, "type", "checkbox");
+        b.AddAttribute(7, "class", "mud-checkbox-input");
+        b.AddAttribute(8, "checked", isChecked);
+        b.AddAttribute(9, "onchange", onChange);
+        b.CloseElement();
+        b.AddMarkupContent(10, isChecked ? CheckedIcon : UncheckedIcon);
+        b.CloseElement();
+        b.OpenElement(11, "span");
+        b.AddAttribute(12, "class", "mud-typography mud-typography-body1");
+        b.AddContent(13, label);
+        b.CloseElement();
+        b.CloseElement();
+    };
+
+    /// <summary>
+    /// An outlined <c>MudButton</c> with a start icon, as a link (<c>Href</c>): a CSV export, say. <paramref name="icon"/> is
+    /// a constant of <c>Icons.Material</c>.
+    /// </summary>
+    public static RenderFragment OutlinedLink(string href, string text, string icon, string? testId = null) => b =>
+    {
+        b.OpenElement(0, "a");
+        b.AddAttribute(1, "href", href);
+        b.AddAttribute(2, "class", OutlinedButton);
+        b.AddAttribute(3, "data-testid", testId);
+        b.OpenElement(4, "span");
+        b.AddAttribute(5, "class", "mud-button-label");
+        b.AddMarkupContent(6, StartIcon(icon));
+        b.AddContent(7, text);
+        b.CloseElement();
+        b.CloseElement();
+    };
+
+    /// <summary>The classes of a <c>MudButton</c>, outlined, in the default colour and size.</summary>
+    public const string OutlinedButton = "mud-button-root mud-button mud-button-outlined mud-button-outlined-default mud-button-outlined-size-medium mud-ripple";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> StartIcons = new();
+    private static string StartIcon(string icon) => StartIcons.GetOrAdd(icon, i =>
+        "<span class=\"mud-button-icon-start mud-button-icon-size-medium\">" + Svg("mud-icon-root mud-svg-icon mud-icon-size-medium", i) + "</span>");
+
     // What AddEventStopPropagationAttribute(…, "onclick", true) writes, without building the name again for every row.
     private const string StopClickPropagation = "__internal_stopPropagation_onclick";
     private const string CheckBoxClasses = "mud-button-root mud-icon-button mud-default-text hover:mud-default-hover mud-ripple mud-ripple-checkbox ";
     private const string CheckedClasses = CheckBoxClasses + "mud-checkbox-true";
     private const string UncheckedClasses = CheckBoxClasses + "mud-checkbox-false";
+    private const string DenseCheckBoxClasses = "mud-button-root mud-icon-button mud-default-text hover:mud-default-hover mud-checkbox-dense mud-ripple mud-ripple-checkbox ";
+    private const string DenseCheckedClasses = DenseCheckBoxClasses + "mud-checkbox-true";
+    private const string DenseUncheckedClasses = DenseCheckBoxClasses + "mud-checkbox-false";
     private static readonly string CheckedIcon = Svg("mud-icon-root mud-svg-icon mud-icon-size-medium", MudBlazor.Icons.Material.Filled.CheckBox);
     private static readonly string UncheckedIcon = Svg("mud-icon-root mud-svg-icon mud-icon-size-medium", MudBlazor.Icons.Material.Filled.CheckBoxOutlineBlank);
 
