@@ -92,6 +92,6 @@ public static class DbReads
 /// <summary>A grid's total: exact, or the planner's estimate ("about 1,200,000") when an exact count would cost more than the page.</summary>
 public readonly record struct GridTotal(long Count, bool Estimated)
 {
-    /// <summary>The total as MudDataGrid pages it (an estimate above int.MaxValue pages as far as it can).</summary>
+    /// <summary>The total as a grid pages it (an estimate above int.MaxValue pages as far as it can).</summary>
     public int ForPaging => (int)Math.Min(Count, int.MaxValue);
 }

@@ -12,9 +12,8 @@ namespace InfraAdmin.Components.Shared;
 /// never coerced.
 /// <para>
 /// The page reads the URL (<see cref="Read"/>) before the grid's first render and for each new filter (the grid is
-/// keyed by its filter, so a new filter starts a new grid on its first page); the grid takes the view as its
-/// <c>CurrentPage</c>, <c>RowsPerPage</c> and each column's <c>InitialDirection</c> (<see cref="Direction"/>), so its first
-/// load is the URL's view and no extra query runs. Its loader loads through <see cref="LoadAsync{T}"/>, which writes what the
+/// keyed by its filter, so a new filter starts a new grid on its first page); the grid (<see cref="LeanGrid{T}"/>, given
+/// the view) starts on its sort, page and size, so its first load is the URL's view and no extra query runs. Its loader loads through <see cref="LoadAsync{T}"/>, which writes what the
 /// grid shows back into the URL, replacing the history entry: Back leaves the list rather than stepping through its pages.
 /// </para>
 /// </summary>
@@ -27,7 +26,7 @@ public sealed class GridView(params string[] sortable)
     /// <summary>The sorted column's property name, or null for the list's own order.</summary>
     public string? SortBy { get; private set; }
     public bool Descending { get; private set; }
-    /// <summary>From 0, as MudDataGrid counts.</summary>
+    /// <summary>From 0, as the grid's loader is asked.</summary>
     public int Page { get; set; }
     public int Size { get; set; } = DefaultSize;
     /// <summary>What was wrong with the URL's sort, page or size, or null.</summary>
@@ -52,10 +51,6 @@ public sealed class GridView(params string[] sortable)
             ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : DefaultSize;
         Message = f.Message;
     }
-
-    /// <summary>The direction a column starts in: the URL's for its sorted column, none for the others.</summary>
-    public SortDirection Direction(string column) =>
-        column != SortBy ? SortDirection.None : Descending ? SortDirection.Descending : SortDirection.Ascending;
 
     /// <summary>
     /// Loads the grid's page with <paramref name="load"/> (given the page, from 0) and shows the view in the URL,

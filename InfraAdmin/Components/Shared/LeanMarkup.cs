@@ -49,17 +49,7 @@ public static class LeanMarkup
         b.OpenElement(0, "label");
         b.AddAttribute(1, "class", "mud-checkbox mud-input-content-placement-end");
         b.AddAttribute(2, StopClickPropagation, true);
-        b.OpenElement(3, "span");
-        b.AddAttribute(4, "class", isChecked ? CheckedClasses : UncheckedClasses);
-        b.OpenElement(5, "input");
-        b.AddAttribute(6, "type", "checkbox");
-        b.AddAttribute(7, "class", "mud-checkbox-input");
-        b.AddAttribute(8, "aria-label", label);
-        b.AddAttribute(9, "checked", isChecked);
-        b.AddAttribute(10, "onchange", onChange);
-        b.CloseElement();
-        b.AddMarkupContent(11, isChecked ? CheckedIcon : UncheckedIcon);
-        b.CloseElement();
+        Box(b, isChecked ? CheckedClasses : UncheckedClasses, isChecked, label, onChange);
         b.CloseElement();
     };
 
@@ -72,22 +62,31 @@ public static class LeanMarkup
         b.OpenElement(0, "label");
         b.AddAttribute(1, "class", "mud-checkbox mud-input-content-placement-end");
         b.AddAttribute(2, "data-testid", testId);
+        Box(b, isChecked ? DenseCheckedClasses : DenseUncheckedClasses, isChecked, ariaLabel: null, onChange);
         b.OpenElement(3, "span");
-        b.AddAttribute(4, "class", isChecked ? DenseCheckedClasses : DenseUncheckedClasses);
-        b.OpenElement(5, "input");
-        b.AddAttribute(6, "type", "checkbox");
-        b.AddAttribute(7, "class", "mud-checkbox-input");
-        b.AddAttribute(8, "checked", isChecked);
-        b.AddAttribute(9, "onchange", onChange);
-        b.CloseElement();
-        b.AddMarkupContent(10, isChecked ? CheckedIcon : UncheckedIcon);
-        b.CloseElement();
-        b.OpenElement(11, "span");
-        b.AddAttribute(12, "class", "mud-typography mud-typography-body1");
-        b.AddContent(13, label);
+        b.AddAttribute(4, "class", "mud-typography mud-typography-body1");
+        b.AddContent(5, label);
         b.CloseElement();
         b.CloseElement();
     };
+
+    /// <summary>The box of a checkbox: MudCheckBox's icon button around the native input and its checked or empty icon.</summary>
+    private static void Box(RenderTreeBuilder b, string classes, bool isChecked, string? ariaLabel, EventCallback<ChangeEventArgs> onChange)
+    {
+        b.OpenRegion(0);
+        b.OpenElement(1, "span");
+        b.AddAttribute(2, "class", classes);
+        b.OpenElement(3, "input");
+        b.AddAttribute(4, "type", "checkbox");
+        b.AddAttribute(5, "class", "mud-checkbox-input");
+        b.AddAttribute(6, "aria-label", ariaLabel);
+        b.AddAttribute(7, "checked", isChecked);
+        b.AddAttribute(8, "onchange", onChange);
+        b.CloseElement();
+        b.AddMarkupContent(9, isChecked ? CheckedIcon : UncheckedIcon);
+        b.CloseElement();
+        b.CloseRegion();
+    }
 
     /// <summary>
     /// An outlined <c>MudButton</c> with a start icon, as a link (<c>Href</c>): a CSV export, say. <paramref name="icon"/> is
