@@ -222,6 +222,22 @@ public sealed class LeanGridTests : BunitTest
     }
 
     [Fact]
+    public async Task An_estimated_total_says_about_for_the_page_it_came_with()
+    {
+        var estimated = true;
+        var grid = Render<LeanGrid<Row>>(p => p.Add(g => g.LoadingLabel, "Loading rows").Add(g => g.Columns, Columns)
+            .Add(g => g.ServerData, (state, _) => Task.FromResult<GridData<Row>>(new EstimatedGridData<Row>
+            {
+                Items = _rows.Skip(state.Page * state.PageSize).Take(state.PageSize).ToList(), TotalItems = _rows.Length, TotalEstimated = estimated,
+            })));
+        grid.WaitForAssertion(() => Assert.Equal("1-25 of about 60", grid.Find(".mud-table-pagination-caption:not(label)").TextContent));
+
+        estimated = false; // a narrower filter, say: counted
+        await grid.InvokeAsync(() => grid.Instance.ReloadServerData());
+        grid.WaitForAssertion(() => Assert.Equal("1-25 of 60", grid.Find(".mud-table-pagination-caption:not(label)").TextContent));
+    }
+
+    [Fact]
     public void A_sticky_column_keeps_its_header_and_cells_in_view()
     {
         var grid = Render<LeanGrid<Row>>(p => p.Add(g => g.ServerData, Load).Add(g => g.LoadingLabel, "Loading rows")

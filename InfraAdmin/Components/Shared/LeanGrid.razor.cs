@@ -24,7 +24,7 @@ public sealed partial class LeanGrid<T> : ComponentBase, IDisposable
     private readonly string _sizeId = "pager-size-" + Guid.NewGuid().ToString("N")[..8];
     private IReadOnlyList<T> _items = [];
     private int _total, _page, _size = GridView.DefaultSize, _loading;
-    private bool _loaded;
+    private bool _loaded, _estimated;
     private string? _sortBy;
     private bool _descending;
     private CancellationTokenSource? _load;
@@ -48,9 +48,6 @@ public sealed partial class LeanGrid<T> : ComponentBase, IDisposable
 
     /// <summary>The page sizes offered.</summary>
     [Parameter] public IReadOnlyList<int> PageSizeOptions { get; set; } = GridView.Sizes;
-
-    /// <summary>The total is the database's estimate: "1-25 of about 34701".</summary>
-    [Parameter] public bool Estimated { get; set; }
 
     [Parameter] public bool MultiSelection { get; set; }
     [Parameter] public HashSet<T> SelectedItems { get; set; } = [];
@@ -113,6 +110,7 @@ public sealed partial class LeanGrid<T> : ComponentBase, IDisposable
             if (load.IsCancellationRequested) return;
             _items = data.Items as IReadOnlyList<T> ?? data.Items.ToList();
             _total = data.TotalItems;
+            _estimated = data is EstimatedGridData<T> { TotalEstimated: true };
             // The loader may have gone back to the first page (a stale link past the end).
             if (View is { } view) _page = view.Page;
             else if (_page > 0 && _page * _size >= _total) _page = 0;
@@ -159,7 +157,7 @@ public sealed partial class LeanGrid<T> : ComponentBase, IDisposable
         {
             var first = _total == 0 ? 0 : _page * _size + 1;
             var last = Math.Min((_page + 1) * _size, _total);
-            return Estimated ? string.Create(CultureInfo.InvariantCulture, $"{first}-{last} of about {_total}")
+            return _estimated ? string.Create(CultureInfo.InvariantCulture, $"{first}-{last} of about {_total}")
                 : string.Create(CultureInfo.InvariantCulture, $"{first}-{last} of {_total}");
         }
     }
@@ -218,4 +216,13 @@ public sealed partial class LeanGrid<T> : ComponentBase, IDisposable
         _load?.Cancel();
         _load = null;
     }
+}
+
+/// <summary>
+/// A page of rows whose total may be the database's estimate rather than a count (a broad filter over millions of rows):
+/// when <see cref="TotalEstimated"/>, the pager says "1-25 of about 34701". The estimate comes with the rows it counts.
+/// </summary>
+public sealed class EstimatedGridData<T> : GridData<T>
+{
+    public bool TotalEstimated { get; init; }
 }

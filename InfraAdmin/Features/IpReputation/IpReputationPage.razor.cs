@@ -135,8 +135,7 @@ public partial class IpReputationPage
         return await _view.LoadAsync(state, Navigation, async n =>
         {
             var page = await Service.SearchAsync(Current, by, sort?.Descending ?? false, n, state.PageSize, _readNow ? Freshness.Current : Freshness.Shared, ct);
-            _totalEstimated = page.TotalEstimated;
-            return new GridData<IpRow> { TotalItems = page.Total, Items = page.Rows };
+            return new EstimatedGridData<IpRow> { TotalItems = page.Total, Items = page.Rows, TotalEstimated = page.TotalEstimated };
         });
     }
 
@@ -206,7 +205,4 @@ public partial class IpReputationPage
 
     /// <summary>The grid's next load follows this user's own change: its total is read now, not shared.</summary>
     private bool _readNow;
-
-    /// <summary>The grid's total is the planner's estimate (a broad filter at scale): the pager says "about".</summary>
-    private bool _totalEstimated;
 }
