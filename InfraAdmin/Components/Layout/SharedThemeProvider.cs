@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.RenderTree;
+using InfraAdmin.Components.Shared;
 using MudBlazor;
 
 namespace InfraAdmin.Components.Layout;
@@ -16,8 +16,7 @@ namespace InfraAdmin.Components.Layout;
 public sealed class SharedThemeProvider : MudThemeProvider
 {
     // A handful in practice: the scrollbar and chart styles, and each theme (the default and tenants' own) in each mode.
-    private const int MaxShared = 256;
-    private static readonly ConcurrentDictionary<string, string> Shared = new(StringComparer.Ordinal);
+    private static readonly SharedInstances<string, string> Shared = new(256, StringComparer.Ordinal);
 
     // Reads the frames MudThemeProvider wrote (BL0006) and writes each again under its own sequence number (ASP0006):
     // the same tree, so diffing is unchanged. SharedThemeProviderTests fails should MudBlazor's output change shape.
@@ -40,9 +39,6 @@ public sealed class SharedThemeProvider : MudThemeProvider
     }
 #pragma warning restore BL0006, ASP0006
 
-    /// <summary>The one shared instance of <paramref name="markup"/> (itself when none is kept yet and there is room).</summary>
-    internal static string SharedCopy(string markup) =>
-        Shared.TryGetValue(markup, out var shared) ? shared
-        : Shared.Count < MaxShared ? Shared.GetOrAdd(markup, markup)
-        : markup;
+    /// <summary>The one shared instance of <paramref name="markup"/> (itself when none is kept yet).</summary>
+    internal static string SharedCopy(string markup) => Shared.Get(markup, static m => m);
 }

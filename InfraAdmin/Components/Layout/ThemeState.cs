@@ -47,15 +47,11 @@ public sealed class ThemeState(IEnumerable<IThemeSource> sources, IEnumerable<IT
     }
 
     // One theme per primary colour for every open page (MudBlazor only reads it): a theme is about 230 colour objects, which
-    // every page kept a copy of. Past MaxSharedThemes colours (tenants choose theirs) a page builds its own.
-    private const int MaxSharedThemes = 256;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MudTheme> Themes = new(StringComparer.OrdinalIgnoreCase);
+    // every page kept a copy of. Tenants choose their colours, so at most 256 are kept.
+    private static readonly InfraAdmin.Components.Shared.SharedInstances<string, MudTheme> Themes = new(256, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The theme for <paramref name="primary"/>, the same instance for every page that asks for that colour.</summary>
-    public static MudTheme Shared(string primary) =>
-        Themes.TryGetValue(primary, out var theme) ? theme
-        : Themes.Count < MaxSharedThemes ? Themes.GetOrAdd(primary, Build)
-        : Build(primary);
+    public static MudTheme Shared(string primary) => Themes.Get(primary, Build);
 
     private static MudTheme Build(string primary) => new()
     {

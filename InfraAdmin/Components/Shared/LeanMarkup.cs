@@ -109,8 +109,8 @@ public static class LeanMarkup
     /// <summary>The classes of a <c>MudButton</c>, outlined, in the default colour and size.</summary>
     public const string OutlinedButton = "mud-button-root mud-button mud-button-outlined mud-button-outlined-default mud-button-outlined-size-medium mud-ripple";
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> StartIcons = new();
-    private static string StartIcon(string icon) => StartIcons.GetOrAdd(icon, i =>
+    private static readonly SharedInstances<string, string> StartIcons = new(64);
+    private static string StartIcon(string icon) => StartIcons.Get(icon, static i =>
         "<span class=\"mud-button-icon-start mud-button-icon-size-medium\">" + Svg("mud-icon-root mud-svg-icon mud-icon-size-medium", i) + "</span>");
 
     // What AddEventStopPropagationAttribute(…, "onclick", true) writes, without building the name again for every row.
@@ -128,13 +128,14 @@ public static class LeanMarkup
 
     /// <summary>
     /// A chip as one markup string: one render tree frame in a row instead of fifteen. Chips repeat (a status, a
-    /// severity), so each distinct chip is built once and shared by every row and open page; past
-    /// <see cref="MaxSharedChips"/> distinct chips they are built per use instead (the text is data, not a closed list).
+    /// severity), so each distinct chip is built once and shared by every row and open page (at most 1,024 kept: the
+    /// text is data, not a closed list).
     /// </summary>
-    private static string ChipHtml(string text, string classes, string? icon, MudBlazor.Color iconColor, string? testId)
+    private static string ChipHtml(string text, string classes, string? icon, MudBlazor.Color iconColor, string? testId) =>
+        SharedChips.Get((text, classes, icon, iconColor, testId), static k => BuildChip(k.Text, k.Classes, k.Icon, k.IconColor, k.TestId));
+
+    private static string BuildChip(string text, string classes, string? icon, MudBlazor.Color iconColor, string? testId)
     {
-        var key = (text, classes, icon, iconColor, testId);
-        if (SharedChips.TryGetValue(key, out var shared)) return shared;
         var html = new System.Text.StringBuilder("<div class=\"mud-chip-container\"><div tabindex=\"-1\"");
         if (testId is not null) html.Append(" data-testid=\"").Append(Encoder.Encode(testId)).Append('"');
         html.Append(" class=\"").Append(classes).Append("\">");
@@ -143,16 +144,13 @@ public static class LeanMarkup
                 ? "mud-icon-root mud-icon-default mud-svg-icon mud-icon-size-small mud-chip-icon"
                 : $"mud-icon-root mud-svg-icon mud-{Name(iconColor)}-text mud-icon-size-small mud-chip-icon", icon));
         html.Append("<span class=\"mud-chip-content\">").Append(Encoder.Encode(text)).Append("</span></div></div>");
-        var built = html.ToString();
-        if (SharedChips.Count < MaxSharedChips) SharedChips.TryAdd(key, built);
-        return built;
+        return html.ToString();
     }
 
-    private const int MaxSharedChips = 1024;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string?, MudBlazor.Color, string?), string> SharedChips = new();
+    private static readonly SharedInstances<(string Text, string Classes, string? Icon, MudBlazor.Color IconColor, string? TestId), string> SharedChips = new(1024);
     private static readonly System.Text.Encodings.Web.HtmlEncoder Encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
 
     /// <summary>An icon as MudIcon renders it; <paramref name="icon"/> is a constant of <c>Icons.Material</c>, never user input.</summary>
-    private static string Svg(string classes, string icon) =>
+    internal static string Svg(string classes, string icon) =>
         $"<svg class=\"{classes}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" role=\"img\">{icon}</svg>";
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 
@@ -14,8 +13,7 @@ namespace InfraAdmin.Components.Shared;
 /// </summary>
 public static class StaticHtml
 {
-    private const int MaxShared = 32;
-    private static readonly ConcurrentDictionary<string, string> Shared = new(StringComparer.Ordinal);
+    private static readonly SharedInstances<string, string> Shared = new(32, StringComparer.Ordinal);
 
     /// <summary>
     /// <typeparamref name="TComponent"/>'s HTML with <paramref name="parameters"/>. Its components render synchronously
@@ -27,14 +25,6 @@ public static class StaticHtml
         await using var renderer = new HtmlRenderer(services, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
             (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters))).ToHtmlString());
-        return new MarkupString(SharedCopy(html));
-    }
-
-    /// <summary>The one shared instance of <paramref name="html"/> while it is among the latest kept.</summary>
-    internal static string SharedCopy(string html)
-    {
-        if (Shared.TryGetValue(html, out var shared)) return shared;
-        if (Shared.Count >= MaxShared) Shared.Clear(); // pages that hold the older ones keep them; new pages share the new
-        return Shared.GetOrAdd(html, html);
+        return new MarkupString(Shared.Get(html, static h => h));
     }
 }
