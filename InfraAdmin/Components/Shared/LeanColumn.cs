@@ -23,9 +23,19 @@ public sealed class LeanColumn<T> : ComponentBase, IDisposable
     /// <summary>Stays in view while the grid scrolls sideways (the row's name, first).</summary>
     [Parameter] public bool StickyLeft { get; set; }
 
+    /// <summary>The sort button's accessible name ("Sort by Cost / month"), made once rather than at every render.</summary>
+    internal string SortLabel { get; private set; } = "";
+
     private LeanGrid<T> Owner => Grid ?? throw new InvalidOperationException("A LeanColumn belongs in a LeanGrid's Columns.");
 
     protected override void OnInitialized() => Owner.Add(this);
+
+    protected override void OnParametersSet()
+    {
+        if (_labelled != Title) (SortLabel, _labelled) = ("Sort by " + Title, Title);
+    }
+
+    private string? _labelled;
 
     // Drawn by the grid: a new cell fragment (every render of the page makes one) needs no render here.
     protected override bool ShouldRender() => false;

@@ -144,8 +144,13 @@ public sealed partial class LeanGrid<T> : ComponentBase, IDisposable
     private string SortButtonClass(LeanColumn<T> column) =>
         column.SortBy != _sortBy ? SortButton : _descending ? SortButton + " mud-direction-desc" : SortButton + " mud-direction-asc";
 
-    private static readonly string SortIcon =
-        $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-small\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{Icons.Material.Filled.ArrowUpward}</svg>";
+    // MudIcon's markup for the sort and pager icons, built once.
+    private static readonly string SortIcon = LeanMarkup.Svg("mud-icon-root mud-svg-icon mud-icon-size-small", Icons.Material.Filled.ArrowUpward);
+    private const string PagerIconClasses = "mud-icon-root mud-svg-icon mud-icon-size-medium";
+    private static readonly string FirstPageIcon = LeanMarkup.Svg(PagerIconClasses, Icons.Material.Filled.FirstPage);
+    private static readonly string PreviousPageIcon = LeanMarkup.Svg(PagerIconClasses, Icons.Material.Filled.NavigateBefore);
+    private static readonly string NextPageIcon = LeanMarkup.Svg(PagerIconClasses, Icons.Material.Filled.NavigateNext);
+    private static readonly string LastPageIcon = LeanMarkup.Svg(PagerIconClasses, Icons.Material.Filled.LastPage);
 
     private int LastPage => _total == 0 ? 0 : (_total - 1) / _size;
     private bool BackDisabled => _loading > 0 || _page == 0;
